@@ -1,0 +1,30 @@
+"""One-line errors and exit codes for the command line: 2 for bad input, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+from pydantic import ValidationError
+
+BAD_INPUT = 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def field_errors(exc: ValidationError) -> str:
+    """All of a validation error's problems on one line, each naming its field."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or "input"
+        message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+        parts.append(f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def fail(message: str, code: int = BAD_INPUT) -> None:
+    sys.stderr.write("leakbot: error: " + " ".join(message.split()) + "\n")
+    raise SystemExit(code)

@@ -1,0 +1,137 @@
+"""`leakbot db`, `leakbot incidents`, `leakbot audit`: what is stored, for administrators."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from adapters.cli.errors import CliError
+from bot.bootstrap import Core, build_core
+from bot.config.org import ConfigError
+from bot.config.settings import CoreSettings
+from bot.domain.views import IncidentView
+from bot.playbook.loader import PlaybookError
+from bot.services.errors import NotFoundError
+from bot.storage import migrate
+
+T = TypeVar("T")
+
+
+def run_with_core(use: Callable[[Core], Awaitable[T]]) -> T:
+    async def main() -> T:
+        core = build_core(CoreSettings())
+        try:
+            return await use(core)
+        finally:
+            await core.close()
+
+    try:
+        return asyncio.run(main())
+    except (ConfigError, PlaybookError) as exc:
+        raise CliError(str(exc)) from None
+    except NotFoundError as exc:
+        raise CliError(f"no incident {exc.params['reference']}", code=1) from None
+
+
+@click.group("db")
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to DATABASE_URL (creates the schema on an empty database)."""
+    migrate.upgrade(CoreSettings().database_url)
+    click.echo("database is up to date")
+
+
+def incident_json(view: IncidentView) -> dict[str, Any]:
+    return {
+        "reference": view.reference,
+        "status": view.status,
+        "platform": view.platform,
+        "channel": {"id": view.channel_id, "name": view.channel_name},
+        "aware_at": view.aware_at.isoformat(),
+        "cause": str(view.facts.cause),
+        "assessment": {
+            "reportable": view.assessment.reportable,
+            "grounds": list(view.assessment.grounds),
+            "notify_individuals": view.assessment.notify_individuals,
+            "counted_persons": view.assessment.counted_persons,
+            "final_days": view.assessment.final_days,
+            "recipient": view.assessment.recipient,
+        },
+        "deadlines": [
+            {"key": d.key, "kind": d.kind, "due_at": d.due_at.isoformat(), "status": d.status}
+            for d in view.deadlines
+        ],
+        "progress": {"finished": view.progress.finished, "total": view.progress.total},
+        "steps": [{"id": s.step.id, "phase": s.step.phase, "state": str(s.status)} for s in view.steps],
+        "members": [{"role": m.role, "user": f"{m.platform}:{m.user_id}"} for m in view.members],
+    }
+
+
+@click.group("incidents")
+def incidents() -> None:
+    """Stored incidents."""
+
+
+@incidents.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def incidents_list(as_json: bool) -> None:
+    views = run_with_core(lambda core: core.incidents.list())
+    if as_json:
+        click.echo(json.dumps([incident_json(v) for v in views], ensure_ascii=False))
+        return
+    for v in views:
+        grounds = ",".join(v.assessment.grounds) or "-"
+        nxt = v.next_legal_deadline()
+        due = nxt.due_at.date().isoformat() + f" ({nxt.key})" if nxt else "-"
+        click.echo(
+            f"{v.reference}  {v.status:<6}  {v.channel_name or '-':<24}  "
+            f"reportable={'yes' if v.assessment.reportable else 'no'} grounds={grounds}  "
+            f"next={due}  progress={v.progress.finished}/{v.progress.total}"
+        )
+
+
+@incidents.command("show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True)
+def incidents_show(reference: str, as_json: bool) -> None:
+    data = incident_json(run_with_core(lambda core: core.incidents.get(reference)))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    a = data["assessment"]
+    click.echo(f"{data['reference']}  status={data['status']}  channel={data['channel']['name'] or '-'}")
+    click.echo(
+        f"assessment: reportable={a['reportable']} grounds={','.join(a['grounds']) or '-'} "
+        f"notify_individuals={a['notify_individuals']} final_days={a['final_days']} "
+        f"recipient={a['recipient']}"
+    )
+    click.echo("deadlines:")
+    for d in data["deadlines"]:
+        click.echo(f"  {d['key']:<40} {d['due_at']}  {d['status']}")
+    click.echo(f"steps ({data['progress']['finished']}/{data['progress']['total']} finished):")
+    for s in data["steps"]:
+        click.echo(f"  [{s['state']:<14}] {s['phase']:<17} {s['id']}")
+
+
+@click.group("audit")
+def audit() -> None:
+    """The hash-chained audit trail."""
+
+
+@audit.command("verify")
+@click.argument("reference")
+def audit_verify(reference: str) -> None:
+    """Exit 0 when the chain is intact, 1 when an event was changed or removed."""
+    report = run_with_core(lambda core: core.incidents.verify_audit(reference))
+    if report.ok:
+        click.echo(f"{report.reference}: audit trail intact ({report.events} events)")
+        return
+    raise CliError(f"{report.reference}: audit trail broken: {report.problem}", code=1)

@@ -1,0 +1,105 @@
+"""The organization config (LEAKBOT_CONFIG): who is on the response team, how channels are named.
+
+Secrets never live here; they come from the environment (bot.config.settings).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from bot.appi.recipients import known_sectors
+from bot.domain.vocabulary import Role
+
+# A member is a Slack user id (U…/W…), a Teams user id (29:…, or an Entra object id) or an email address.
+MEMBER_PATTERN = (
+    r"^(?:[UW][A-Z0-9]{2,}"
+    r"|29:[A-Za-z0-9_\-]+"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+)
+Member = Annotated[str, StringConstraints(strip_whitespace=True, pattern=MEMBER_PATTERN)]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file, the field and what is wrong."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    entity: Literal["business", "public_body"] = "business"
+    sector: str = "general"
+    timezone: str = "Asia/Tokyo"
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, value: str) -> str:
+        if value not in known_sectors():
+            raise ValueError(f"unknown sector {value!r}; known: {', '.join(known_sectors())}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Channels(_Strict):
+    prefix: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")] = "leak"
+    invite_reporter: bool = True
+
+
+class OrgConfig(_Strict):
+    organization: Organization
+    language: Literal["ja", "en"] = "ja"
+    channels: Channels = Channels()
+    roles: dict[Role, tuple[Member, ...]] = Field(default_factory=dict)
+    playbook: str = "personal-data-leak"
+
+    @field_validator("roles")
+    @classmethod
+    def _commander_required(cls, roles: dict[Role, tuple[str, ...]]) -> dict[Role, tuple[str, ...]]:
+        if not roles.get(Role.COMMANDER):
+            raise ValueError("at least one commander (対策本部長) is required")
+        return roles
+
+    def members_of(self, role: Role) -> tuple[str, ...]:
+        return self.roles.get(role, ())
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    return f"{where}: {error['msg']}"
+
+
+def parse_org_config(text: str, source: str) -> OrgConfig:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}".replace("\n", " ")) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: (top level): expected a mapping of settings")
+    try:
+        return OrgConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: " + "; ".join(_describe(e) for e in exc.errors())) from exc
+
+
+def load_org_config(path: Path) -> OrgConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+    return parse_org_config(text, str(path))

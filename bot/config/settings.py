@@ -1,0 +1,19 @@
+"""Process settings from the environment (pydantic-settings). Secrets live only here, never in files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.storage.db import DEFAULT_DATABASE_URL
+
+
+class CoreSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    config_path: Path | None = Field(default=None, alias="LEAKBOT_CONFIG")
+    playbooks_dir: Path | None = Field(default=None, alias="LEAKBOT_PLAYBOOKS_DIR")
+    log_level: str = Field(default="INFO", alias="LEAKBOT_LOG_LEVEL")

@@ -1,0 +1,94 @@
+"""Read models the adapters render: plain data, no ORM, no platform types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.facts import Facts
+from bot.playbook.engine import Progress, StepStatus
+from bot.playbook.schema import Step
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    reportable: bool
+    grounds: tuple[str, ...]
+    notify_individuals: bool
+    counted_persons: int | None
+    threshold: int
+    exempt_by_encryption: bool
+    processor_notice: bool
+    final_days: int | None
+    recipient: str  # key into recipients.yaml
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    key: str
+    kind: str  # preliminary, final, individuals, controller_notice, step
+    step_id: str | None
+    due_at: datetime
+    window_start: datetime | None
+    status: str  # pending, filed, met, cancelled
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    status: StepStatus
+    reason: str | None
+    updated_by: str | None
+    updated_at: datetime | None
+    blockers: tuple[str, ...]
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    platform: str
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    reference: str
+    status: str
+    platform: str
+    reporter_id: str
+    reporter_lang: str
+    aware_at: datetime
+    facts: Facts
+    assessment: AssessmentView
+    playbook_id: str
+    channel_id: str | None
+    channel_name: str | None
+    created_at: datetime
+    deadlines: tuple[DeadlineView, ...]
+    steps: tuple[StepView, ...]  # the applicable steps, in playbook order
+    members: tuple[MemberView, ...]
+    progress: Progress
+    audit_events: int = 0
+
+    def step(self, step_id: str) -> StepView:
+        return next(s for s in self.steps if s.step.id == step_id)
+
+    @property
+    def open_legal_deadlines(self) -> tuple[DeadlineView, ...]:
+        return tuple(d for d in self.deadlines if d.kind != "step" and d.status == "pending")
+
+    def next_legal_deadline(self) -> DeadlineView | None:
+        pending = sorted(self.open_legal_deadlines, key=lambda d: d.due_at)
+        return pending[0] if pending else None
+
+    def members_with_role(self, role: str) -> tuple[str, ...]:
+        return tuple(m.user_id for m in self.members if m.role == role)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a use case changed, to be said in the channel and kept in the audit trail."""
+
+    what: str  # e.g. "deadline_moved", "became_reportable", "steps_added"
+    detail: dict = field(default_factory=dict)

@@ -1,0 +1,33 @@
+"""The one message catalog: every text a person reads, Japanese first, English available."""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from importlib import resources
+
+import yaml
+
+LANGUAGES = ("ja", "en")
+DEFAULT_LANGUAGE = "ja"
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    text = resources.files("bot.i18n").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def language_for(locale: str | None) -> str:
+    """Slack and Teams locales (en-US, ja-JP …) to a catalog language; Japanese unless English."""
+    return "en" if locale and locale.lower().startswith("en") else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    entry = catalog()[key]
+    template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return template.format(**params) if params else template
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -1,0 +1,102 @@
+"""From an incident's facts to its assessment, situation and planned deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.appi.assessment import Assessment, AssessmentInput, assess
+from bot.appi.deadlines import JST, end_of_day
+from bot.appi.recipients import recipient_for
+from bot.config.org import OrgConfig
+from bot.domain.facts import Facts
+from bot.domain.views import AssessmentView
+from bot.domain.vocabulary import DeadlineKind
+from bot.playbook.engine import Situation, step_due_times
+from bot.playbook.schema import Playbook
+
+
+def aware_date(aware_at: datetime):
+    """The day of awareness is counted in Japan time, whatever the server's zone."""
+    return aware_at.astimezone(JST).date()
+
+
+def assess_facts(facts: Facts, aware_at: datetime, org: OrgConfig) -> Assessment:
+    return assess(
+        AssessmentInput(
+            aware_on=aware_date(aware_at),
+            persons=facts.persons,
+            persons_upper_bound=facts.persons_upper_bound,
+            sensitive=facts.is_sensitive,
+            financial=facts.is_financial,
+            malicious=facts.is_malicious,
+            encrypted=facts.encrypted,
+            my_number=facts.involves_my_number,
+            entity=org.organization.entity,
+            acting_as="processor" if facts.acting_for_controller else "controller",
+        )
+    )
+
+
+def assessment_view(assessment: Assessment, org: OrgConfig) -> AssessmentView:
+    return AssessmentView(
+        reportable=assessment.reportable,
+        grounds=tuple(str(g) for g in assessment.grounds),
+        notify_individuals=assessment.notify_individuals,
+        counted_persons=assessment.counted_persons,
+        threshold=assessment.threshold,
+        exempt_by_encryption=assessment.exempt_by_encryption,
+        processor_notice=assessment.processor_notice,
+        final_days=assessment.final_days,
+        recipient=recipient_for(org.organization.sector).key,
+    )
+
+
+def situation_for(facts: Facts, assessment: Assessment) -> Situation:
+    return Situation(
+        cause=facts.cause,
+        reportable=assessment.reportable,
+        processor_involved=facts.processor_involved,
+        acting_for_controller=facts.acting_for_controller,
+        financial=facts.is_financial,
+        malicious=facts.is_malicious,
+    )
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    kind: str
+    due_at: datetime
+    window_start: datetime | None = None
+    step_id: str | None = None
+
+
+def planned_deadlines(
+    assessment: Assessment,
+    playbook: Playbook,
+    situation: Situation,
+    aware_at: datetime,
+    finished_at: Mapping[str, datetime],
+) -> dict[str, PlannedDeadline]:
+    """Every deadline the incident should carry now, by key."""
+    plan: dict[str, PlannedDeadline] = {}
+    if assessment.preliminary is not None:
+        start = datetime.combine(assessment.preliminary.start, datetime.min.time(), tzinfo=JST)
+        plan[DeadlineKind.PRELIMINARY] = PlannedDeadline(
+            DeadlineKind.PRELIMINARY, assessment.preliminary.due_at, window_start=start
+        )
+    if assessment.final is not None:
+        plan[DeadlineKind.FINAL] = PlannedDeadline(DeadlineKind.FINAL, assessment.final.due_at)
+    if assessment.notify_individuals and assessment.final is not None:
+        # 本人通知 is due 「速やかに」 with no day count; we track it with the 確報 date as outer bound.
+        plan[DeadlineKind.INDIVIDUALS] = PlannedDeadline(
+            DeadlineKind.INDIVIDUALS, end_of_day(assessment.final.due_on)
+        )
+    if assessment.controller_notice_due_at is not None:
+        plan[DeadlineKind.CONTROLLER_NOTICE] = PlannedDeadline(
+            DeadlineKind.CONTROLLER_NOTICE, assessment.controller_notice_due_at
+        )
+    for step_id, due in step_due_times(playbook, situation, aware_at, finished_at).items():
+        plan[f"step:{step_id}"] = PlannedDeadline("step", due, step_id=step_id)
+    return plan

@@ -1,0 +1,427 @@
+"""The use cases: report a leak, walk its playbook, update its facts, manage its team.
+
+Every write is one unit of work that locks the incident, changes rows and appends to the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.appi.assessment import Assessment
+from bot.appi.deadlines import JST
+from bot.clock import Clock
+from bot.config.org import OrgConfig
+from bot.domain.facts import Facts
+from bot.domain.views import Change, IncidentView
+from bot.domain.vocabulary import OWNER_ROLES, Role
+from bot.playbook.engine import StepStatus, applicable_steps, check_transition
+from bot.playbook.loader import PlaybookRegistry
+from bot.services import audit_log
+from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.services.deadline_sync import sync_deadlines
+from bot.services.errors import NotAllowedError, NotFoundError, ServiceError
+from bot.services.ports import SYSTEM, Actor, Directory
+from bot.services.records import build_view, member_rows, step_rows
+from bot.services.references import next_reference
+from bot.storage.tables import Incident, Member, StepState
+from bot.storage.uow import NotFound, UnitOfWork
+
+TEAM_ROLES = frozenset(str(r) for r in OWNER_ROLES)
+REPORTER_ROLE = "reporter"  # invited to the channel; may read, not change
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    platform: str
+    reporter_id: str
+    reporter_lang: str
+    aware_at: datetime
+    facts: Facts
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A use case's result: the incident as it is now and what this call changed."""
+
+    incident: IncidentView
+    changes: tuple[Change, ...] = ()
+    created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes) or self.created
+
+
+class IncidentService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        org: OrgConfig,
+        playbooks: PlaybookRegistry,
+    ) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self.org = org
+        self.playbooks = playbooks
+        self.playbooks.get(org.playbook)  # fail at start, not on the first report
+
+    def _uow(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions)
+
+    async def _locked(self, uow: UnitOfWork, reference: str) -> Incident:
+        try:
+            return await uow.incident(reference, lock=True)
+        except NotFound:
+            raise NotFoundError(reference) from None
+
+    async def _view(self, session: AsyncSession, incident: Incident) -> IncidentView:
+        return await build_view(session, incident, self.org, self.playbooks)
+
+    # --- reporting -------------------------------------------------------------------------------------
+
+    async def report(self, request: ReportRequest) -> Outcome:
+        """Save a report first; everything else (channel, invites, posts) comes after and may fail."""
+        if request.idempotency_key:
+            existing = await self._by_key(request.idempotency_key)
+            if existing is not None:
+                return Outcome(existing)
+        try:
+            return await self._create(request)
+        except sa_exc.IntegrityError:
+            existing = await self._by_key(request.idempotency_key) if request.idempotency_key else None
+            if existing is None:
+                raise
+            return Outcome(existing)
+
+    async def _by_key(self, key: str) -> IncidentView | None:
+        async with self._uow() as uow:
+            row = await uow.session.scalar(select(Incident).where(Incident.idempotency_key == key))
+            return await self._view(uow.session, row) if row else None
+
+    async def _create(self, request: ReportRequest) -> Outcome:
+        now = self.clock.now()
+        playbook = self.playbooks.get(self.org.playbook)
+        assessment = assess_facts(request.facts, request.aware_at, self.org)
+        async with self._uow() as uow:
+            reference, _ = await next_reference(uow.session, now.astimezone(JST).year)
+            incident = Incident(
+                reference=reference,
+                status="open",
+                platform=request.platform,
+                reporter_id=request.reporter_id,
+                reporter_lang=request.reporter_lang,
+                aware_at=request.aware_at,
+                cause=str(request.facts.cause),
+                facts=request.facts.model_dump(mode="json"),
+                assessment=_assessment_json(assessment, self.org),
+                playbook_id=playbook.id,
+                idempotency_key=request.idempotency_key,
+                created_at=now,
+                updated_at=now,
+                audit_head="",
+            )
+            uow.session.add(incident)
+            await uow.session.flush()
+            for step in playbook.steps:
+                uow.session.add(
+                    StepState(incident_id=incident.id, step_id=step.id, state="todo", updated_at=now)
+                )
+            actor = Actor(request.platform, request.reporter_id)
+            uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
+            await uow.session.flush()
+            situation = situation_for(request.facts, assessment)
+            await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
+            await audit_log.record(
+                uow.session,
+                incident,
+                now,
+                actor,
+                "reported",
+                {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause},
+            )
+            return Outcome(await self._view(uow.session, incident), created=True)
+
+    async def resolve_team(self, reference: str, directory: Directory) -> tuple[Outcome, list[str]]:
+        """Add the configured role members, resolved on the incident's platform; returns the unresolved."""
+        resolved: list[tuple[str, str]] = []
+        unresolved: list[str] = []
+        for role in Role:
+            for written in self.org.members_of(role):
+                user_id = await directory.resolve(written)
+                if user_id:
+                    resolved.append((str(role), user_id))
+                else:
+                    unresolved.append(written)
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            existing = {(m.platform, m.user_id, m.role) for m in await member_rows(uow.session, incident)}
+            added = []
+            for role, user_id in resolved:
+                if (directory.platform, user_id, role) not in existing:
+                    existing.add((directory.platform, user_id, role))
+                    uow.session.add(_member(incident, Actor(directory.platform, user_id), role, SYSTEM, now))
+                    added.append({"role": role, "user": user_id})
+            changes: list[Change] = []
+            if added or unresolved:
+                await audit_log.record(
+                    uow.session,
+                    incident,
+                    now,
+                    SYSTEM,
+                    "team_resolved",
+                    {"added": added, "unresolved": unresolved},
+                )
+                changes.append(Change("team_resolved", {"added": added, "unresolved": unresolved}))
+            return Outcome(await self._view(uow.session, incident), tuple(changes)), unresolved
+
+    async def attach_channel(self, reference: str, channel_id: str, channel_name: str) -> Outcome:
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            if incident.channel_id == channel_id:
+                return Outcome(await self._view(uow.session, incident))
+            incident.channel_id, incident.channel_name, incident.updated_at = channel_id, channel_name, now
+            await audit_log.record(
+                uow.session,
+                incident,
+                now,
+                SYSTEM,
+                "channel_attached",
+                {"channel": channel_id, "name": channel_name},
+            )
+            return Outcome(await self._view(uow.session, incident), (Change("channel_attached"),))
+
+    async def note(self, reference: str, action: str, details: dict[str, Any], actor: Actor = SYSTEM) -> None:
+        """Record something done outside the database (a failed invite, a post) in the audit trail."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            await audit_log.record(uow.session, incident, now, actor, action, details)
+
+    # --- the playbook ----------------------------------------------------------------------------------
+
+    async def set_step(
+        self, reference: str, step_id: str, target: StepStatus, actor: Actor, reason: str | None = None
+    ) -> Outcome:
+        """Change one step's state. Setting the state it already has changes nothing (double clicks)."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            await self._require_team(uow.session, incident, actor)
+            facts, assessment, playbook = self._context(incident)
+            situation = situation_for(facts, assessment)
+            rows = await step_rows(uow.session, incident)
+            states = {sid: StepStatus(r.state) for sid, r in rows.items()}
+            step = next((s for s in playbook.steps if s.id == step_id), None)
+            if step is None:
+                raise ServiceError("unknown_step", step=step_id)
+            current = states.get(step_id, StepStatus.TODO)
+            if current == target:
+                return Outcome(await self._view(uow.session, incident))
+            applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
+            check_transition(step, current, target, reason, states, applicable_ids)
+            row = rows[step_id]
+            row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
+            await uow.session.flush()
+            changes = [Change("step", {"step": step_id, "from": str(current), "to": str(target)})]
+            await audit_log.record(
+                uow.session, incident, now, actor, "step_changed", changes[0].detail | {"reason": reason}
+            )
+            changes += await self._resync(uow.session, incident, now, actor)
+            return Outcome(await self._view(uow.session, incident), tuple(changes))
+
+    # --- facts and reassessment ------------------------------------------------------------------------
+
+    async def update_facts(self, reference: str, updates: dict[str, Any], actor: Actor) -> Outcome:
+        """Apply fact changes, reassess, move deadlines; the changes say what the channel should hear."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            await self._require_team(uow.session, incident, actor)
+            old = Facts.model_validate(incident.facts)
+            try:
+                new = Facts.model_validate(old.model_dump() | updates)
+            except ValidationError as exc:
+                fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+                raise ServiceError("invalid_facts", fields=fields) from None
+            changed = old.changed_fields(new)
+            if not changed:
+                return Outcome(await self._view(uow.session, incident))
+            old_assessment = dict(incident.assessment)
+            incident.facts, incident.cause, incident.updated_at = (
+                new.model_dump(mode="json"),
+                str(new.cause),
+                now,
+            )
+            await audit_log.record(
+                uow.session, incident, now, actor, "facts_changed", {"fields": sorted(changed)}
+            )
+            changes = [Change("facts", {"fields": sorted(changed)})]
+            changes += await self._resync(uow.session, incident, now, actor, old_assessment)
+            return Outcome(await self._view(uow.session, incident), tuple(changes))
+
+    async def _resync(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        now: datetime,
+        actor: Actor,
+        old_assessment: dict[str, Any] | None = None,
+    ) -> list[Change]:
+        facts, assessment, playbook = self._context(incident)
+        changes: list[Change] = []
+        before = old_assessment if old_assessment is not None else dict(incident.assessment)
+        after = _assessment_json(assessment, self.org)
+        if after != before:
+            incident.assessment = after
+            detail = {"from": _assessment_summary(before), "to": _assessment_summary(after)}
+            changes.append(Change("reassessed", detail))
+            await audit_log.record(session, incident, now, actor, "reassessed", detail)
+        moved = await sync_deadlines(
+            session, incident, playbook, assessment, situation_for(facts, assessment), now
+        )
+        if moved:
+            await audit_log.record(
+                session,
+                incident,
+                now,
+                actor,
+                "deadlines_changed",
+                {"changes": [c.detail | {"what": c.what} for c in moved]},
+            )
+        return changes + moved
+
+    def _context(self, incident: Incident) -> tuple[Facts, Assessment, Any]:
+        facts = Facts.model_validate(incident.facts)
+        return (
+            facts,
+            assess_facts(facts, incident.aware_at, self.org),
+            self.playbooks.get(incident.playbook_id),
+        )
+
+    # --- the team --------------------------------------------------------------------------------------
+
+    async def _roles_of(self, session: AsyncSession, incident: Incident, actor: Actor) -> set[str]:
+        return {
+            m.role
+            for m in await member_rows(session, incident)
+            if (m.platform, m.user_id) == (actor.platform, actor.user_id)
+        }
+
+    async def _require_team(self, session: AsyncSession, incident: Incident, actor: Actor) -> set[str]:
+        roles = await self._roles_of(session, incident, actor) & TEAM_ROLES
+        if not roles and actor.platform != "cli":
+            raise NotAllowedError(incident.reference)
+        return roles
+
+    async def add_member(self, reference: str, user_id: str, role: Role, actor: Actor) -> Outcome:
+        """The commander brings someone into the response team."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            roles = await self._require_team(uow.session, incident, actor)
+            if str(Role.COMMANDER) not in roles and actor.platform != "cli":
+                raise ServiceError("commander_only", reference=reference)
+            target = Actor(actor.platform, user_id)
+            if str(role) in await self._roles_of(uow.session, incident, target):
+                return Outcome(await self._view(uow.session, incident))
+            uow.session.add(_member(incident, target, str(role), actor, now))
+            await uow.session.flush()
+            await audit_log.record(
+                uow.session, incident, now, actor, "member_added", {"user": user_id, "role": str(role)}
+            )
+            return Outcome(
+                await self._view(uow.session, incident),
+                (Change("member_added", {"user": user_id, "role": str(role)}),),
+            )
+
+    async def close(self, reference: str, actor: Actor) -> Outcome:
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            roles = await self._require_team(uow.session, incident, actor)
+            if str(Role.COMMANDER) not in roles and actor.platform != "cli":
+                raise ServiceError("commander_only", reference=reference)
+            if incident.status == "closed":
+                return Outcome(await self._view(uow.session, incident))
+            incident.status, incident.closed_at, incident.updated_at = "closed", now, now
+            await audit_log.record(uow.session, incident, now, actor, "closed", {})
+            return Outcome(await self._view(uow.session, incident), (Change("closed"),))
+
+    # --- queries ---------------------------------------------------------------------------------------
+
+    async def get(self, reference: str) -> IncidentView:
+        async with self._uow() as uow:
+            try:
+                incident = await uow.incident(reference)
+            except NotFound:
+                raise NotFoundError(reference) from None
+            return await self._view(uow.session, incident)
+
+    async def by_channel(self, channel_id: str) -> IncidentView | None:
+        async with self._uow() as uow:
+            row = await uow.session.scalar(select(Incident).where(Incident.channel_id == channel_id))
+            return await self._view(uow.session, row) if row else None
+
+    async def list(self, *, status: str | None = None, member: Actor | None = None) -> list[IncidentView]:
+        async with self._uow() as uow:
+            query = select(Incident).order_by(Incident.id)
+            if status:
+                query = query.where(Incident.status == status)
+            if member:
+                query = query.where(
+                    Incident.id.in_(
+                        select(Member.incident_id).where(
+                            Member.platform == member.platform, Member.user_id == member.user_id
+                        )
+                    )
+                )
+            return [await self._view(uow.session, row) for row in await uow.session.scalars(query)]
+
+    async def verify_audit(self, reference: str) -> audit_log.ChainReport:
+        async with self._uow() as uow:
+            try:
+                incident = await uow.incident(reference)
+            except NotFound:
+                raise NotFoundError(reference) from None
+            return await audit_log.verify(uow.session, incident)
+
+
+def _member(incident: Incident, who: Actor, role: str, by: Actor, now: datetime) -> Member:
+    return Member(
+        incident_id=incident.id,
+        platform=who.platform,
+        user_id=who.user_id,
+        role=role,
+        added_by=str(by),
+        added_at=now,
+    )
+
+
+def _assessment_json(assessment: Assessment, org: OrgConfig) -> dict[str, Any]:
+    view = assessment_view(assessment, org)
+    return {
+        "reportable": view.reportable,
+        "grounds": list(view.grounds),
+        "notify_individuals": view.notify_individuals,
+        "counted_persons": view.counted_persons,
+        "threshold": view.threshold,
+        "exempt_by_encryption": view.exempt_by_encryption,
+        "processor_notice": view.processor_notice,
+        "final_days": view.final_days,
+        "recipient": view.recipient,
+    }
+
+
+def _assessment_summary(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data.get(k) for k in ("reportable", "grounds", "final_days", "processor_notice")}

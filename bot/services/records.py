@@ -1,0 +1,96 @@
+"""Loading and saving an incident's rows, and building its read model. Used only inside services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config.org import OrgConfig
+from bot.domain.facts import Facts
+from bot.domain.views import DeadlineView, IncidentView, MemberView, StepView
+from bot.playbook.engine import (
+    FINISHED,
+    StepStatus,
+    applicable_steps,
+    blockers,
+    progress,
+)
+from bot.playbook.loader import PlaybookRegistry
+from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.storage.tables import AuditEvent, Deadline, Incident, Member, StepState
+
+
+async def step_rows(session: AsyncSession, incident: Incident) -> dict[str, StepState]:
+    rows = await session.scalars(select(StepState).where(StepState.incident_id == incident.id))
+    return {row.step_id: row for row in rows}
+
+
+async def deadline_rows(session: AsyncSession, incident: Incident) -> dict[str, Deadline]:
+    rows = await session.scalars(select(Deadline).where(Deadline.incident_id == incident.id))
+    return {row.key: row for row in rows}
+
+
+async def member_rows(session: AsyncSession, incident: Incident) -> list[Member]:
+    return list(
+        await session.scalars(select(Member).where(Member.incident_id == incident.id).order_by(Member.id))
+    )
+
+
+def finished_times(steps: dict[str, StepState]) -> dict[str, datetime]:
+    return {sid: row.updated_at for sid, row in steps.items() if StepStatus(row.state) in FINISHED}
+
+
+async def build_view(
+    session: AsyncSession, incident: Incident, org: OrgConfig, playbooks: PlaybookRegistry
+) -> IncidentView:
+    facts = Facts.model_validate(incident.facts)
+    assessment = assess_facts(facts, incident.aware_at, org)
+    situation = situation_for(facts, assessment)
+    playbook = playbooks.get(incident.playbook_id)
+    states_rows = await step_rows(session, incident)
+    states = {sid: StepStatus(row.state) for sid, row in states_rows.items()}
+    applicable = applicable_steps(playbook, situation)
+    applicable_ids = frozenset(s.id for s in applicable)
+    deadlines = await deadline_rows(session, incident)
+    steps = []
+    for step in applicable:
+        row = states_rows.get(step.id)
+        due = deadlines.get(f"step:{step.id}")
+        steps.append(
+            StepView(
+                step=step,
+                status=states.get(step.id, StepStatus.TODO),
+                reason=row.reason if row else None,
+                updated_by=row.updated_by if row else None,
+                updated_at=row.updated_at if row else None,
+                blockers=blockers(step, states, applicable_ids),
+                due_at=due.due_at if due and due.status == "pending" else None,
+            )
+        )
+    audit_count = await session.scalar(select(func.count()).where(AuditEvent.incident_id == incident.id))
+    return IncidentView(
+        reference=incident.reference,
+        status=incident.status,
+        platform=incident.platform,
+        reporter_id=incident.reporter_id,
+        reporter_lang=incident.reporter_lang,
+        aware_at=incident.aware_at,
+        facts=facts,
+        assessment=assessment_view(assessment, org),
+        playbook_id=incident.playbook_id,
+        channel_id=incident.channel_id,
+        channel_name=incident.channel_name,
+        created_at=incident.created_at,
+        deadlines=tuple(
+            DeadlineView(d.key, d.kind, d.step_id, d.due_at, d.window_start, d.status)
+            for d in sorted(deadlines.values(), key=lambda d: d.due_at)
+        ),
+        steps=tuple(steps),
+        members=tuple(
+            MemberView(m.platform, m.user_id, m.role) for m in await member_rows(session, incident)
+        ),
+        progress=progress(playbook, situation, states),
+        audit_events=audit_count or 0,
+    )

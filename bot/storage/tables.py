@@ -1,0 +1,133 @@
+"""The relational schema. Every change here needs an Alembic migration (`alembic check` guards drift)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class ReferenceCounter(Base):
+    """The last number handed out per year, for references such as LEAK-2026-0001."""
+
+    __tablename__ = "reference_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    reporter_id: Mapped[str] = mapped_column(String(128))
+    reporter_lang: Mapped[str] = mapped_column(String(8))
+    aware_at: Mapped[datetime]
+    cause: Mapped[str] = mapped_column(String(32))
+    facts: Mapped[dict[str, Any]]
+    assessment: Mapped[dict[str, Any]]
+    playbook_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(128))
+    channel_name: Mapped[str | None] = mapped_column(String(128))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    audit_head: Mapped[str] = mapped_column(String(64))  # hash of the newest audit event: truncation shows
+
+
+class Member(Base):
+    """A response-team member of one incident, with the role they hold in it."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("incident_id", "platform", "user_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    added_by: Mapped[str] = mapped_column(String(255))
+    added_at: Mapped[datetime]
+
+
+class StepState(Base):
+    __tablename__ = "step_states"
+    __table_args__ = (UniqueConstraint("incident_id", "step_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime]
+
+
+class Deadline(Base):
+    """A legal deadline (速報, 確報, 本人通知, 委託元への通知) or a playbook step's own due time."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("incident_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))  # "final", "preliminary", ..., or "step:<step id>"
+    kind: Mapped[str] = mapped_column(String(24))
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    window_start: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))  # pending, filed, cancelled
+    filed_at: Mapped[datetime | None]
+    filed_by: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """One ping to send at a time; the scheduler claims due rows, so the database is the source of truth."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_state_due_at", "state", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    deadline_key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(24))
+    target: Mapped[str] = mapped_column(String(255))
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))  # pending, claimed, sent, failed, cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained per incident: each entry's hash covers the previous entry's hash."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="RESTRICT"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

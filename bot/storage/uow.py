@@ -1,0 +1,58 @@
+"""Unit of work: one transaction per use case; services are the only code that touches the ORM."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.storage.tables import Incident
+
+
+class NotFound(LookupError):
+    pass
+
+
+def serialize_sqlite_writers(engine: AsyncEngine) -> None:
+    """Make every SQLite transaction BEGIN IMMEDIATE, so read-then-write use cases cannot interleave."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _no_implicit_begin(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin_immediate(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def incident(self, reference: str, *, lock: bool = False) -> Incident:
+        """The incident row; ``lock`` takes its row lock (PostgreSQL) so writers to one incident queue up."""
+        query = select(Incident).where(Incident.reference == reference)
+        if lock:
+            query = query.with_for_update()
+        row = await self.session.scalar(query)
+        if row is None:
+            raise NotFound(reference)
+        return row

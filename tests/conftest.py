@@ -1,0 +1,99 @@
+"""Shared fixtures: every database test runs on SQLite, and again on PostgreSQL when
+LEAKBOT_TEST_POSTGRES_URL is set (CI sets it to the machine's server)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.bootstrap import Core, build_core
+from bot.clock import FakeClock
+from bot.config.org import OrgConfig, parse_org_config
+from bot.config.settings import CoreSettings
+from bot.storage import migrate
+from bot.storage.db import create_engine
+from bot.storage.tables import Base
+
+POSTGRES_URL = os.environ.get("LEAKBOT_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+DATA = Path(__file__).parent / "data"
+
+ORG_YAML = """
+organization: {name: テスト株式会社, entity: business, sector: general}
+roles:
+  commander: [UCOMMANDER]
+  it: [UIT]
+  support: [USUPPORT]
+  pr: [UPR]
+  legal: [ULEGAL, legal@example.co.jp]
+  executives: [UEXEC]
+"""
+
+
+@pytest.fixture
+def org() -> OrgConfig:
+    return parse_org_config(ORG_YAML, "test-org.yaml")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    assert POSTGRES_URL
+    engine_url = POSTGRES_URL
+
+    import asyncio
+
+    async def reset() -> None:
+        engine = create_engine(engine_url)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+    migrate.upgrade(engine_url)
+    return engine_url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "leakbot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_migrated")
+    return url
+
+
+@pytest.fixture
+async def clean_database(database_url: str) -> str:
+    if database_url.startswith("postgresql"):
+        engine = create_engine(database_url)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # 10:00 JST, Tuesday
+
+
+@pytest.fixture
+async def core(clean_database: str, clock: FakeClock, org: OrgConfig):
+    built: Core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
+    yield built
+    await built.close()

@@ -1,0 +1,36 @@
+"""The core stays platform-neutral: bot/ never imports a chat SDK or an adapter (import-linter contract)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contract_holds() -> None:
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+
+
+def test_contract_would_catch_a_violation(tmp_path, monkeypatch) -> None:
+    """The contract is not vacuous: a core module importing slack_sdk breaks it."""
+    offender = ROOT / "bot" / "_contract_probe.py"
+    offender.write_text("import slack_sdk  # noqa\n", encoding="utf-8")
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 1
+    finally:
+        offender.unlink()
+
+
+def test_no_module_in_bot_mentions_a_platform_sdk() -> None:
+    forbidden = ("slack_sdk", "slack_bolt", "microsoft_agents", "adapters")
+    for path in (ROOT / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] in forbidden for n in names), f"{path} imports {names}"
