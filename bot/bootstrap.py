@@ -11,6 +11,7 @@ from bot.config.org import ConfigError, OrgConfig, load_org_config
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
 from bot.services.incidents import IncidentService
+from bot.services.posts import PostService
 from bot.storage.db import create_engine, session_factory
 
 
@@ -18,6 +19,7 @@ from bot.storage.db import create_engine, session_factory
 class Core:
     engine: AsyncEngine
     incidents: IncidentService
+    posts: PostService
     org: OrgConfig
     playbooks: PlaybookRegistry
     clock: Clock
@@ -43,5 +45,7 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
     org = org or load_org(settings)
     playbooks = load_playbooks(settings)
     engine = create_engine(settings.database_url)
-    service = IncidentService(session_factory(engine), clock, org, playbooks)
-    return Core(engine=engine, incidents=service, org=org, playbooks=playbooks, clock=clock)
+    sessions = session_factory(engine)
+    service = IncidentService(sessions, clock, org, playbooks)
+    posts = PostService(sessions, clock)
+    return Core(engine=engine, incidents=service, posts=posts, org=org, playbooks=playbooks, clock=clock)

@@ -9,6 +9,7 @@ import click
 from adapters.cli.errors import CliError, fail
 from adapters.cli.legal import assess_command, deadlines
 from adapters.cli.playbooks import playbook
+from adapters.cli.serve import serve
 from adapters.cli.store import audit, db, incidents
 
 
@@ -17,7 +18,7 @@ def cli() -> None:
     """leakbot: walks a company through a personal-data leak under APPI."""
 
 
-for command in (deadlines, assess_command, db, incidents, audit, playbook):
+for command in (deadlines, assess_command, db, incidents, audit, playbook, serve):
     cli.add_command(command)
 
 

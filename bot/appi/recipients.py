@@ -33,8 +33,11 @@ def known_sectors() -> tuple[str, ...]:
     return tuple(_table()["sectors"])
 
 
+def recipient(key: str) -> Recipient:
+    entry = _table()["recipients"][key]
+    return Recipient(key, entry["ja"], entry["en"], entry["how"]["ja"], entry["how"]["en"])
+
+
 def recipient_for(sector: str) -> Recipient:
     table = _table()
-    key = table["sectors"].get(sector, table["default"])
-    entry = table["recipients"][key]
-    return Recipient(key, entry["ja"], entry["en"], entry["how"]["ja"], entry["how"]["en"])
+    return recipient(table["sectors"].get(sector, table["default"]))

@@ -38,7 +38,12 @@ def event_hash(
 
 
 async def record(
-    session: AsyncSession, incident: Incident, at: datetime, actor: object, action: str, details: dict[str, Any]
+    session: AsyncSession,
+    incident: Incident,
+    at: datetime,
+    actor: object,
+    action: str,
+    details: dict[str, Any],
 ) -> AuditEvent:
     """Append one event. Callers hold the incident's lock (see UnitOfWork.lock_incident)."""
     last = (

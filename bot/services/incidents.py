@@ -258,6 +258,7 @@ class IncidentService:
             if not changed:
                 return Outcome(await self._view(uow.session, incident))
             old_assessment = dict(incident.assessment)
+            before = self._applicable_ids(incident)
             incident.facts, incident.cause, incident.updated_at = (
                 new.model_dump(mode="json"),
                 str(new.cause),
@@ -268,7 +269,27 @@ class IncidentService:
             )
             changes = [Change("facts", {"fields": sorted(changed)})]
             changes += await self._resync(uow.session, incident, now, actor, old_assessment)
+            after = self._applicable_ids(incident)
+            if after - before:
+                changes.append(
+                    Change(
+                        "steps_added", {"steps": [s for s in self._order(incident) if s in after - before]}
+                    )
+                )
+            if before - after:
+                changes.append(
+                    Change(
+                        "steps_removed", {"steps": [s for s in self._order(incident) if s in before - after]}
+                    )
+                )
             return Outcome(await self._view(uow.session, incident), tuple(changes))
+
+    def _applicable_ids(self, incident: Incident) -> set[str]:
+        facts, assessment, playbook = self._context(incident)
+        return {s.id for s in applicable_steps(playbook, situation_for(facts, assessment))}
+
+    def _order(self, incident: Incident) -> list[str]:
+        return [s.id for s in self.playbooks.get(incident.playbook_id).steps]
 
     async def _resync(
         self,
@@ -323,6 +344,14 @@ class IncidentService:
         if not roles and actor.platform != "cli":
             raise NotAllowedError(incident.reference)
         return roles
+
+    async def is_team_member(self, reference: str, actor: Actor) -> bool:
+        async with self._uow() as uow:
+            try:
+                incident = await uow.incident(reference)
+            except NotFound:
+                raise NotFoundError(reference) from None
+            return bool(await self._roles_of(uow.session, incident, actor) & TEAM_ROLES)
 
     async def add_member(self, reference: str, user_id: str, role: Role, actor: Actor) -> Outcome:
         """The commander brings someone into the response team."""

@@ -131,3 +131,17 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Post(Base):
+    """A message the bot posted for an incident and keeps up to date (summary, one per phase)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("incident_id", "platform", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))  # "summary", "phase:<phase id>"
+    channel_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(255))  # Slack ts, Teams activity id
+    updated_at: Mapped[datetime]

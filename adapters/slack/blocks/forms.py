@@ -1,0 +1,195 @@
+"""Modals: the leak report, editing the facts, the reason for skipping a step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.slack.blocks.elements import (
+    checkboxes,
+    input_block,
+    modal,
+    option,
+    radio,
+    section,
+    static_select,
+    text_input,
+)
+from bot.appi.deadlines import JST
+from bot.domain.facts import DataItem, Facts
+from bot.domain.vocabulary import Cause
+from bot.i18n import t
+
+REPORT_CALLBACK = "leak_report"
+FACTS_CALLBACK = "leak_facts"
+SKIP_CALLBACK = "leak_skip"
+FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
+INVOLVEMENT = ("processor_involved", "acting_for_controller")
+
+
+def _causes(lang: str) -> list[dict]:
+    return [option(t(f"cause.{c}", lang), c.value) for c in Cause]
+
+
+def _items(lang: str) -> list[dict]:
+    return [option(t(f"item.{i}", lang), i.value) for i in DataItem]
+
+
+def _involvement(lang: str) -> list[dict]:
+    return [option(t(f"form.{k}", lang), k) for k in INVOLVEMENT]
+
+
+def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | None) -> dict:
+    local = now.astimezone(JST)
+    blocks = [
+        section(t("form.intro", lang)),
+        input_block(
+            "summary",
+            t("form.summary", lang),
+            text_input(summary, multiline=True),
+            hint=t("form.summary_hint", lang),
+        ),
+        input_block(
+            "discovered_on",
+            t("form.discovered_on", lang),
+            {"type": "datepicker", "action_id": "value", "initial_date": local.date().isoformat()},
+        ),
+        input_block(
+            "discovered_time",
+            t("form.discovered_time", lang),
+            {"type": "timepicker", "action_id": "value", "initial_time": local.strftime("%H:%M")},
+        ),
+        input_block(
+            "confirmed",
+            t("form.confirmed", lang),
+            radio(
+                [option(t("form.suspected", lang), "no"), option(t("form.confirmed_yes", lang), "yes")], "no"
+            ),
+        ),
+        input_block("cause", t("form.cause", lang), static_select(_causes(lang), Cause.UNKNOWN.value)),
+        input_block("data_items", t("form.data_items", lang), checkboxes(_items(lang), []), optional=True),
+        input_block(
+            "persons",
+            t("form.persons", lang),
+            text_input(max_length=15),
+            optional=True,
+            hint=t("form.persons_hint", lang),
+        ),
+        input_block(
+            "persons_upper_bound",
+            t("form.persons_upper_bound", lang),
+            text_input(max_length=15),
+            optional=True,
+        ),
+        input_block(
+            "involvement", t("form.involvement", lang), checkboxes(_involvement(lang), []), optional=True
+        ),
+        input_block("notes", t("form.notes", lang), text_input(multiline=True), optional=True),
+    ]
+    metadata = {"lang": lang, "origin": origin_channel}
+    return modal(
+        REPORT_CALLBACK,
+        t("form.title", lang),
+        blocks,
+        t("form.submit", lang),
+        t("form.cancel", lang),
+        metadata,
+    )
+
+
+def report_values(state: dict[str, object]) -> dict[str, object]:
+    """Slack's state values to the core report form's fields."""
+    involvement = state.get("involvement") or []
+    return {
+        "summary": state.get("summary"),
+        "discovered_on": state.get("discovered_on"),
+        "discovered_time": state.get("discovered_time"),
+        "confirmed": state.get("confirmed") == "yes",
+        "cause": state.get("cause"),
+        "data_items": state.get("data_items") or [],
+        "persons": state.get("persons"),
+        "persons_upper_bound": state.get("persons_upper_bound"),
+        "processor_involved": "processor_involved" in involvement,  # type: ignore[operator]
+        "acting_for_controller": "acting_for_controller" in involvement,  # type: ignore[operator]
+        "notes": state.get("notes"),
+    }
+
+
+def report_error_blocks(errors: dict[str, str]) -> dict[str, str]:
+    """Core field names to the modal's block ids (they are the same, except the time shares the date's)."""
+    return {("discovered_on" if k == "discovered_time" else k): v for k, v in errors.items()}
+
+
+def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
+    count = "" if facts.persons is None else str(facts.persons)
+    upper = "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound)
+    flags = [f for f in FLAGS if getattr(facts, f)]
+    involvement = [k for k in INVOLVEMENT if getattr(facts, k)]
+    blocks = [
+        input_block("cause", t("form.cause", lang), static_select(_causes(lang), facts.cause.value)),
+        input_block("persons", t("form.persons", lang), text_input(count, max_length=15), optional=True),
+        input_block(
+            "persons_upper_bound",
+            t("form.persons_upper_bound", lang),
+            text_input(upper, max_length=15),
+            optional=True,
+        ),
+        input_block(
+            "flags",
+            t("form.flags", lang),
+            checkboxes([option(t(f"flag.{f}", lang), f) for f in FLAGS], flags),
+            optional=True,
+        ),
+        input_block(
+            "data_items",
+            t("form.data_items", lang),
+            checkboxes(_items(lang), [i.value for i in facts.data_items]),
+            optional=True,
+        ),
+        input_block(
+            "involvement",
+            t("form.involvement", lang),
+            checkboxes(_involvement(lang), involvement),
+            optional=True,
+        ),
+        input_block(
+            "secondary_damage",
+            t("form.secondary_damage", lang),
+            text_input(facts.secondary_damage, multiline=True),
+            optional=True,
+        ),
+    ]
+    metadata = {"ref": reference, "lang": lang}
+    return modal(
+        FACTS_CALLBACK,
+        t("facts.title", lang),
+        blocks,
+        t("facts.save", lang),
+        t("form.cancel", lang),
+        metadata,
+    )
+
+
+def facts_values(state: dict[str, object]) -> dict[str, object]:
+    flags = state.get("flags") or []
+    involvement = state.get("involvement") or []
+    values: dict[str, object] = {f: f in flags for f in FLAGS}  # type: ignore[operator]
+    values |= {k: k in involvement for k in INVOLVEMENT}  # type: ignore[operator]
+    values |= {
+        "cause": state.get("cause"),
+        "persons": state.get("persons"),
+        "persons_upper_bound": state.get("persons_upper_bound"),
+        "data_items": state.get("data_items") or [],
+        "secondary_damage": state.get("secondary_damage") or "",
+    }
+    return values
+
+
+def skip_modal(reference: str, step_id: str, step_title: str, lang: str) -> dict:
+    blocks = [
+        section(f"*{step_title}*"),
+        input_block("reason", t("skip.reason", lang), text_input(multiline=True, max_length=1000)),
+    ]
+    metadata = {"ref": reference, "step": step_id, "lang": lang}
+    return modal(
+        SKIP_CALLBACK, t("skip.title", lang), blocks, t("skip.save", lang), t("form.cancel", lang), metadata
+    )
