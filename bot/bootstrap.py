@@ -10,6 +10,8 @@ from bot.clock import Clock, SystemClock
 from bot.config.org import ConfigError, OrgConfig, load_org_config
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
+from bot.reminders.delivery import Notifier
+from bot.reminders.service import ReminderService
 from bot.services.incidents import IncidentService
 from bot.services.posts import PostService
 from bot.storage.db import create_engine, session_factory
@@ -26,6 +28,9 @@ class Core:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    def reminder_service(self, notifiers: dict[str, Notifier], worker: str) -> ReminderService:
+        return ReminderService(session_factory(self.engine), self.clock, self.org, self.playbooks, notifiers, worker)
 
 
 def load_playbooks(settings: CoreSettings) -> PlaybookRegistry:

@@ -16,5 +16,7 @@ def refusal(error: Exception, lang: str, incident: IncidentView | None = None) -
         return t(f"error.{error.code}", lang, title=title, blockers=blockers)
     if isinstance(error, ServiceError):
         params = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in error.params.items()}
+        if "role" in params:
+            params["role"] = t(f"role.{params['role']}", lang)
         return t(f"error.{error.code}", lang, **params)
     return t("error.internal", lang, reference=incident.reference if incident else "-")

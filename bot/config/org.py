@@ -5,12 +5,21 @@ Secrets never live here; they come from the environment (bot.config.settings).
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from bot.appi.recipients import known_sectors
 from bot.domain.vocabulary import Role
@@ -61,12 +70,36 @@ class Channels(_Strict):
     invite_reporter: bool = True
 
 
+class QuietHours(_Strict):
+    start: time = time(22, 0)
+    end: time = time(8, 0)
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+class Reminders(_Strict):
+    """When reminders go out; times are Japan time. The defaults follow the issue's plan."""
+
+    quiet_hours: QuietHours = QuietHours()
+    morning: time = time(9, 0)  # "the morning of the due day" and overdue escalations
+    preliminary_before_hours: tuple[PositiveInt, ...] = (24,)  # before the end of the 速報 window
+    final_before_days: tuple[PositiveInt, ...] = (7, 3, 1)
+    individuals_before_days: tuple[PositiveInt, ...] = (3, 1)
+    step_before_hours: tuple[PositiveInt, ...] = (1,)
+    digest_time: time = time(9, 0)
+    max_attempts: PositiveInt = 5
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
     channels: Channels = Channels()
     roles: dict[Role, tuple[Member, ...]] = Field(default_factory=dict)
     playbook: str = "personal-data-leak"
+    reminders: Reminders = Reminders()
 
     @field_validator("roles")
     @classmethod

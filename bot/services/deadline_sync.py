@@ -55,6 +55,7 @@ async def sync_deadlines(
                     due_at=planned.due_at,
                     window_start=planned.window_start,
                     status=status,
+                    created_at=now,
                     updated_at=now,
                 )
             )

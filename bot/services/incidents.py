@@ -23,6 +23,7 @@ from bot.domain.views import Change, IncidentView
 from bot.domain.vocabulary import OWNER_ROLES, Role
 from bot.playbook.engine import StepStatus, applicable_steps, check_transition
 from bot.playbook.loader import PlaybookRegistry
+from bot.reminders.planner import replan
 from bot.services import audit_log
 from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.services.deadline_sync import sync_deadlines
@@ -140,6 +141,7 @@ class IncidentService:
             await uow.session.flush()
             situation = situation_for(request.facts, assessment)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
+            await replan(uow.session, incident, self.org.reminders, now)
             await audit_log.record(
                 uow.session,
                 incident,
@@ -182,6 +184,8 @@ class IncidentService:
                     {"added": added, "unresolved": unresolved},
                 )
                 changes.append(Change("team_resolved", {"added": added, "unresolved": unresolved}))
+            await uow.session.flush()
+            await replan(uow.session, incident, self.org.reminders, now)
             return Outcome(await self._view(uow.session, incident), tuple(changes)), unresolved
 
     async def attach_channel(self, reference: str, channel_id: str, channel_name: str) -> Outcome:
@@ -214,31 +218,68 @@ class IncidentService:
         self, reference: str, step_id: str, target: StepStatus, actor: Actor, reason: str | None = None
     ) -> Outcome:
         """Change one step's state. Setting the state it already has changes nothing (double clicks)."""
-        now = self.clock.now()
         async with self._uow() as uow:
             incident = await self._locked(uow, reference)
             await self._require_team(uow.session, incident, actor)
+            return await self._transition(uow.session, incident, step_id, target, actor, reason)
+
+    async def _transition(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        step_id: str,
+        target: StepStatus,
+        actor: Actor,
+        reason: str | None,
+    ) -> Outcome:
+        now = self.clock.now()
+        facts, assessment, playbook = self._context(incident)
+        situation = situation_for(facts, assessment)
+        rows = await step_rows(session, incident)
+        states = {sid: StepStatus(r.state) for sid, r in rows.items()}
+        step = next((s for s in playbook.steps if s.id == step_id), None)
+        if step is None:
+            raise ServiceError("unknown_step", step=step_id)
+        current = states.get(step_id, StepStatus.TODO)
+        if current == target:
+            return Outcome(await self._view(session, incident))
+        applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
+        check_transition(step, current, target, reason, states, applicable_ids)
+        row = rows[step_id]
+        row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
+        incident.updated_at = now
+        await session.flush()
+        changes = [Change("step", {"step": step_id, "from": str(current), "to": str(target)})]
+        await audit_log.record(
+            session, incident, now, actor, "step_changed", changes[0].detail | {"reason": reason}
+        )
+        changes += await self._resync(session, incident, now, actor)
+        return Outcome(await self._view(session, incident), tuple(changes))
+
+    async def mark_filed(self, reference: str, deadline_key: str, actor: Actor) -> Outcome:
+        """提出済みにする: finishes the step that files this legal deadline; its owner or the commander only."""
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            roles = await self._require_team(uow.session, incident, actor)
             facts, assessment, playbook = self._context(incident)
-            situation = situation_for(facts, assessment)
-            rows = await step_rows(uow.session, incident)
-            states = {sid: StepStatus(r.state) for sid, r in rows.items()}
-            step = next((s for s in playbook.steps if s.id == step_id), None)
+            steps = applicable_steps(playbook, situation_for(facts, assessment))
+            step = next((s for s in steps if s.deadline and str(s.deadline) == deadline_key), None)
             if step is None:
-                raise ServiceError("unknown_step", step=step_id)
-            current = states.get(step_id, StepStatus.TODO)
-            if current == target:
-                return Outcome(await self._view(uow.session, incident))
-            applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
-            check_transition(step, current, target, reason, states, applicable_ids)
-            row = rows[step_id]
-            row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
-            await uow.session.flush()
-            changes = [Change("step", {"step": step_id, "from": str(current), "to": str(target)})]
+                raise ServiceError("nothing_to_file", reference=reference)
+            if not roles & {str(step.owner), str(Role.COMMANDER)} and actor.platform != "cli":
+                raise ServiceError("owner_only", reference=reference, role=str(step.owner))
+            return await self._transition(uow.session, incident, step.id, StepStatus.DONE, actor, None)
+
+    async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
+        """確認しました: an executive or team member saw a reminder; kept in the audit trail."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            if not await self._roles_of(uow.session, incident, actor) - {REPORTER_ROLE}:
+                raise NotAllowedError(reference)
             await audit_log.record(
-                uow.session, incident, now, actor, "step_changed", changes[0].detail | {"reason": reason}
+                uow.session, incident, now, actor, "reminder_acknowledged", {"deadline": deadline_key}
             )
-            changes += await self._resync(uow.session, incident, now, actor)
-            return Outcome(await self._view(uow.session, incident), tuple(changes))
 
     # --- facts and reassessment ------------------------------------------------------------------------
 
@@ -311,6 +352,7 @@ class IncidentService:
         moved = await sync_deadlines(
             session, incident, playbook, assessment, situation_for(facts, assessment), now
         )
+        await replan(session, incident, self.org.reminders, now)
         if moved:
             await audit_log.record(
                 session,
@@ -366,6 +408,7 @@ class IncidentService:
                 return Outcome(await self._view(uow.session, incident))
             uow.session.add(_member(incident, target, str(role), actor, now))
             await uow.session.flush()
+            await replan(uow.session, incident, self.org.reminders, now)
             await audit_log.record(
                 uow.session, incident, now, actor, "member_added", {"user": user_id, "role": str(role)}
             )
@@ -384,6 +427,7 @@ class IncidentService:
             if incident.status == "closed":
                 return Outcome(await self._view(uow.session, incident))
             incident.status, incident.closed_at, incident.updated_at = "closed", now, now
+            await replan(uow.session, incident, self.org.reminders, now)
             await audit_log.record(uow.session, incident, now, actor, "closed", {})
             return Outcome(await self._view(uow.session, incident), (Change("closed"),))
 

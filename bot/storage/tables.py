@@ -95,6 +95,7 @@ class Deadline(Base):
     status: Mapped[str] = mapped_column(String(16))  # pending, filed, cancelled
     filed_at: Mapped[datetime | None]
     filed_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime | None]  # when it first appeared: the 速報 "at creation" ping counts from it
     updated_at: Mapped[datetime]
 
 
@@ -106,8 +107,9 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     deadline_key: Mapped[str] = mapped_column(String(80))
+    deadline_due_at: Mapped[datetime | None]  # the deadline it was planned for: stale when that moves
     kind: Mapped[str] = mapped_column(String(24))
-    target: Mapped[str] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(String(255))  # "channel" or "user:<platform>:<user id>"
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16))  # pending, claimed, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -145,3 +147,12 @@ class Post(Base):
     channel_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str] = mapped_column(String(255))  # Slack ts, Teams activity id
     updated_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """Once-a-day jobs (the executive digest) claim their run here, so replicas never repeat one."""
+
+    __tablename__ = "job_runs"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. "digest:2026-12-01"
+    worker: Mapped[str] = mapped_column(String(64))
+    ran_at: Mapped[datetime]

@@ -1,0 +1,295 @@
+"""Sending reminders that fell due: claim rows atomically, deliver, record, retry, escalate.
+
+The database is the source of truth. A sweep claims due rows with a lease (FOR UPDATE SKIP LOCKED on
+PostgreSQL; on SQLite the same UPDATE runs inside BEGIN IMMEDIATE), so replicas never send one ping twice
+and a crashed replica's claims are taken over once their lease expires.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.appi.deadlines import JST
+from bot.clock import Clock
+from bot.config.org import OrgConfig
+from bot.domain.views import IncidentView
+from bot.playbook.loader import PlaybookRegistry
+from bot.reminders.delivery import Delivery, Notifier, ReminderItem
+from bot.reminders.plan import next_escalation, outside_quiet_hours
+from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
+from bot.services import audit_log
+from bot.services.records import build_view
+from bot.storage.tables import Incident, JobRun, Member, Reminder
+from bot.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+MISSED_AFTER = timedelta(minutes=2)
+BATCH = 500
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    postponed: int = 0
+    deliveries: int = 0
+
+
+class ReminderService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        org: OrgConfig,
+        playbooks: PlaybookRegistry,
+        notifiers: dict[str, Notifier],
+        worker: str,
+    ) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self.org = org
+        self.playbooks = playbooks
+        self.notifiers = notifiers
+        self.worker = worker
+
+    async def next_due(self) -> datetime | None:
+        """The earliest pending reminder: what the in-process timer waits for."""
+        async with UnitOfWork(self._sessions) as uow:
+            soonest_pending = await uow.session.scalar(
+                select(func.min(Reminder.due_at)).where(Reminder.state == "pending")
+            )
+            soonest_lease = await uow.session.scalar(
+                select(func.min(Reminder.lease_until)).where(Reminder.state == "claimed")
+            )
+        candidates = [t for t in (soonest_pending, soonest_lease) if t is not None]
+        return min(candidates) if candidates else None
+
+    async def claim(self, now: datetime, limit: int = BATCH) -> list[int]:
+        due = or_(
+            and_(Reminder.state == "pending", Reminder.due_at <= now),
+            and_(Reminder.state == "claimed", Reminder.lease_until < now),
+        )
+        candidates = (
+            select(Reminder.id)
+            .where(due)
+            .order_by(Reminder.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        statement = (
+            update(Reminder)
+            .where(Reminder.id.in_(candidates), due)
+            .values(state="claimed", claimed_by=self.worker, lease_until=now + LEASE)
+            .returning(Reminder.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with UnitOfWork(self._sessions) as uow:
+            return list((await uow.session.execute(statement)).scalars())
+
+    async def sweep(self) -> SweepResult:
+        """Claim and deliver everything due now, batch after batch."""
+        total = SweepResult()
+        while True:
+            now = self.clock.now()
+            ids = await self.claim(now)
+            if not ids:
+                return total
+            total.claimed += len(ids)
+            await self._deliver(ids, now, total)
+            if len(ids) < BATCH:
+                return total
+
+    async def _deliver(self, ids: list[int], now: datetime, result: SweepResult) -> None:
+        groups = await self._load(ids, now, result)
+        for (platform, channel_of, user_id), rows_items in groups.items():
+            rows = [r for r, _ in rows_items]
+            items = tuple(i for _, i in rows_items)
+            overdue = any(i.kind == "overdue" for i in items)
+            if not overdue and self.org.reminders.quiet_hours.contains(now.astimezone(JST).time()):
+                await self._postpone(rows, outside_quiet_hours(now, self.org.reminders))
+                result.postponed += len(rows)
+                continue
+            missed = any(r.due_at < now - MISSED_AFTER for r in rows)
+            delivery = Delivery(platform, channel_of, user_id, items, missed)
+            notifier = self.notifiers.get(platform)
+            try:
+                if notifier is None:
+                    raise RuntimeError(f"no notifier for {platform}")
+                await notifier.deliver(delivery)
+            except Exception as exc:
+                log.warning("reminder delivery failed (%s): %s", platform, type(exc).__name__)
+                result.failed += len(rows)
+                await self._failed(rows, items, now, f"{type(exc).__name__}: {exc}"[:500])
+                continue
+            result.sent += len(rows)
+            result.deliveries += 1
+            await self._sent(rows, now)
+
+    async def _load(self, ids: list[int], now: datetime, result: SweepResult):
+        groups: dict[tuple[str, str | None, str | None], list[tuple[Reminder, ReminderItem]]] = defaultdict(
+            list
+        )
+        views: dict[int, IncidentView] = {}
+        async with UnitOfWork(self._sessions) as uow:
+            rows = list(
+                await uow.session.scalars(
+                    select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.due_at)
+                )
+            )
+            for row in rows:
+                if row.incident_id not in views:
+                    incident = await uow.session.get(Incident, row.incident_id)
+                    views[row.incident_id] = await build_view(uow.session, incident, self.org, self.playbooks)
+                view = views[row.incident_id]
+                deadline = next((d for d in view.deadlines if d.key == row.deadline_key), None)
+                if (
+                    view.status != "open"
+                    or deadline is None
+                    or deadline.status != "pending"
+                    or deadline.due_at != row.deadline_due_at
+                ):
+                    row.state = "cancelled"  # replaced while it was in flight
+                    result.cancelled += 1
+                    continue
+                item = ReminderItem(view, deadline, row.kind, row.due_at, _owner_role(view, deadline))
+                if row.target == CHANNEL_TARGET:
+                    key = (view.platform, view.reference, None)
+                else:
+                    platform, user_id = parse_user_target(row.target)
+                    key = (platform, None, user_id)
+                groups[key].append((row, item))
+            for rows_items in groups.values():
+                for row, _ in rows_items:
+                    uow.session.expunge(row)
+        return groups
+
+    async def _postpone(self, rows: list[Reminder], until: datetime) -> None:
+        async with UnitOfWork(self._sessions) as uow:
+            await uow.session.execute(
+                update(Reminder)
+                .where(Reminder.id.in_([r.id for r in rows]), Reminder.claimed_by == self.worker)
+                .values(state="pending", due_at=until, claimed_by=None, lease_until=None)
+            )
+
+    async def _sent(self, rows: list[Reminder], now: datetime) -> None:
+        async with UnitOfWork(self._sessions) as uow:
+            await uow.session.execute(
+                update(Reminder)
+                .where(Reminder.id.in_([r.id for r in rows]))
+                .values(state="sent", sent_at=now, attempts=Reminder.attempts + 1, lease_until=None)
+            )
+            for row in rows:
+                if row.kind == "overdue":  # escalate again the next business day while it stays open
+                    uow.session.add(
+                        Reminder(
+                            incident_id=row.incident_id,
+                            deadline_key=row.deadline_key,
+                            deadline_due_at=row.deadline_due_at,
+                            kind="overdue",
+                            target=row.target,
+                            due_at=next_escalation(max(row.due_at, now), self.org.reminders),
+                            state="pending",
+                            attempts=0,
+                        )
+                    )
+
+    async def _failed(
+        self, rows: list[Reminder], items: tuple[ReminderItem, ...], now: datetime, error: str
+    ) -> None:
+        gave_up: list[Reminder] = []
+        async with UnitOfWork(self._sessions) as uow:
+            for row in rows:
+                attempts = row.attempts + 1
+                values = {"attempts": attempts, "last_error": error, "claimed_by": None, "lease_until": None}
+                if attempts >= self.org.reminders.max_attempts:
+                    values["state"] = "failed"
+                    gave_up.append(row)
+                else:
+                    values |= {"state": "pending", "due_at": now + backoff(attempts)}
+                await uow.session.execute(update(Reminder).where(Reminder.id == row.id).values(**values))
+            for row in gave_up:
+                incident = await uow.session.get(Incident, row.incident_id)
+                await audit_log.record(
+                    uow.session,
+                    incident,
+                    now,
+                    "system:leakbot",
+                    "reminder_failed",
+                    {
+                        "deadline": row.deadline_key,
+                        "kind": row.kind,
+                        "target": row.target,
+                        "attempts": row.attempts + 1,
+                    },
+                )
+        for row in gave_up:
+            item = next(i for r, i in zip(rows, items, strict=True) if r.id == row.id)
+            notifier = self.notifiers.get(item.incident.platform)
+            if notifier is not None:
+                try:
+                    await notifier.alert_failure(item.incident, row.target, error)
+                except Exception as exc:
+                    log.error("could not tell the commander about a failed reminder: %s", type(exc).__name__)
+
+    async def run_digest(self) -> int:
+        """The daily executive digest, once a day across all replicas; returns how many were sent."""
+        now = self.clock.now()
+        local = now.astimezone(JST)
+        if local.time() < self.org.reminders.digest_time:
+            return 0
+        try:
+            async with UnitOfWork(self._sessions) as uow:
+                uow.session.add(
+                    JobRun(key=f"digest:{local.date().isoformat()}", worker=self.worker, ran_at=now)
+                )
+        except IntegrityError:
+            return 0
+        async with UnitOfWork(self._sessions) as uow:
+            open_rows = list(
+                await uow.session.scalars(
+                    select(Incident).where(Incident.status == "open").order_by(Incident.id)
+                )
+            )
+            views = [await build_view(uow.session, row, self.org, self.playbooks) for row in open_rows]
+            executives = list(
+                await uow.session.execute(
+                    select(Member.platform, Member.user_id).where(Member.role == "executives").distinct()
+                )
+            )
+        sent = 0
+        for platform, user_id in executives:
+            mine = [
+                v for v in views if any(m.user_id == user_id and m.role == "executives" for m in v.members)
+            ]
+            notifier = self.notifiers.get(platform)
+            if not mine or notifier is None:
+                continue
+            try:
+                await notifier.digest(user_id, mine)
+                sent += 1
+            except Exception as exc:
+                log.warning("digest delivery failed: %s", type(exc).__name__)
+        return sent
+
+
+def _owner_role(view: IncidentView, deadline) -> str | None:
+    if deadline.kind == "step":
+        step = next((s for s in view.steps if s.step.id == deadline.step_id), None)
+        return str(step.step.owner) if step else None
+    step = next((s for s in view.steps if s.step.deadline and str(s.step.deadline) == deadline.kind), None)
+    return str(step.step.owner) if step else "legal"

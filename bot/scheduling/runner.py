@@ -1,0 +1,80 @@
+"""APScheduler keeps time in-process; the database says what is due.
+
+At start the timer is rebuilt from the database (one query for the earliest due reminder), a wake-up job
+fires at that moment, and a periodic sweep catches anything else (other replicas' work, expired leases).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot.appi.deadlines import JST
+from bot.reminders.service import ReminderService
+
+log = logging.getLogger(__name__)
+WAKE_JOB = "wake"
+
+
+class ReminderRunner:
+    def __init__(self, service: ReminderService, sweep_seconds: float = 15.0) -> None:
+        self.service = service
+        self.sweep_seconds = sweep_seconds
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        digest = self.service.org.reminders.digest_time
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.sweep_seconds,
+            id="sweep",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.add_job(
+            self.service.run_digest,
+            CronTrigger(hour=digest.hour, minute=digest.minute, timezone=JST),
+            id="digest",
+            coalesce=True,
+            misfire_grace_time=3600,
+        )
+        self.scheduler.start()
+        await self.tick()  # catch up on what fell due while offline, then wait for the next one
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+    async def tick(self) -> None:
+        async with self._lock:
+            try:
+                result = await self.service.sweep()
+                if result.claimed:
+                    log.info(
+                        "reminders: %d claimed, %d sent, %d failed, %d postponed",
+                        result.claimed,
+                        result.sent,
+                        result.failed,
+                        result.postponed,
+                    )
+                await self.service.run_digest()
+            except Exception as exc:
+                log.error("reminder sweep failed: %s", type(exc).__name__, exc_info=exc)
+            await self.reschedule()
+
+    async def reschedule(self) -> None:
+        """Point the wake-up job at the earliest due reminder (the database's answer, not a cache)."""
+        when = await self.service.next_due()
+        if when is None:
+            return
+        when = max(when, datetime.now(UTC) + timedelta(milliseconds=10))
+        self.scheduler.add_job(
+            self.tick, DateTrigger(run_date=when), id=WAKE_JOB, replace_existing=True, misfire_grace_time=None
+        )
