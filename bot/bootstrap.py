@@ -30,7 +30,9 @@ class Core:
         await self.engine.dispose()
 
     def reminder_service(self, notifiers: dict[str, Notifier], worker: str) -> ReminderService:
-        return ReminderService(session_factory(self.engine), self.clock, self.org, self.playbooks, notifiers, worker)
+        return ReminderService(
+            session_factory(self.engine), self.clock, self.org, self.playbooks, notifiers, worker
+        )
 
 
 def load_playbooks(settings: CoreSettings) -> PlaybookRegistry:

@@ -42,7 +42,12 @@ class SlackDriver:
         await self.session.close()
 
     async def post(
-        self, body: str, content_type: str, *, secret: str | None = None, headers: dict[str, str] | None = None
+        self,
+        body: str,
+        content_type: str,
+        *,
+        secret: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         timestamp = int(time.time())
         signed = {
@@ -51,10 +56,14 @@ class SlackDriver:
             "X-Slack-Signature": sign(secret or self.secret, body, timestamp),
             **(headers or {}),
         }
-        async with self.session.post(f"{self.base_url}/slack/events", data=body.encode(), headers=signed) as resp:
+        async with self.session.post(
+            f"{self.base_url}/slack/events", data=body.encode(), headers=signed
+        ) as resp:
             return resp.status, await resp.text()
 
-    async def command(self, user: str, text: str = "", channel: str = "CGENERAL", **kw: Any) -> tuple[int, str]:
+    async def command(
+        self, user: str, text: str = "", channel: str = "CGENERAL", **kw: Any
+    ) -> tuple[int, str]:
         form = {
             "token": "legacy-unused",
             "team_id": TEAM,
@@ -85,7 +94,9 @@ class SlackDriver:
         }
         return await self.interactive(payload)
 
-    async def click(self, user: str, message: dict[str, Any], channel: str, action_id: str) -> tuple[int, str]:
+    async def click(
+        self, user: str, message: dict[str, Any], channel: str, action_id: str
+    ) -> tuple[int, str]:
         """Click the button ``action_id`` in a message the bot posted."""
         element, block_id = None, None
         for block in message.get("blocks", []):

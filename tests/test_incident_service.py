@@ -42,7 +42,9 @@ async def service(clean_database, clock):
 
 
 async def open_incident(service, clock, key: str | None = None, **facts):
-    request = ReportRequest("slack", "UREPORTER", "ja", clock.now(), Facts(summary="USBメモリ紛失", **facts), key)
+    request = ReportRequest(
+        "slack", "UREPORTER", "ja", clock.now(), Facts(summary="USBメモリ紛失", **facts), key
+    )
     outcome = await service.report(request)
     await service.resolve_team(outcome.incident.reference, Directory())
     return outcome.incident.reference

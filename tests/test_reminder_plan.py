@@ -16,7 +16,11 @@ def jst(*args: int) -> datetime:
 
 
 def times(planned, audience=CHANNEL) -> list[tuple[str, str]]:
-    return [(p.kind, p.due_at.astimezone(JST).strftime("%Y-%m-%d %H:%M")) for p in planned if p.audience == audience]
+    return [
+        (p.kind, p.due_at.astimezone(JST).strftime("%Y-%m-%d %H:%M"))
+        for p in planned
+        if p.audience == audience
+    ]
 
 
 def test_final_report_reminders_across_the_year_end() -> None:
@@ -43,7 +47,11 @@ def test_preliminary_reminders_at_creation_and_before_the_window_ends() -> None:
 def test_reminders_already_past_when_the_deadline_appears_are_dropped() -> None:
     due = final_deadline(jst(2026, 12, 1).date(), malicious=False).due_at
     late = plan("final", due, jst(2027, 1, 2, 12), CONFIG)
-    assert times(late) == [("before", "2027-01-03 09:00"), ("due_morning", "2027-01-04 09:00"), ("overdue", "2027-01-05 09:00")]
+    assert times(late) == [
+        ("before", "2027-01-03 09:00"),
+        ("due_morning", "2027-01-04 09:00"),
+        ("overdue", "2027-01-05 09:00"),
+    ]
 
 
 def test_quiet_hours() -> None:

@@ -77,8 +77,12 @@ async def open_incident(core, clock, **facts) -> str:
 
 
 async def pending(core) -> list[Reminder]:
-    async with core.incidents._sessions() as session:  # noqa: SLF001 - a test looks at the rows
-        return list(await session.scalars(select(Reminder).where(Reminder.state == "pending").order_by(Reminder.due_at)))
+    async with core.incidents._sessions() as session:
+        return list(
+            await session.scalars(
+                select(Reminder).where(Reminder.state == "pending").order_by(Reminder.due_at)
+            )
+        )
 
 
 async def test_reminders_reach_the_channel_and_the_executives(core, clock, notifier) -> None:
@@ -163,7 +167,11 @@ async def test_overdue_escalates_every_business_day(core, clock, notifier) -> No
         clock.set(datetime(2026, 12, day, 9, 0, 30, tzinfo=JST))
         await service.sweep()
     overdue_days = sorted(
-        {d.items[0].scheduled_for.astimezone(JST).date().isoformat() for d in notifier.deliveries if d.overdue}
+        {
+            d.items[0].scheduled_for.astimezone(JST).date().isoformat()
+            for d in notifier.deliveries
+            if d.overdue
+        }
     )
     assert overdue_days == ["2026-12-07", "2026-12-08", "2026-12-09"]
 
@@ -176,11 +184,17 @@ async def test_two_replicas_racing_never_send_twice(core, clock) -> None:
     a = core.reminder_service({"slack": first}, "replica-a")
     b = core.reminder_service({"slack": second}, "replica-b")
     await asyncio.gather(a.sweep(), b.sweep(), a.sweep(), b.sweep())
-    sent = [(i.incident.reference, i.deadline.key, i.kind, d.channel_of or d.user_id)
-            for n in (first, second) for d in n.deliveries for i in d.items]
+    sent = [
+        (i.incident.reference, i.deadline.key, i.kind, d.channel_of or d.user_id)
+        for n in (first, second)
+        for d in n.deliveries
+        for i in d.items
+    ]
     assert len(sent) == len(set(sent)), "no reminder was delivered twice"
-    async with core.incidents._sessions() as session:  # noqa: SLF001
-        states = Counter((await session.scalars(select(Reminder.state).where(Reminder.due_at <= clock.now()))).all())
+    async with core.incidents._sessions() as session:
+        states = Counter(
+            (await session.scalars(select(Reminder.state).where(Reminder.due_at <= clock.now()))).all()
+        )
     assert states["sent"] == len(sent) and states["claimed"] == 0 and states["pending"] == 0
 
 
@@ -205,7 +219,11 @@ async def test_an_outage_is_retried_then_reported_to_the_commander(core, clock, 
     for _ in range(10):  # backoff: 30 s, 60 s, 120 s, … until max_attempts (5)
         clock.advance(timedelta(minutes=20))
         await service.sweep()
-    assert {(r, t) for r, t in notifier.alerts} == {(ref, "channel"), (ref, "user:slack:UCOMMANDER"), (ref, "user:slack:UEXEC")}
+    assert {(r, t) for r, t in notifier.alerts} == {
+        (ref, "channel"),
+        (ref, "user:slack:UCOMMANDER"),
+        (ref, "user:slack:UEXEC"),
+    }
     notifier.down = False
     clock.advance(timedelta(hours=1))
     await service.sweep()

@@ -154,3 +154,27 @@ async def test_incident_rows_keep_time_zones(core, clock) -> None:
         row = await session.scalar(select(Incident).where(Incident.reference == ref))
     assert row.aware_at == clock.now()
     assert row.aware_at.tzinfo is not None
+
+
+def test_cli_calendar_writes_the_legal_deadlines(cli_env, org, clock, tmp_path, capsys) -> None:
+    from icalendar import Calendar
+
+    from bot.bootstrap import build_core
+    from bot.config.settings import CoreSettings
+
+    async def seed() -> str:
+        core = build_core(CoreSettings(DATABASE_URL=cli_env), clock=clock, org=org)
+        ref = (await core.incidents.report(report(clock, persons=1500))).incident.reference
+        await core.close()
+        return ref
+
+    ref = asyncio.run(seed())
+    target = tmp_path / "deadlines.ics"
+    with pytest.raises(SystemExit) as done:
+        main(["incidents", "calendar", ref, "-o", str(target)])
+    assert done.value.code == 0
+    events = [c for c in Calendar.from_ical(target.read_bytes()).walk("VEVENT")]
+    summaries = sorted(str(e["summary"]) for e in events)
+    assert summaries == [f"{ref} 本人通知", f"{ref} 確報", f"{ref} 速報"]
+    final = next(e for e in events if "確報" in str(e["summary"]))
+    assert final.decoded("dtend").isoformat() == "2027-01-04T23:59:59+09:00"

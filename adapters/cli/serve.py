@@ -12,12 +12,14 @@ from aiohttp import web
 from adapters.cli.errors import CliError
 from adapters.metrics import Metrics
 from adapters.slack.app import build_slack_app, slack_route
+from adapters.slack.notifier import SlackNotifier
 from adapters.slack.settings import SlackSettings
 from adapters.web import build_web_app
 from bot.bootstrap import build_core
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import PlaybookError
+from bot.scheduling.runner import ReminderRunner, worker_id
 
 log = logging.getLogger("leakbot")
 
@@ -35,6 +37,12 @@ async def _serve(host: str, port: int) -> None:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
+    runner_ = ReminderRunner(
+        core.reminder_service({"slack": SlackNotifier(core, slack_app.client)}, worker_id()),
+        sweep_seconds=settings.sweep_seconds,
+    )
+    await runner_.start()
+    core.incidents.after_commit.append(runner_.poke)
     socket_mode = None
     if slack.app_token is not None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -46,6 +54,7 @@ async def _serve(host: str, port: int) -> None:
     try:
         await asyncio.Event().wait()
     finally:
+        await runner_.stop()
         if socket_mode is not None:
             await socket_mode.close_async()
         await runner.cleanup()

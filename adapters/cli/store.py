@@ -15,6 +15,7 @@ from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookError
+from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotFoundError
 from bot.storage import migrate
 
@@ -119,6 +120,29 @@ def incidents_show(reference: str, as_json: bool) -> None:
     click.echo(f"steps ({data['progress']['finished']}/{data['progress']['total']} finished):")
     for s in data["steps"]:
         click.echo(f"  [{s['state']:<14}] {s['phase']:<17} {s['id']}")
+
+
+@incidents.command("calendar")
+@click.argument("reference")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Where to write the .ics (default: REFERENCE.ics).",
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
+    """Write an .ics calendar of the incident's legal deadlines."""
+
+    async def make(core: Core) -> bytes:
+        return deadlines_calendar(await core.incidents.get(reference), core.clock.now(), lang)
+
+    data = run_with_core(make)
+    path = output or f"{reference}.ics"
+    with open(path, "wb") as handle:
+        handle.write(data)
+    click.echo(f"wrote {path}")
 
 
 @click.group("audit")

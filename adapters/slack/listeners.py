@@ -28,10 +28,13 @@ from adapters.slack.blocks.incident import STEP_ACTION, SUMMARY_ACTION
 from adapters.slack.channel import ChannelUpdater
 from adapters.slack.directory import LocaleCache
 from adapters.slack.messages import refusal
+from adapters.slack.mrkdwn import user
+from adapters.slack.notifier import REMINDER_ACTION
 from adapters.slack.provisioning import Provisioner
 from bot.bootstrap import Core
 from bot.i18n import t
 from bot.playbook.engine import StepStatus, TransitionError
+from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotAllowedError, ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.ports import Actor
@@ -62,6 +65,9 @@ class SlackListeners:
         app.action(re.compile(rf"^{STEP_ACTION}:"))(self.on_step_button)
         app.action(f"{SUMMARY_ACTION}:facts")(self.on_edit_facts)
         app.action(f"{SUMMARY_ACTION}:refresh")(self.on_refresh)
+        app.action(f"{SUMMARY_ACTION}:calendar")(self.on_calendar)
+        app.action(re.compile(rf"^{REMINDER_ACTION}:ack:"))(self.on_reminder_ack)
+        app.action(re.compile(rf"^{REMINDER_ACTION}:file:"))(self.on_reminder_file)
         app.event("app_home_opened")(self.on_home_opened)
 
     # --- /leak -----------------------------------------------------------------------------------------
@@ -231,9 +237,74 @@ class SlackListeners:
             await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
             await self.updater.refresh(ref)
 
+    async def on_calendar(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Share the legal deadlines as an .ics file in the response channel."""
+        await ack()
+        ref = json.loads(action["value"])["r"]
+        incident = await self.core.incidents.get(ref)
+        if not incident.channel_id:
+            return
+        data = deadlines_calendar(incident, self.core.clock.now(), self.core.org.language)
+        await self.client.files_upload_v2(
+            channel=incident.channel_id,
+            content=data,
+            filename=f"{ref}.ics",
+            title=t("summary.calendar_title", self.core.org.language, reference=ref),
+        )
+
     async def on_refresh(self, ack, action: dict[str, Any]) -> None:
         await ack()
         await self.updater.refresh(json.loads(action["value"])["r"])
+
+    # --- reminder cards -------------------------------------------------------------------------------
+
+    async def on_reminder_ack(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        value = json.loads(action["value"])
+        user_id = body["user"]["id"]
+        try:
+            await self.core.incidents.acknowledge(value["r"], value["k"], _actor(user_id))
+        except ServiceError as refused:
+            await self._refuse(value["r"], user_id, None, refused)
+            return
+        await self._mark_card(body, action, t("reminder.acked", self.core.org.language, who=user(user_id)))
+
+    async def on_reminder_file(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        value = json.loads(action["value"])
+        user_id = body["user"]["id"]
+        try:
+            await self.core.incidents.mark_filed(value["r"], value["k"], _actor(user_id))
+        except (ServiceError, TransitionError) as refused:
+            lang = await self.locales.language(user_id)
+            incident = await self.core.incidents.get(value["r"])
+            channel = body.get("channel", {}).get("id")
+            if channel:
+                await self.client.chat_postEphemeral(
+                    channel=channel, user=user_id, text=refusal(refused, lang, incident)
+                )
+            return
+        await self._mark_card(body, action, t("reminder.filed", self.core.org.language, who=user(user_id)))
+        await self.updater.refresh(value["r"])
+
+    async def _mark_card(self, body: dict[str, Any], action: dict[str, Any], note: str) -> None:
+        """Replace the clicked card's buttons with who did what, so nobody clicks twice."""
+        message = body.get("message") or {}
+        channel = body.get("channel", {}).get("id")
+        if not message or not channel:
+            return
+        blocks = [
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}
+            if b.get("block_id") == action.get("block_id")
+            else b
+            for b in message.get("blocks", [])
+        ]
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks
+            )
+        except SlackApiError as exc:
+            log.warning("could not update a reminder card: %s", exc.response.get("error"))
 
     # --- App Home --------------------------------------------------------------------------------------
 

@@ -17,3 +17,4 @@ class CoreSettings(BaseSettings):
     config_path: Path | None = Field(default=None, alias="LEAKBOT_CONFIG")
     playbooks_dir: Path | None = Field(default=None, alias="LEAKBOT_PLAYBOOKS_DIR")
     log_level: str = Field(default="INFO", alias="LEAKBOT_LOG_LEVEL")
+    sweep_seconds: float = Field(default=15.0, gt=0, alias="LEAKBOT_SWEEP_SECONDS")

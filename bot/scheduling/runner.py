@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +21,11 @@ from bot.reminders.service import ReminderService
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "wake"
+
+
+def worker_id() -> str:
+    """Names this process in reminder claims, so a stuck claim can be traced to its replica."""
+    return f"{socket.gethostname()}-{os.getpid()}"[:64]
 
 
 class ReminderRunner:
@@ -48,6 +55,11 @@ class ReminderRunner:
         )
         self.scheduler.start()
         await self.tick()  # catch up on what fell due while offline, then wait for the next one
+
+    def poke(self) -> None:
+        """Something changed in the database: look again at what is due next, soon."""
+        if self.scheduler.running:
+            self.scheduler.add_job(self.reschedule, id="poke", replace_existing=True)
 
     async def stop(self) -> None:
         self.scheduler.shutdown(wait=False)

@@ -5,6 +5,7 @@ Every write is one unit of work that locks the incident, changes rows and append
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -74,9 +75,10 @@ class IncidentService:
         self.org = org
         self.playbooks = playbooks
         self.playbooks.get(org.playbook)  # fail at start, not on the first report
+        self.after_commit: list[Callable[[], None]] = []  # e.g. the reminder timer re-reads the next due time
 
     def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self._sessions, tuple(self.after_commit))
 
     async def _locked(self, uow: UnitOfWork, reference: str) -> Incident:
         try:

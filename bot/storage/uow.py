@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import event, select
@@ -27,8 +28,11 @@ def serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
 
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], after_commit: tuple[Callable[[], None], ...] = ()
+    ) -> None:
         self._sessions = sessions
+        self._after_commit = after_commit
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
@@ -42,6 +46,8 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 await self.session.commit()
+                for callback in self._after_commit:
+                    callback()
             else:
                 await self.session.rollback()
         finally:

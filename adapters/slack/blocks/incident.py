@@ -74,6 +74,7 @@ def summary_blocks(incident: IncidentView, now: datetime, lang: str) -> list[Blo
                 "block_id": f"summary:{ref}",
                 "elements": [
                     button(t("summary.edit_facts", lang), f"{SUMMARY_ACTION}:facts", value, style="primary"),
+                    button(t("summary.calendar", lang), f"{SUMMARY_ACTION}:calendar", value),
                     button(t("summary.refresh", lang), f"{SUMMARY_ACTION}:refresh", value),
                 ],
             }
