@@ -1,0 +1,448 @@
+"""Adaptive Cards 1.5 for Teams, rendered from the same core view models as Slack's Block Kit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from adapters.teams.text import escape
+from bot.appi.deadlines import JST
+from bot.domain.facts import DataItem, Facts
+from bot.domain.views import IncidentView, StepView
+from bot.domain.vocabulary import OWNER_ROLES, Cause, Role
+from bot.i18n import t
+from bot.playbook.engine import FINISHED, StepStatus
+from bot.playbook.schema import Playbook
+from bot.presentation import assessment_text, deadline_line, jst, persons_text, progress_bar
+from bot.reminders.delivery import Delivery
+
+Card = dict[str, Any]
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+VERSION = "1.5"
+FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
+INVOLVEMENT = ("processor_involved", "acting_for_controller")
+
+
+def card(body: list[dict], actions: list[dict] | None = None) -> Card:
+    result: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": VERSION,
+        "body": body,
+    }
+    if actions:
+        result["actions"] = actions
+    return result
+
+
+def text(value: str, **extra: Any) -> dict:
+    return {"type": "TextBlock", "text": value, "wrap": True, **extra}
+
+
+def execute(title: str, verb: str, data: dict, **extra: Any) -> dict:
+    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, **extra}
+
+
+def choices(values: list[tuple[str, str]]) -> list[dict]:
+    return [{"title": title, "value": value} for title, value in values]
+
+
+def _error(errors: dict[str, str], field: str) -> list[dict]:
+    return [text(errors[field], color="Attention", size="Small", spacing="None")] if field in errors else []
+
+
+def report_form(
+    lang: str, now: datetime, form_id: str, values: dict | None = None, errors: dict[str, str] | None = None
+) -> Card:
+    """The report form; on errors it comes back with what was typed and a message under each bad field."""
+    values, errors = values or {}, errors or {}
+    local = now.astimezone(JST)
+    body: list[dict] = [
+        text(t("form.title", lang), size="Large", weight="Bolder"),
+        text(t("form.intro", lang), isSubtle=True),
+        {
+            "type": "Input.Text",
+            "id": "summary",
+            "label": t("form.summary", lang),
+            "isMultiline": True,
+            "isRequired": True,
+            "errorMessage": t("form.error.required", lang),
+            "maxLength": 3000,
+            "placeholder": t("form.summary_hint", lang),
+            "value": str(values.get("summary") or ""),
+        },
+        *_error(errors, "summary"),
+        {
+            "type": "Input.Date",
+            "id": "discovered_on",
+            "label": t("form.discovered_on", lang),
+            "value": str(values.get("discovered_on") or local.date().isoformat()),
+        },
+        *_error(errors, "discovered_on"),
+        {
+            "type": "Input.Time",
+            "id": "discovered_time",
+            "label": t("form.discovered_time", lang),
+            "value": str(values.get("discovered_time") or local.strftime("%H:%M")),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "confirmed",
+            "label": t("form.confirmed", lang),
+            "style": "expanded",
+            "value": str(values.get("confirmed") or "no"),
+            "choices": choices([(t("form.suspected", lang), "no"), (t("form.confirmed_yes", lang), "yes")]),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "cause",
+            "label": t("form.cause", lang),
+            "style": "compact",
+            "value": str(values.get("cause") or Cause.UNKNOWN.value),
+            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
+        },
+        *_error(errors, "cause"),
+        {
+            "type": "Input.ChoiceSet",
+            "id": "data_items",
+            "label": t("form.data_items", lang),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "value": str(values.get("data_items") or ""),
+            "choices": choices([(t(f"item.{i}", lang), i.value) for i in DataItem]),
+        },
+        {
+            "type": "Input.Text",
+            "id": "persons",
+            "label": t("form.persons", lang),
+            "maxLength": 15,
+            "placeholder": t("form.persons_hint", lang),
+            "value": str(values.get("persons") or ""),
+        },
+        *_error(errors, "persons"),
+        {
+            "type": "Input.Text",
+            "id": "persons_upper_bound",
+            "label": t("form.persons_upper_bound", lang),
+            "maxLength": 15,
+            "value": str(values.get("persons_upper_bound") or ""),
+        },
+        *_error(errors, "persons_upper_bound"),
+        {
+            "type": "Input.ChoiceSet",
+            "id": "involvement",
+            "label": t("form.involvement", lang),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "value": str(values.get("involvement") or ""),
+            "choices": choices([(t(f"form.{k}", lang), k) for k in INVOLVEMENT]),
+        },
+        {
+            "type": "Input.Text",
+            "id": "notes",
+            "label": t("form.notes", lang),
+            "isMultiline": True,
+            "maxLength": 3000,
+            "value": str(values.get("notes") or ""),
+        },
+        *_error(errors, "notes"),
+    ]
+    return card(
+        body, [execute(t("form.submit", lang), "leak.report", {"form_id": form_id}, style="positive")]
+    )
+
+
+def report_values(data: dict[str, Any]) -> dict[str, object]:
+    """Action.Execute data (inputs merged into it) to the core report form's fields."""
+    involvement = str(data.get("involvement") or "").split(",")
+    return {
+        "summary": data.get("summary"),
+        "discovered_on": data.get("discovered_on") or None,
+        "discovered_time": data.get("discovered_time") or None,
+        "confirmed": data.get("confirmed") == "yes",
+        "cause": data.get("cause") or None,
+        "data_items": [v for v in str(data.get("data_items") or "").split(",") if v],
+        "persons": data.get("persons"),
+        "persons_upper_bound": data.get("persons_upper_bound"),
+        "processor_involved": "processor_involved" in involvement,
+        "acting_for_controller": "acting_for_controller" in involvement,
+        "notes": data.get("notes"),
+    }
+
+
+def received(reference: str, lang: str) -> Card:
+    return card([text(t("report.saved_view", lang, reference=reference).replace("*", "**"))])
+
+
+def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
+    facts = incident.facts
+    items = ", ".join(t(f"item.{i}", lang) for i in facts.data_items) or t("summary.none", lang)
+    status = t("form.confirmed_yes" if facts.confirmed else "form.suspected", lang)
+    legal = [d for d in incident.deadlines if d.kind != "step" and d.status != "cancelled"]
+    team = [
+        {
+            "title": t("role." + role, lang),
+            "value": ", ".join(escape(u, 200) for u in incident.members_with_role(str(role)))
+            or t("summary.nobody", lang),
+        }
+        for role in (*OWNER_ROLES, Role.EXECUTIVES)
+    ]
+    body: list[dict] = [
+        text(t("summary.header", lang, reference=incident.reference), size="Large", weight="Bolder"),
+        text(escape(facts.summary or "-")),
+        {
+            "type": "FactSet",
+            "facts": [
+                {"title": t("summary.discovered", lang), "value": jst(incident.aware_at, lang)},
+                {"title": t("summary.status", lang), "value": status},
+                {"title": t("summary.cause", lang), "value": t("cause." + facts.cause, lang)},
+                {"title": t("summary.persons", lang), "value": persons_text(incident, lang)},
+                {"title": t("summary.items", lang), "value": escape(items, 500)},
+            ],
+        },
+        text(_md(t("summary.assessment", lang)), weight="Bolder", spacing="Medium"),
+        text(_md(assessment_text(incident.assessment, lang))),
+        text(_md(t("summary.deadlines", lang)), weight="Bolder", spacing="Medium"),
+        text(
+            "\n\n".join(f"- {deadline_line(d, incident, now, lang)}" for d in legal)
+            or t("summary.no_deadlines", lang)
+        ),
+        text(_md(t("summary.team", lang)), weight="Bolder", spacing="Medium"),
+        {"type": "FactSet", "facts": team},
+        text(
+            f"{t('summary.progress', lang)}: {progress_bar(incident.progress.finished, incident.progress.total)}",
+            isSubtle=True,
+        ),
+    ]
+    actions = []
+    if incident.status == "open":
+        ref = {"r": incident.reference}
+        actions = [
+            execute(t("summary.edit_facts", lang), "leak.facts", ref),
+            execute(t("summary.refresh", lang), "leak.refresh", ref),
+        ]
+    return card(body, actions)
+
+
+def _md(value: str) -> str:
+    """The catalog writes Slack's *bold*; Adaptive Cards want **bold**."""
+    return value.replace("*", "**")
+
+
+def _step_container(step: StepView, incident: IncidentView, now: datetime, lang: str) -> list[dict]:
+    icon = {"todo": "⬜", "in_progress": "🔄", "done": "✅", "skipped": "⏭️", "not_applicable": "➖"}[
+        step.status
+    ]
+    meta = [t("step.owner", lang, role=t("role." + step.step.owner, lang))]
+    if step.due_at and step.status not in FINISHED:
+        meta.append(t("step.due", lang, due=jst(step.due_at, lang)))
+    if step.step.deadline:
+        legal = next((d for d in incident.deadlines if d.key == step.step.deadline), None)
+        if legal is not None:
+            meta.append(t("step.legal", lang, deadline=deadline_line(legal, incident, now, lang)))
+    if step.status != StepStatus.TODO:
+        meta.append(t("status." + step.status, lang))
+    if step.reason:
+        meta.append(t("step.reason", lang, reason=escape(step.reason, 500)))
+    ref, sid = incident.reference, step.step.id
+    buttons: list[dict]
+    if step.status in FINISHED:
+        buttons = [execute(t("button.reopen", lang), "leak.step", {"r": ref, "s": sid, "t": "in_progress"})]
+    else:
+        buttons = [
+            execute(t("button.done", lang), "leak.step", {"r": ref, "s": sid, "t": "done"}, style="positive")
+        ]
+        if step.status == StepStatus.TODO:
+            buttons.insert(
+                0, execute(t("button.start", lang), "leak.step", {"r": ref, "s": sid, "t": "in_progress"})
+            )
+        buttons.append(
+            execute(
+                t("button.not_applicable", lang), "leak.step", {"r": ref, "s": sid, "t": "not_applicable"}
+            )
+        )
+        buttons.append(
+            {
+                "type": "Action.ShowCard",
+                "title": t("button.skip", lang),
+                "card": card(
+                    [
+                        {
+                            "type": "Input.Text",
+                            "id": "reason",
+                            "label": t("skip.reason", lang),
+                            "isRequired": True,
+                            "errorMessage": t("error.reason_required", lang),
+                            "maxLength": 1000,
+                        }
+                    ],
+                    [execute(t("skip.save", lang), "leak.step", {"r": ref, "s": sid, "t": "skipped"})],
+                ),
+            }
+        )
+    return [
+        {
+            "type": "Container",
+            "separator": True,
+            "items": [
+                text(f"{icon} **{escape(step.step.title.get(lang), 300)}**"),
+                text(escape(step.step.guidance.get(lang), 1500), isSubtle=True, spacing="None"),
+                text(" · ".join(meta), size="Small", spacing="None"),
+            ],
+        },
+        {"type": "ActionSet", "actions": buttons},
+    ]
+
+
+def phase_card(incident: IncidentView, playbook: Playbook, phase_id: str, now: datetime, lang: str) -> Card:
+    phases = [p for p in playbook.phases if any(s.step.phase == p.id for s in incident.steps)]
+    phase = next(p for p in phases if p.id == phase_id)
+    steps = [s for s in incident.steps if s.step.phase == phase_id]
+    finished = sum(1 for s in steps if s.status in FINISHED)
+    body: list[dict] = [
+        text(
+            t(
+                "phase.header",
+                lang,
+                phase=phase.title.get(lang),
+                number=[p.id for p in phases].index(phase_id) + 1,
+                count=len(phases),
+            ),
+            size="Medium",
+            weight="Bolder",
+        ),
+        text(f"{incident.reference} · {progress_bar(finished, len(steps))}", isSubtle=True),
+    ]
+    for step in steps:
+        body += (
+            _step_container(step, incident, now, lang)
+            if incident.status == "open"
+            else _step_container(step, incident, now, lang)[:1]
+        )
+    return card(body)
+
+
+def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] | None = None) -> Card:
+    errors = errors or {}
+    body = [
+        text(t("facts.title", lang), size="Medium", weight="Bolder"),
+        {
+            "type": "Input.ChoiceSet",
+            "id": "cause",
+            "label": t("form.cause", lang),
+            "style": "compact",
+            "value": facts.cause.value,
+            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
+        },
+        {
+            "type": "Input.Text",
+            "id": "persons",
+            "label": t("form.persons", lang),
+            "maxLength": 15,
+            "value": "" if facts.persons is None else str(facts.persons),
+        },
+        *_error(errors, "persons"),
+        {
+            "type": "Input.Text",
+            "id": "persons_upper_bound",
+            "label": t("form.persons_upper_bound", lang),
+            "maxLength": 15,
+            "value": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
+        },
+        *_error(errors, "persons_upper_bound"),
+        {
+            "type": "Input.ChoiceSet",
+            "id": "flags",
+            "label": t("form.flags", lang),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "value": ",".join(f for f in FLAGS if getattr(facts, f)),
+            "choices": choices([(t(f"flag.{f}", lang), f) for f in FLAGS]),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "data_items",
+            "label": t("form.data_items", lang),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "value": ",".join(i.value for i in facts.data_items),
+            "choices": choices([(t(f"item.{i}", lang), i.value) for i in DataItem]),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "involvement",
+            "label": t("form.involvement", lang),
+            "isMultiSelect": True,
+            "style": "expanded",
+            "value": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
+            "choices": choices([(t(f"form.{k}", lang), k) for k in INVOLVEMENT]),
+        },
+        {
+            "type": "Input.Text",
+            "id": "secondary_damage",
+            "label": t("form.secondary_damage", lang),
+            "isMultiline": True,
+            "maxLength": 3000,
+            "value": facts.secondary_damage,
+        },
+    ]
+    actions = [
+        execute(t("facts.save", lang), "leak.facts.save", {"r": reference}, style="positive"),
+        execute(t("form.cancel", lang), "leak.refresh", {"r": reference}),
+    ]
+    return card(body, actions)
+
+
+def facts_values(data: dict[str, Any]) -> dict[str, object]:
+    flags = str(data.get("flags") or "").split(",")
+    involvement = str(data.get("involvement") or "").split(",")
+    values: dict[str, object] = {f: f in flags for f in FLAGS}
+    values |= {k: k in involvement for k in INVOLVEMENT}
+    values |= {
+        "cause": data.get("cause"),
+        "persons": data.get("persons"),
+        "persons_upper_bound": data.get("persons_upper_bound"),
+        "data_items": [v for v in str(data.get("data_items") or "").split(",") if v],
+        "secondary_damage": data.get("secondary_damage") or "",
+    }
+    return values
+
+
+def reminder_card(delivery: Delivery, now: datetime, lang: str) -> Card:
+    from bot.presentation import days_left_text, deadline_label
+
+    head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
+    body: list[dict] = [text(t(head, lang).replace("*", "**"), weight="Bolder")]
+    actions: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for item in delivery.items:
+        key = (item.incident.reference, item.deadline.key)
+        if key in seen:
+            continue
+        seen.add(key)
+        line = t(
+            "reminder.line",
+            lang,
+            deadline=deadline_label(item.deadline, item.incident, lang),
+            due=jst(item.deadline.due_at, lang),
+            left=days_left_text(item.deadline.due_at, now, lang),
+            kind=t(f"reminder.kind.{item.kind}", lang),
+        )
+        body.append(text(f"**{item.incident.reference}** {line}"))
+        body.append(
+            text(
+                t(
+                    "reminder.progress",
+                    lang,
+                    bar=progress_bar(item.incident.progress.finished, item.incident.progress.total),
+                ),
+                isSubtle=True,
+                spacing="None",
+            )
+        )
+        value = {"r": item.incident.reference, "k": item.deadline.key}
+        row = [execute(t("reminder.ack", lang), "leak.ack", value)]
+        if item.deadline.kind != "step" and delivery.user_id is not None:
+            row.append(execute(t("reminder.file", lang), "leak.file", value, style="positive"))
+        body.append({"type": "ActionSet", "actions": row})
+    return card(body, actions)

@@ -1,0 +1,60 @@
+"""Every Adaptive Card the Teams adapter renders validates against the official 1.5 schema."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from adapters.teams.cards import facts_card, phase_card, reminder_card, report_form, summary_card
+from adapters.teams.text import escape
+from bot.bootstrap import build_core
+from bot.config.org import parse_org_config
+from bot.config.settings import CoreSettings
+from bot.domain.facts import DataItem, Facts
+from bot.domain.vocabulary import Cause
+from bot.reminders.delivery import Delivery, ReminderItem
+from bot.services.incidents import ReportRequest
+from tests.card_schema import card_errors
+from tests.conftest import DATA, ORG_YAML
+
+
+@pytest.fixture
+async def incident(clean_database, clock):
+    org = parse_org_config(ORG_YAML + "playbook: mini\n", "org.yaml")
+    settings = CoreSettings(DATABASE_URL=clean_database, LEAKBOT_PLAYBOOKS_DIR=str(DATA / "playbooks"))
+    core = build_core(settings, clock=clock, org=org)
+    facts = Facts(summary="[click](http://evil.example) **now** <at>all</at>", persons=1500,
+                  cause=Cause.UNAUTHORIZED_ACCESS, data_items=(DataItem.CARD,))
+    outcome = await core.incidents.report(ReportRequest("teams", "29:reporter", "ja", clock.now(), facts))
+    yield core, outcome.incident
+    await core.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_cards_validate_against_the_schema(incident, clock, lang) -> None:
+    core, view = incident
+    playbook = core.playbooks.get(view.playbook_id)
+    cards = [
+        report_form(lang, clock.now(), "form-1"),
+        report_form(lang, clock.now(), "form-1", {"summary": "x"}, {"summary": "必須", "persons": "数字"}),
+        summary_card(view, clock.now(), lang),
+        facts_card(view.reference, view.facts, lang, {"persons": "bad"}),
+        *[phase_card(view, playbook, p, clock.now(), lang) for p in ("initial", "reporting")],
+    ]
+    deadline = next(d for d in view.deadlines if d.key == "final")
+    item = ReminderItem(view, deadline, "before", clock.now() + timedelta(days=1), "legal")
+    cards.append(reminder_card(Delivery("teams", None, "29:exec", (item,), missed=True), clock.now(), lang))
+    for card in cards:
+        assert card_errors(card) == []
+
+
+def test_user_text_cannot_forge_links_or_emphasis() -> None:
+    assert escape("[click](http://evil)") == r"\[click\]\(http://evil\)"
+    assert escape("**bold** _it_") == r"\*\*bold\*\* \_it\_"
+
+
+async def test_the_summary_escapes_the_report(incident, clock) -> None:
+    _, view = incident
+    body = summary_card(view, clock.now(), "ja")["body"]
+    assert body[1]["text"].startswith(r"\[click\]\(http://evil\.example\)")
