@@ -11,6 +11,7 @@ from adapters.cli.legal import assess_command, deadlines
 from adapters.cli.playbooks import playbook
 from adapters.cli.serve import serve
 from adapters.cli.store import audit, db, incidents
+from adapters.cli.teams import teams
 
 
 @click.group()
@@ -18,7 +19,7 @@ def cli() -> None:
     """leakbot: walks a company through a personal-data leak under APPI."""
 
 
-for command in (deadlines, assess_command, db, incidents, audit, playbook, serve):
+for command in (deadlines, assess_command, db, incidents, audit, playbook, serve, teams):
     cli.add_command(command)
 
 
