@@ -24,8 +24,12 @@ async def incident(clean_database, clock):
     org = parse_org_config(ORG_YAML + "playbook: mini\n", "org.yaml")
     settings = CoreSettings(DATABASE_URL=clean_database, LEAKBOT_PLAYBOOKS_DIR=str(DATA / "playbooks"))
     core = build_core(settings, clock=clock, org=org)
-    facts = Facts(summary="[click](http://evil.example) **now** <at>all</at>", persons=1500,
-                  cause=Cause.UNAUTHORIZED_ACCESS, data_items=(DataItem.CARD,))
+    facts = Facts(
+        summary="[click](http://evil.example) **now** <at>all</at>",
+        persons=1500,
+        cause=Cause.UNAUTHORIZED_ACCESS,
+        data_items=(DataItem.CARD,),
+    )
     outcome = await core.incidents.report(ReportRequest("teams", "29:reporter", "ja", clock.now(), facts))
     yield core, outcome.incident
     await core.close()

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from bot.domain.vocabulary import OWNER_ROLES, Cause, Condition, DeadlineKind, FactKey, Role
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+PlaybookId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
 
 
 class _Strict(BaseModel):
@@ -55,7 +56,7 @@ class Phase(_Strict):
 
 
 class Playbook(_Strict):
-    id: Ident
+    id: PlaybookId
     version: int = Field(ge=1)
     title: Text
     phases: tuple[Phase, ...] = Field(min_length=1)
@@ -81,7 +82,7 @@ class StepPatch(_Strict):
 class Overlay(_Strict):
     """An organization file that changes a base playbook: `extends` names it."""
 
-    extends: Ident
+    extends: PlaybookId
     override: tuple[StepPatch, ...] = ()
     add: tuple[Step, ...] = ()
     remove: tuple[Ident, ...] = ()

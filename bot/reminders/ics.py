@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.appi.deadlines import JST
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.presentation import deadline_label
@@ -27,8 +28,8 @@ def deadlines_calendar(incident: IncidentView, now: datetime, lang: str = "ja") 
         event.add("uid", f"{incident.reference}-{deadline.key}@leakbot")
         event.add("dtstamp", now)
         event.add("summary", f"{incident.reference} {label}")
-        event.add("dtstart", deadline.window_start or deadline.due_at)
-        event.add("dtend", deadline.due_at)
+        event.add("dtstart", (deadline.window_start or deadline.due_at).astimezone(JST))
+        event.add("dtend", deadline.due_at.astimezone(JST))
         event.add("description", t("ics.description", lang, reference=incident.reference, deadline=label))
         event.add("status", "CONFIRMED" if deadline.status == "pending" else "CANCELLED")
         alarm = Alarm()
