@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
-
-from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def lint_imports() -> int:
+    """import-linter in its own process: its CLI reconfigures logging for the whole interpreter."""
+    code = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(config_filename=sys.argv[1]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "pyproject.toml")], capture_output=True
+    ).returncode
+
+
 def test_import_contract_holds() -> None:
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+    assert lint_imports() == 0
 
 
 def test_contract_would_catch_a_violation(tmp_path, monkeypatch) -> None:
@@ -19,7 +27,7 @@ def test_contract_would_catch_a_violation(tmp_path, monkeypatch) -> None:
     offender = ROOT / "bot" / "_contract_probe.py"
     offender.write_text("import slack_sdk  # noqa\n", encoding="utf-8")
     try:
-        assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 1
+        assert lint_imports() == 1
     finally:
         offender.unlink()
 

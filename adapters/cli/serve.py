@@ -10,6 +10,7 @@ import click
 from aiohttp import web
 
 from adapters.cli.errors import CliError
+from adapters.logging_setup import configure_logging
 from adapters.metrics import Metrics
 from adapters.slack.app import build_slack_app, slack_route
 from adapters.slack.notifier import SlackNotifier
@@ -26,7 +27,7 @@ log = logging.getLogger("leakbot")
 
 async def _serve(host: str, port: int) -> None:
     settings = CoreSettings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     slack = SlackSettings()
     if slack.problems():
         raise CliError("cannot start: " + "; ".join(slack.problems()))

@@ -1,0 +1,393 @@
+"""A fake Slack workspace: the Web API over HTTP on 127.0.0.1 for the real slack_sdk client.
+
+Every call is checked against Slack's official spec (method, arguments), every Block Kit payload with
+slack_sdk's models and Slack's limits; violations are recorded in ``violations`` and answered as errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fake_slack.blockkit import block_problems, view_problems
+from tests.fake_slack.spec import check_call, response_errors
+
+TOKEN = "xoxb-test"
+TEAM = "T0LEAKBOT"
+BOT_USER = "UBOT"
+JSON_ARGS = ("blocks", "view", "attachments", "files")
+CHANNEL_NAME = re.compile(r"^[a-z0-9_-]+$")
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool
+    creator: str
+    members: set[str] = field(default_factory=set)
+    topic: str = ""
+    is_im: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        now = int(time.time())
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_normalized": self.name,
+            "created": now,
+            "creator": self.creator,
+            "is_archived": False,
+            "is_channel": not self.is_private and not self.is_im,
+            "is_general": False,
+            "is_mpim": False,
+            "is_group": self.is_private,
+            "is_org_shared": False,
+            "is_im": self.is_im,
+            "is_shared": False,
+            "is_private": self.is_private,
+            "topic": {"value": self.topic, "creator": self.creator, "last_set": now},
+            "purpose": {"value": "", "creator": self.creator, "last_set": now},
+        }
+
+
+class SlackApiFailure(Exception):
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error = error
+        self.extra = extra
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, Channel] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.ephemerals: list[dict[str, Any]] = []
+        self.views: dict[str, dict[str, Any]] = {}
+        self.opened_views: list[dict[str, Any]] = []
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self.files: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.violations: list[str] = []
+        self._faults: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._invite_failures: dict[str, str] = {}
+        self._ids = itertools.count(1)
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.add_user(BOT_USER, "leakbot@bot.invalid", name="leakbot")
+
+    # --- set-up and inspection ---------------------------------------------------------------------------
+
+    def add_user(self, user_id: str, email: str, *, name: str | None = None, locale: str = "ja-JP") -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name or user_id.lower(),
+            "email": email,
+            "locale": locale,
+        }
+
+    def add_channel(self, name: str, *, private: bool = False) -> str:
+        channel = Channel(self._id("C"), name, private, BOT_USER)
+        self.channels[channel.id] = channel
+        return channel.id
+
+    def fail_next(self, method: str, status: int = 429, times: int = 1, retry_after: int = 1) -> None:
+        self._faults[method].extend([(status, retry_after)] * times)
+
+    def fail_invite_for(self, user_id: str, error: str = "user_not_found") -> None:
+        self._invite_failures[user_id] = error
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def channel_named(self, prefix: str) -> Channel | None:
+        return next((c for c in self.channels.values() if c.name.startswith(prefix)), None)
+
+    def latest(self, channel_id: str, containing: str = "") -> dict[str, Any]:
+        found = [m for m in self.messages[channel_id] if containing in json.dumps(m, ensure_ascii=False)]
+        assert found, f"no message containing {containing!r} in {channel_id}"
+        return found[-1]
+
+    # --- the HTTP server ---------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}/api/"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                args |= await request.json()
+            else:
+                args |= dict(await request.post())
+        for key in JSON_ARGS:
+            if isinstance(args.get(key), str):
+                try:
+                    args[key] = json.loads(args[key])
+                except json.JSONDecodeError:
+                    self.violations.append(f"{key}: not JSON")
+        return args
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        self.calls.append((method, args))
+        problems = check_call(method, args, has_token=bool(token))
+        if problems:
+            self.violations += problems
+            return web.json_response(
+                {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+            )
+        if token != TOKEN:
+            return web.json_response({"ok": False, "error": "invalid_auth" if token else "not_authed"})
+        if self._faults[method]:
+            status, retry_after = self._faults[method].pop(0)
+            headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            self.violations.append(f"{method}: the fake does not implement it")
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        try:
+            body = {"ok": True, **handler(args)}
+        except SlackApiFailure as failure:
+            return web.json_response({"ok": False, "error": failure.error, **failure.extra})
+        self.violations += response_errors(method, body)
+        return web.json_response(body)
+
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08X}"
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        if user_id not in self.users:
+            raise SlackApiFailure("user_not_found")
+        return self.users[user_id]
+
+    def _user_json(self, user: dict[str, Any], with_locale: bool) -> dict[str, Any]:
+        body = {
+            "id": user["id"],
+            "team_id": TEAM,
+            "name": user["name"],
+            "deleted": False,
+            "is_bot": False,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "tz": "Asia/Tokyo",
+            "profile": {"email": user["email"], "real_name": user["name"], "display_name": user["name"]},
+        }
+        if with_locale:
+            body["locale"] = user["locale"]
+        return body
+
+    def _channel(self, channel_id: str) -> Channel:
+        if channel_id not in self.channels:
+            raise SlackApiFailure("channel_not_found")
+        return self.channels[channel_id]
+
+    def _check_blocks(self, args: dict[str, Any], surface: str = "message") -> None:
+        problems = block_problems(args.get("blocks") or [], surface)
+        if len(args.get("text") or "") > 40000:
+            problems.append("text over 40000 characters")
+        if problems:
+            self.violations += problems
+            raise SlackApiFailure("invalid_blocks", response_metadata={"messages": problems})
+
+    # --- methods -----------------------------------------------------------------------------------------
+
+    def _auth_test(self, args: dict) -> dict:
+        return {
+            "url": "https://leakbot-test.slack.com/",
+            "team": "leakbot test",
+            "user": "leakbot",
+            "team_id": TEAM,
+            "user_id": BOT_USER,
+            "bot_id": "B0LEAKBOT1",
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, args: dict) -> dict:
+        with_locale = str(args.get("include_locale", "")).lower() in ("true", "1")
+        return {"user": self._user_json(self._user(args["user"]), with_locale)}
+
+    def _users_lookupByEmail(self, args: dict) -> dict:
+        user = next((u for u in self.users.values() if u["email"] == args["email"]), None)
+        if user is None:
+            raise SlackApiFailure("users_not_found")
+        return {"user": self._user_json(user, False)}
+
+    def _conversations_create(self, args: dict) -> dict:
+        name = str(args.get("name") or "")
+        if not name:
+            raise SlackApiFailure("invalid_name_required")
+        if len(name) > 80:
+            raise SlackApiFailure("invalid_name_maxlength")
+        if not CHANNEL_NAME.match(name):
+            raise SlackApiFailure("invalid_name_specials")
+        if any(c.name == name for c in self.channels.values()):
+            raise SlackApiFailure("name_taken")
+        private = str(args.get("is_private", "")).lower() in ("true", "1")
+        channel = Channel(self._id("C"), name, private, BOT_USER, {BOT_USER})
+        self.channels[channel.id] = channel
+        return {"channel": channel.as_json()}
+
+    def _conversations_invite(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        for user_id in str(args["users"]).split(","):
+            if user_id in self._invite_failures:
+                raise SlackApiFailure(self._invite_failures[user_id])
+            if user_id == BOT_USER:
+                raise SlackApiFailure("cant_invite_self")
+            self._user(user_id)
+            if user_id in channel.members:
+                raise SlackApiFailure("already_in_channel")
+            channel.members.add(user_id)
+        return {"channel": channel.as_json()}
+
+    def _conversations_setTopic(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        channel.topic = args["topic"]
+        return {"channel": channel.as_json()}
+
+    def _conversations_info(self, args: dict) -> dict:
+        return {"channel": self._channel(args["channel"]).as_json()}
+
+    def _conversations_members(self, args: dict) -> dict:
+        return {
+            "members": sorted(self._channel(args["channel"]).members),
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def _conversations_open(self, args: dict) -> dict:
+        user_id = str(args.get("users") or "")
+        self._user(user_id)
+        existing = next((c for c in self.channels.values() if c.is_im and user_id in c.members), None)
+        if existing is None:
+            existing = Channel(self._id("D"), user_id, True, BOT_USER, {BOT_USER, user_id}, is_im=True)
+            self.channels[existing.id] = existing
+        return {"channel": {"id": existing.id}}
+
+    def _message(self, args: dict, ts: str) -> dict:
+        message = {
+            "type": "message",
+            "text": args.get("text") or "",
+            "ts": ts,
+            "user": BOT_USER,
+            "bot_id": "B0LEAKBOT1",
+        }
+        if args.get("blocks"):
+            message["blocks"] = args["blocks"]
+        return message
+
+    def _chat_postMessage(self, args: dict) -> dict:
+        channel_id = args["channel"]
+        if channel_id.startswith("U"):  # a DM by user id
+            channel_id = self._conversations_open({"users": channel_id})["channel"]["id"]
+        self._channel(channel_id)
+        self._check_blocks(args)
+        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        message = self._message(args, ts)
+        self.messages[channel_id].append(message)
+        return {"channel": channel_id, "ts": ts, "message": message}
+
+    def _chat_update(self, args: dict) -> dict:
+        self._channel(args["channel"])
+        self._check_blocks(args)
+        for index, message in enumerate(self.messages[args["channel"]]):
+            if message["ts"] == args["ts"]:
+                self.messages[args["channel"]][index] = self._message(args, args["ts"])
+                return {
+                    "channel": args["channel"],
+                    "ts": args["ts"],
+                    "text": args.get("text") or "",
+                    "message": self.messages[args["channel"]][index],
+                }
+        raise SlackApiFailure("message_not_found")
+
+    def _chat_postEphemeral(self, args: dict) -> dict:
+        self._channel(args["channel"])
+        self._check_blocks(args)
+        self.ephemerals.append(
+            {"channel": args["channel"], "user": args["user"], "text": args.get("text") or ""}
+        )
+        return {"message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+
+    def _store_view(self, view: dict, view_id: str | None = None) -> dict:
+        problems = view_problems(view)
+        if problems:
+            self.violations += problems
+            raise SlackApiFailure("invalid_arguments", response_metadata={"messages": problems})
+        view_id = view_id or self._id("V")
+        stored = {
+            **view,
+            "id": view_id,
+            "team_id": TEAM,
+            "state": {"values": {}},
+            "hash": f"h{next(self._ids)}",
+        }
+        self.views[view_id] = stored
+        return stored
+
+    def _views_open(self, args: dict) -> dict:
+        stored = self._store_view(args["view"])
+        self.opened_views.append(stored)
+        return {"view": stored}
+
+    def _views_update(self, args: dict) -> dict:
+        if args.get("view_id") not in self.views:
+            raise SlackApiFailure("not_found")
+        return {"view": self._store_view(args["view"], args["view_id"])}
+
+    def _views_push(self, args: dict) -> dict:
+        return self._views_open(args)
+
+    def _views_publish(self, args: dict) -> dict:
+        self._user(args["user_id"])
+        stored = self._store_view(args["view"])
+        self.home_views[args["user_id"]] = stored
+        return {"view": stored}
+
+    def _files_getUploadURLExternal(self, args: dict) -> dict:
+        file_id = self._id("F")
+        self.files.append({"id": file_id, "filename": args["filename"], "content": b"", "channel": None})
+        return {"upload_url": self.base_url.replace("/api/", f"/upload/{file_id}"), "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        entry = next(f for f in self.files if f["id"] == file_id)
+        reader = await request.post()
+        upload = reader.get("file") or reader.get("filename")
+        entry["content"] = upload.file.read() if hasattr(upload, "file") else (await request.read())
+        return web.Response(text="OK - uploaded")
+
+    def _files_completeUploadExternal(self, args: dict) -> dict:
+        shared = []
+        for item in args["files"]:
+            entry = next(f for f in self.files if f["id"] == item["id"])
+            entry["channel"] = args.get("channel_id")
+            entry["title"] = item.get("title")
+            shared.append({"id": entry["id"], "title": item.get("title") or entry["filename"]})
+        return {"files": shared}

@@ -1,0 +1,98 @@
+"""Slack's official Web API spec (OpenAPI 2.0, ../shared/specs): which methods exist, which arguments
+each knows and requires, and what a successful response looks like."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "specs" / "slack_web_openapi_v2.json"
+
+# Methods Slack added after the spec was last published (2021), with their documented arguments
+# (api.slack.com/methods/<name>). Kept short and explicit rather than switching the check off.
+NEWER_METHODS: dict[str, dict[str, set[str]]] = {
+    "files.getUploadURLExternal": {
+        "known": {"token", "filename", "length", "alt_txt", "snippet_type"},
+        "required": {"token", "filename", "length"},
+    },
+    "files.completeUploadExternal": {
+        "known": {"token", "files", "channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
+        "required": {"token", "files"},
+    },
+}
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+def _operation(method: str) -> dict[str, Any] | None:
+    path = spec()["paths"].get(f"/{method}")
+    if path is None:
+        return None
+    return next(iter(path.values()))
+
+
+def exists(method: str) -> bool:
+    return method in NEWER_METHODS or _operation(method) is not None
+
+
+def arguments(method: str) -> tuple[set[str], set[str]]:
+    """(known, required) argument names of a method."""
+    if method in NEWER_METHODS:
+        entry = NEWER_METHODS[method]
+        return entry["known"], entry["required"]
+    operation = _operation(method) or {}
+    params = operation.get("parameters", [])
+    known = {p["name"] for p in params}
+    required = {p["name"] for p in params if p.get("required")}
+    return known, required
+
+
+# slack_sdk adds `team_id` to every call as a default parameter when Bolt knows the workspace (it is how
+# org-wide apps pick the workspace); Slack accepts it on every method, though the 2021 spec lists it on few.
+ALWAYS_ACCEPTED = {"token", "team_id"}
+
+
+def check_call(method: str, args: dict[str, Any], has_token: bool) -> list[str]:
+    if not exists(method):
+        return [f"{method}: not a Slack Web API method"]
+    known, required = arguments(method)
+    problems = [
+        f"{method}: unknown argument {name!r}" for name in sorted(set(args) - known - ALWAYS_ACCEPTED)
+    ]
+    present = set(args) | ({"token"} if has_token else set())
+    problems += [f"{method}: missing required argument {name!r}" for name in sorted(required - present)]
+    return problems
+
+
+def response_errors(method: str, body: dict[str, Any]) -> list[str]:
+    """Validate a successful response against the spec's 200 schema for the method."""
+    operation = _operation(method)
+    if operation is None:
+        return []
+    if method in SPEC_BUGS:
+        body = SPEC_BUGS[method](body)
+    return [f"{method}: {e.message[:200]}" for e in _validator(method).iter_errors(body)]
+
+
+def _without_message_blocks(body: dict[str, Any]) -> dict[str, Any]:
+    message = {k: v for k, v in body.get("message", {}).items() if k != "blocks"}
+    return {**body, "message": message}
+
+
+# Known mistakes in the 2021 spec, each checked against Slack's method documentation:
+# chat.update's response schema types message.blocks as an object; Slack returns the block array.
+SPEC_BUGS = {"chat.update": _without_message_blocks}
+
+
+@cache
+def _validator(method: str) -> jsonschema.Draft4Validator:
+    """The 200 schema with the spec's definitions beside it, so its "#/definitions/…" refs resolve."""
+    schema = (_operation(method) or {})["responses"]["200"]["schema"]
+    return jsonschema.Draft4Validator({**schema, "definitions": spec()["definitions"]})

@@ -1,0 +1,114 @@
+"""The fake workspace itself: it must catch what real Slack would reject, or the e2e tests prove nothing."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from tests.fake_slack.server import TOKEN, FakeSlack
+
+
+@pytest.fixture
+async def slack():
+    fake = FakeSlack()
+    await fake.start()
+    fake.add_user("UALICE", "alice@example.co.jp")
+    yield fake
+    await fake.stop()
+
+
+def client(fake: FakeSlack, **kw) -> AsyncWebClient:
+    return AsyncWebClient(token=TOKEN, base_url=fake.base_url, **kw)
+
+
+async def test_a_valid_conversation(slack) -> None:
+    api = client(slack)
+    created = await api.conversations_create(name="leak-20261201-0001", is_private=True)
+    channel = created["channel"]["id"]
+    await api.conversations_invite(channel=channel, users="UALICE")
+    posted = await api.chat_postMessage(
+        channel=channel, text="hi", blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
+    )
+    await api.chat_update(channel=channel, ts=posted["ts"], text="bye")
+    assert slack.messages[channel][0]["text"] == "bye"
+    assert (await api.users_lookupByEmail(email="alice@example.co.jp"))["user"]["id"] == "UALICE"
+    assert (await api.users_info(user="UALICE", include_locale=True))["user"]["locale"] == "ja-JP"
+    assert slack.violations == []
+
+
+async def test_unknown_and_missing_arguments_are_violations(slack) -> None:
+    api = client(slack)
+    with pytest.raises(SlackApiError):
+        await api.api_call("chat.postMessage", json={"channel": "C1", "colour": "red"})
+    with pytest.raises(SlackApiError):
+        await api.api_call("chat.postMessage", json={"text": "no channel"})
+    with pytest.raises(SlackApiError):
+        await api.api_call("chat.sendSmoke", json={})
+    assert any("unknown argument 'colour'" in v for v in slack.violations)
+    assert any("missing required argument 'channel'" in v for v in slack.violations)
+    assert any("not a Slack Web API method" in v for v in slack.violations)
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("Leak Room", "invalid_name_specials"),
+        ("x" * 81, "invalid_name_maxlength"),
+        ("", "invalid_name_required"),
+    ],
+)
+async def test_channel_name_rules(slack, name, error) -> None:
+    with pytest.raises(SlackApiError) as failed:
+        await client(slack).conversations_create(name=name, is_private=True)
+    assert failed.value.response["error"] == error
+
+
+async def test_name_taken(slack) -> None:
+    slack.add_channel("leak-20261201-0001")
+    with pytest.raises(SlackApiError) as failed:
+        await client(slack).conversations_create(name="leak-20261201-0001", is_private=True)
+    assert failed.value.response["error"] == "name_taken"
+
+
+async def test_invalid_block_kit_is_rejected(slack) -> None:
+    api = client(slack)
+    channel = (await api.conversations_create(name="room", is_private=True))["channel"]["id"]
+    too_many = [{"type": "section", "text": {"type": "mrkdwn", "text": str(i)}} for i in range(51)]
+    long_button = [
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "x" * 76}}
+            ],
+        }
+    ]
+    for blocks in (too_many, long_button):
+        with pytest.raises(SlackApiError):
+            await api.chat_postMessage(channel=channel, text="t", blocks=blocks)
+    assert any("51 blocks" in v for v in slack.violations)
+    assert any("button text over 75" in v or "75" in v for v in slack.violations)
+
+
+async def test_rate_limits_and_server_errors_are_retried(slack) -> None:
+    api = client(
+        slack,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+    slack.fail_next("auth.test", status=429, retry_after=0)
+    slack.fail_next("auth.test", status=503)
+    assert (await api.auth_test())["ok"]
+    assert len(slack.calls_to("auth.test")) == 3
+
+
+async def test_bad_token(slack) -> None:
+    with pytest.raises(SlackApiError) as failed:
+        await AsyncWebClient(token="xoxb-wrong", base_url=slack.base_url).auth_test()
+    assert failed.value.response["error"] == "invalid_auth"
