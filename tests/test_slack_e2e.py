@@ -188,6 +188,10 @@ async def test_facts_edit_reassesses_and_says_what_changed(app) -> None:
     assert "報告対象になりました" in note["text"] and "60日" in note["text"]
     view = await app.core.incidents.get("LEAK-2026-0001")
     assert view.assessment.final_days == 60 and "isolate_network" in [s.step.id for s in view.steps]
+    reporting = await app.eventually(lambda: app.slack.latest(channel.id, "報告・通知（フェーズ"))
+    assert "個人情報保護委員会等への速報" in json.dumps(reporting, ensure_ascii=False), (
+        "the 速報 step is posted at once"
+    )
 
 
 async def test_user_text_cannot_ping_or_forge_links(app) -> None:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from adapters.cli.demo import demo
 from adapters.cli.errors import CliError, fail
 from adapters.cli.legal import assess_command, deadlines
 from adapters.cli.playbooks import playbook
@@ -19,7 +20,7 @@ def cli() -> None:
     """leakbot: walks a company through a personal-data leak under APPI."""
 
 
-for command in (deadlines, assess_command, db, incidents, audit, playbook, serve, teams):
+for command in (deadlines, assess_command, db, incidents, audit, playbook, serve, teams, demo):
     cli.add_command(command)
 
 

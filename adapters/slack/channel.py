@@ -12,11 +12,21 @@ from adapters.slack.mrkdwn import user
 from bot.bootstrap import Core
 from bot.domain.views import Change, IncidentView
 from bot.i18n import t
+from bot.playbook.engine import FINISHED
 from bot.presentation import change_lines
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 SUMMARY = "summary"
+
+
+def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
+    """Phases to show: up to the one being worked on, and any phase holding an open legal-deadline step
+    (the 速報 cannot wait for the investigation phase to finish)."""
+    current = incident.progress.current_phase
+    reached = phase_ids[: phase_ids.index(current) + 1] if current in phase_ids else list(phase_ids)
+    urgent = {s.step.phase for s in incident.steps if s.step.deadline and s.status not in FINISHED}
+    return [p for p in phase_ids if p in reached or p in urgent]
 
 
 def phase_key(phase_id: str) -> str:
@@ -63,10 +73,7 @@ class ChannelUpdater:
         phases_with_steps = [
             p.id for p in playbook.phases if any(s.step.phase == p.id for s in incident.steps)
         ]
-        reached = phases_with_steps
-        current = incident.progress.current_phase
-        if current in phases_with_steps:
-            reached = phases_with_steps[: phases_with_steps.index(current) + 1]
+        reached = set(reached_phases(incident, phases_with_steps))
         for phase_id in phases_with_steps:
             post = posts.get(phase_key(phase_id))
             blocks = phase_blocks(incident, playbook, phase_id, now, self.lang)

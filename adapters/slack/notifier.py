@@ -41,7 +41,7 @@ def channel_blocks(delivery: Delivery, now: datetime, lang: str) -> list[Block]:
     incident = delivery.items[0].incident
     head = "reminder.missed_header" if delivery.missed else "reminder.channel_header"
     blocks: list[Block] = [section(t(head, lang, reference=incident.reference))]
-    for item in delivery.items[:MAX_ITEMS]:
+    for item in delivery.latest_per_deadline()[:MAX_ITEMS]:
         blocks.append(section(f"• {_line(item, now, lang)}\n{_owners(item, lang)}"))
     return blocks
 
@@ -50,12 +50,7 @@ def card_blocks(delivery: Delivery, now: datetime, lang: str) -> list[Block]:
     """One compact card per incident and deadline, for an executive or the commander."""
     head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
     blocks: list[Block] = [section(t(head, lang))]
-    seen: set[tuple[str, str]] = set()
-    for item in delivery.items:
-        key = (item.incident.reference, item.deadline.key)
-        if key in seen or len(seen) >= MAX_ITEMS // 2:
-            continue
-        seen.add(key)
+    for number, item in enumerate(delivery.latest_per_deadline()[: MAX_ITEMS // 2], start=1):
         incident = item.incident
         channel = f"<#{incident.channel_id}>" if incident.channel_id else "-"
         value = {"r": incident.reference, "k": item.deadline.key}
@@ -70,12 +65,12 @@ def card_blocks(delivery: Delivery, now: datetime, lang: str) -> list[Block]:
                 t("reminder.channel_link", lang, channel=channel),
             )
         )
-        elements = [button(t("reminder.ack", lang), f"{REMINDER_ACTION}:ack:{len(seen)}", value)]
+        elements = [button(t("reminder.ack", lang), f"{REMINDER_ACTION}:ack:{number}", value)]
         if item.deadline.kind != "step":
             elements.append(
-                button(t("reminder.file", lang), f"{REMINDER_ACTION}:file:{len(seen)}", value, "primary")
+                button(t("reminder.file", lang), f"{REMINDER_ACTION}:file:{number}", value, "primary")
             )
-        blocks.append({"type": "actions", "block_id": f"reminder:{len(seen)}", "elements": elements})
+        blocks.append({"type": "actions", "block_id": f"reminder:{number}", "elements": elements})
     return blocks
 
 

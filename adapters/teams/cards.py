@@ -414,12 +414,7 @@ def reminder_card(delivery: Delivery, now: datetime, lang: str) -> Card:
     head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
     body: list[dict] = [text(t(head, lang).replace("*", "**"), weight="Bolder")]
     actions: list[dict] = []
-    seen: set[tuple[str, str]] = set()
-    for item in delivery.items:
-        key = (item.incident.reference, item.deadline.key)
-        if key in seen:
-            continue
-        seen.add(key)
+    for item in delivery.latest_per_deadline():
         line = t(
             "reminder.line",
             lang,

@@ -32,6 +32,14 @@ class Delivery:
     def overdue(self) -> bool:
         return any(i.kind == "overdue" for i in self.items)
 
+    def latest_per_deadline(self) -> tuple[ReminderItem, ...]:
+        """One line per incident deadline: a catch-up may hold "7 days before", "due today" and "overdue"
+        for the same deadline; the most recent says it all."""
+        latest: dict[tuple[str, str], ReminderItem] = {}
+        for item in sorted(self.items, key=lambda i: i.scheduled_for):
+            latest[(item.incident.reference, item.deadline.key)] = item
+        return tuple(sorted(latest.values(), key=lambda i: i.deadline.due_at))
+
 
 class Notifier(Protocol):
     async def deliver(self, delivery: Delivery) -> None:

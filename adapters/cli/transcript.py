@@ -1,0 +1,58 @@
+"""Readable text for the demo's transcript: Block Kit messages and Adaptive Cards as plain lines."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+WIDTH = 100
+
+
+def _clean(text: str) -> str:
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return re.sub(r"\*([^*\n]+)\*", r"\1", text)
+
+
+def blocks_as_text(blocks: list[dict[str, Any]], text: str = "") -> list[str]:
+    if not blocks:
+        return [_clean(line) for line in text.splitlines()]
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append("▌" + block["text"]["text"])
+        elif kind == "section":
+            if block.get("text"):
+                lines += [_clean(line) for line in block["text"]["text"].splitlines()]
+            for field in block.get("fields", []):
+                lines.append("  " + _clean(field["text"]).replace("\n", ": ", 1))
+        elif kind == "context":
+            lines.append("  " + " · ".join(_clean(e.get("text", "")) for e in block.get("elements", [])))
+        elif kind == "actions":
+            lines.append("  " + " ".join(f"[{e['text']['text']}]" for e in block.get("elements", [])))
+        elif kind == "divider":
+            lines.append("  " + "─" * 40)
+    return lines
+
+
+def card_as_text(card: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            kind = item.get("type")
+            if kind == "TextBlock":
+                lines.extend(item["text"].replace("**", "").replace("\\", "").splitlines())
+            elif kind == "FactSet":
+                lines.extend(f"  {f['title']}: {f['value']}" for f in item.get("facts", []))
+            elif kind == "Container":
+                walk(item.get("items", []))
+            elif kind == "ActionSet":
+                lines.append("  " + " ".join(f"[{a['title']}]" for a in item.get("actions", [])))
+            elif kind and kind.startswith("Input."):
+                lines.append(f"  ({item.get('label', item.get('id'))})")
+
+    walk(card.get("body", []))
+    if card.get("actions"):
+        lines.append("  " + " ".join(f"[{a['title']}]" for a in card["actions"]))
+    return lines
