@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import logging
 import resource
 import statistics
 import subprocess
@@ -46,6 +48,7 @@ DUE_FILE = Path(tempfile.gettempdir()) / "leakbot-bench-due.json"
 ORG = """
 organization: {name: ベンチ株式会社}
 roles: {commander: [UCOMMANDER], legal: [ULEGAL], executives: [UEXEC]}
+reminders: {quiet_hours: {start: "00:00", end: "00:00"}}  # no quiet hours: the bench may run at night
 """
 
 
@@ -188,6 +191,7 @@ async def seed(url: str, incidents: int, reminders: int, fire: int, fire_at: dat
 
 
 async def measure(url: str, fire: int) -> dict:
+    logging.basicConfig(level=os.environ.get("BENCH_LOG", "WARNING"), stream=sys.stderr)
     stub = SlackStub()
     stub_runner, api_url = await stub.start()
     started = time.perf_counter()

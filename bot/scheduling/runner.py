@@ -55,6 +55,8 @@ class ReminderRunner:
         )
         self.scheduler.start()
         await self.tick()  # catch up on what fell due while offline, then wait for the next one
+        # A digest missed while offline is sent in the background: it must not delay the start.
+        self.scheduler.add_job(self.service.run_digest, id="digest-catch-up")
 
     def poke(self) -> None:
         """Something changed in the database: look again at what is due next, soon."""
@@ -76,7 +78,6 @@ class ReminderRunner:
                         result.failed,
                         result.postponed,
                     )
-                await self.service.run_digest()
             except Exception as exc:
                 log.error("reminder sweep failed: %s", type(exc).__name__, exc_info=exc)
             await self.reschedule()
