@@ -143,6 +143,14 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
                     due=jst(datetime.fromisoformat(d["due_at"]), lang),
                 )
             )
+        elif change.what == "deadline_filed":
+            lines.append(t("change.deadline_filed", lang, deadline=_deadline_name(d["key"], incident, lang)))
+        elif change.what == "deadline_pending" and not d["key"].startswith("step:"):
+            lines.append(
+                t("change.deadline_reopened", lang, deadline=_deadline_name(d["key"], incident, lang))
+            )
+        elif change.what == "closed":
+            lines.append(t("change.closed", lang))
         elif change.what == "deadline_cancelled" and not d["key"].startswith("step:"):
             lines.append(
                 t("change.deadline_cancelled", lang, deadline=_deadline_name(d["key"], incident, lang))

@@ -18,6 +18,7 @@ from bot.config.settings import CoreSettings
 from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.tables import Base
+from tests.slack_harness import SlackHarness
 
 POSTGRES_URL = os.environ.get("LEAKBOT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
@@ -97,3 +98,38 @@ async def core(clean_database: str, clock: FakeClock, org: OrgConfig):
     built: Core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
     yield built
     await built.close()
+
+
+# --- the Slack app over HTTP against the fake workspace (end-to-end tests) ---------------------------
+
+SLACK_ORG = """
+organization: {name: テスト株式会社}
+channels: {prefix: leak, invite_reporter: true}
+roles:
+  commander: [UCOMMANDER]
+  it: [UIT]
+  support: [USUPPORT]
+  pr: [UPR]
+  legal: [legal@example.co.jp]
+  executives: [UEXEC]
+"""
+PEOPLE = {
+    "UCOMMANDER": "commander@example.co.jp",
+    "UIT": "it@example.co.jp",
+    "USUPPORT": "support@example.co.jp",
+    "UPR": "pr@example.co.jp",
+    "ULEGAL": "legal@example.co.jp",
+    "UEXEC": "ceo@example.co.jp",
+    "UREPORTER": "reporter@example.co.jp",
+    "UOUTSIDER": "outsider@example.co.jp",
+}
+
+
+@pytest.fixture
+async def app(clean_database, clock):
+    harness = SlackHarness(clean_database, parse_org_config(SLACK_ORG, "org.yaml"), clock)
+    async with harness:
+        for user, email in PEOPLE.items():
+            harness.slack.add_user(user, email, locale="en-US" if user == "UPR" else "ja-JP")
+        yield harness
+        assert harness.slack.violations == [], "every call matched Slack's spec and Block Kit"

@@ -44,7 +44,10 @@ class SlackHarness:
         settings = CoreSettings(DATABASE_URL=self.database_url, LEAKBOT_PLAYBOOKS_DIR=self.playbooks_dir)
         self.core = build_core(settings, clock=self.clock, org=self.org)
         slack_settings = SlackSettings(
-            SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, LEAKBOT_SLACK_API_URL=api_url
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            LEAKBOT_SLACK_API_URL=api_url,
+            LEAKBOT_SLACK_RETRY_BACKOFF=0.01,
         )
         self.bolt = build_slack_app(self.core, slack_settings, self.metrics)
         app = build_web_app(self.core, self.metrics, {"/slack/events": slack_route(self.bolt, self.metrics)})

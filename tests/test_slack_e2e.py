@@ -5,43 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from bot.config.org import parse_org_config
 from bot.playbook.engine import StepStatus
 from tests.slack_harness import SlackHarness, modal_state
-
-ORG = """
-organization: {name: テスト株式会社}
-channels: {prefix: leak, invite_reporter: true}
-roles:
-  commander: [UCOMMANDER]
-  it: [UIT]
-  support: [USUPPORT]
-  pr: [UPR]
-  legal: [legal@example.co.jp]
-  executives: [UEXEC]
-"""
-PEOPLE = {
-    "UCOMMANDER": "commander@example.co.jp",
-    "UIT": "it@example.co.jp",
-    "USUPPORT": "support@example.co.jp",
-    "UPR": "pr@example.co.jp",
-    "ULEGAL": "legal@example.co.jp",
-    "UEXEC": "ceo@example.co.jp",
-    "UREPORTER": "reporter@example.co.jp",
-    "UOUTSIDER": "outsider@example.co.jp",
-}
-
-
-@pytest.fixture
-async def app(clean_database, clock):
-    harness = SlackHarness(clean_database, parse_org_config(ORG, "org.yaml"), clock)
-    async with harness:
-        for user, email in PEOPLE.items():
-            harness.slack.add_user(user, email, locale="en-US" if user == "UPR" else "ja-JP")
-        yield harness
-        assert harness.slack.violations == [], "every call matched Slack's spec and Block Kit"
 
 
 async def opened(app: SlackHarness, text: str = "顧客リストを誤送信した", **values):

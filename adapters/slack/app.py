@@ -29,7 +29,9 @@ def build_slack_app(core: Core, settings: SlackSettings, metrics: Metrics) -> As
     if problems:
         raise RuntimeError("; ".join(problems))
     assert settings.bot_token is not None and settings.signing_secret is not None
-    client = make_client(settings.bot_token.get_secret_value(), settings.api_url, metrics)
+    client = make_client(
+        settings.bot_token.get_secret_value(), settings.api_url, metrics, settings.retry_backoff
+    )
     app = AsyncApp(
         client=client,
         signing_secret=settings.signing_secret.get_secret_value(),

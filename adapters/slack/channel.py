@@ -101,7 +101,9 @@ class ChannelUpdater:
         lines = change_lines(changes, incident, playbook, self.lang)
         if not lines or not incident.channel_id:
             return
-        head = t("change.header", self.lang, reference=incident.reference, who=user(actor_id))
+        facts_changed = any(c.what == "facts" for c in changes)
+        header = "change.header" if facts_changed else "change.step_header"
+        head = t(header, self.lang, reference=incident.reference, who=user(actor_id))
         text = head + "\n" + "\n".join(f"• {line}" for line in lines)
         await self.client.chat_postMessage(channel=incident.channel_id, text=text)
 

@@ -8,6 +8,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.metrics import Metrics
@@ -30,14 +31,17 @@ class CountingWebClient(AsyncWebClient):
             raise
 
 
-def make_client(token: str, base_url: str, metrics: Metrics | None = None) -> CountingWebClient:
+def make_client(
+    token: str, base_url: str, metrics: Metrics | None = None, backoff_factor: float = 0.5
+) -> CountingWebClient:
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_factor)
     client = CountingWebClient(
         token=token,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=3),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
         ],
     )
     client.metrics = metrics

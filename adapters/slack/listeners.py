@@ -84,6 +84,10 @@ class SlackListeners:
             await ack()
             await self._status(command["channel_id"], user_id)
             return
+        if word in ("close", "クローズ"):
+            await ack()
+            await self._close(command["channel_id"], user_id)
+            return
         await ack()
         lang = await self.locales.language(user_id)
         view = report_modal(lang, self.core.clock.now(), text, command.get("channel_id"))
@@ -98,6 +102,22 @@ class SlackListeners:
             )
             return
         await self.updater.post_summary(incident)
+
+    async def _close(self, channel_id: str, user_id: str) -> None:
+        incident = await self.core.incidents.by_channel(channel_id)
+        if incident is None:
+            lang = await self.locales.language(user_id)
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=t("close.usage", lang)
+            )
+            return
+        try:
+            outcome = await self.core.incidents.close(incident.reference, _actor(user_id))
+        except ServiceError as refused:
+            await self._refuse(incident.reference, user_id, channel_id, refused)
+            return
+        await self.updater.refresh(incident.reference)
+        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
 
     # --- the report modal ------------------------------------------------------------------------------
 
@@ -159,11 +179,12 @@ class SlackListeners:
         reason: str | None = None,
     ) -> bool:
         try:
-            await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), reason)
+            outcome = await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), reason)
         except (ServiceError, TransitionError) as refused:
             await self._refuse(ref, user_id, channel_id, refused)
             return False
         await self.updater.refresh(ref)
+        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
         return True
 
     async def _refuse(self, ref: str, user_id: str, channel_id: str | None, error: Exception) -> None:
@@ -274,7 +295,7 @@ class SlackListeners:
         value = json.loads(action["value"])
         user_id = body["user"]["id"]
         try:
-            await self.core.incidents.mark_filed(value["r"], value["k"], _actor(user_id))
+            outcome = await self.core.incidents.mark_filed(value["r"], value["k"], _actor(user_id))
         except (ServiceError, TransitionError) as refused:
             lang = await self.locales.language(user_id)
             incident = await self.core.incidents.get(value["r"])
@@ -286,6 +307,7 @@ class SlackListeners:
             return
         await self._mark_card(body, action, t("reminder.filed", self.core.org.language, who=user(user_id)))
         await self.updater.refresh(value["r"])
+        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
 
     async def _mark_card(self, body: dict[str, Any], action: dict[str, Any], note: str) -> None:
         """Replace the clicked card's buttons with who did what, so nobody clicks twice."""

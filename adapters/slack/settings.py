@@ -15,6 +15,9 @@ class SlackSettings(BaseSettings):
     signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     api_url: str = Field(default=DEFAULT_API_URL, alias="LEAKBOT_SLACK_API_URL")
+    retry_backoff: float = Field(
+        default=0.5, ge=0, alias="LEAKBOT_SLACK_RETRY_BACKOFF"
+    )  # seconds, doubled per try
 
     @property
     def configured(self) -> bool:

@@ -80,6 +80,7 @@ def check_transition(
     reason: str | None,
     states: Mapping[str, StepStatus],
     applicable_ids: frozenset[str],
+    enforce_requires: bool = True,
 ) -> None:
     if step.id not in applicable_ids:
         raise TransitionError("step_not_in_branch", step.id)
@@ -87,7 +88,7 @@ def check_transition(
         raise TransitionError("already_in_state", step.id)
     if target == StepStatus.SKIPPED and not (reason and reason.strip()):
         raise TransitionError("reason_required", step.id)
-    if target == StepStatus.DONE:
+    if target == StepStatus.DONE and enforce_requires:
         waiting = blockers(step, states, applicable_ids)
         if waiting:
             raise TransitionError("blocked", step.id, waiting)

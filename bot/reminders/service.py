@@ -7,6 +7,7 @@ and a crashed replica's claims are taken over once their lease expires.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,14 +26,16 @@ from bot.reminders.delivery import Delivery, Notifier, ReminderItem
 from bot.reminders.plan import next_escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
-from bot.services.records import build_view
-from bot.storage.tables import Incident, JobRun, Member, Reminder
+from bot.services.records import build_views
+from bot.storage.tables import Deadline, Incident, JobRun, Member, Reminder
 from bot.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 MISSED_AFTER = timedelta(minutes=2)
 BATCH = 500
+DIGEST_LIMIT = 20  # incidents per executive digest, nearest legal deadline first
+CONCURRENT_DELIVERIES = 16  # Web API calls in flight at once; Slack's per-method limits are far above
 
 
 def backoff(attempts: int) -> timedelta:
@@ -115,46 +118,67 @@ class ReminderService:
                 return total
 
     async def _deliver(self, ids: list[int], now: datetime, result: SweepResult) -> None:
+        """Send every group at once (bounded), then record all outcomes in one transaction each."""
         groups = await self._load(ids, now, result)
+        quiet = self.org.reminders.quiet_hours.contains(now.astimezone(JST).time())
+        held: list[Reminder] = []
+        sendable = []
         for (platform, channel_of, user_id), rows_items in groups.items():
             rows = [r for r, _ in rows_items]
             items = tuple(i for _, i in rows_items)
-            overdue = any(i.kind == "overdue" for i in items)
-            if not overdue and self.org.reminders.quiet_hours.contains(now.astimezone(JST).time()):
-                await self._postpone(rows, outside_quiet_hours(now, self.org.reminders))
-                result.postponed += len(rows)
+            if quiet and not any(i.kind == "overdue" for i in items):
+                held += rows
                 continue
             missed = any(r.due_at < now - MISSED_AFTER for r in rows)
-            delivery = Delivery(platform, channel_of, user_id, items, missed)
-            notifier = self.notifiers.get(platform)
-            try:
-                if notifier is None:
-                    raise RuntimeError(f"no notifier for {platform}")
-                await notifier.deliver(delivery)
-            except Exception as exc:
-                log.warning("reminder delivery failed (%s): %s", platform, type(exc).__name__)
+            sendable.append((rows, Delivery(platform, channel_of, user_id, items, missed)))
+        if held:
+            await self._postpone(held, outside_quiet_hours(now, self.org.reminders))
+            result.postponed += len(held)
+        limit = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+
+        async def send(delivery: Delivery) -> str | None:
+            async with limit:
+                notifier = self.notifiers.get(delivery.platform)
+                try:
+                    if notifier is None:
+                        raise RuntimeError(f"no notifier for {delivery.platform}")
+                    await notifier.deliver(delivery)
+                except Exception as exc:
+                    log.warning("reminder delivery failed (%s): %s", delivery.platform, type(exc).__name__)
+                    return f"{type(exc).__name__}: {exc}"[:500]
+                return None
+
+        outcomes = await asyncio.gather(*(send(delivery) for _, delivery in sendable))
+        sent = [
+            row for (rows, _), error in zip(sendable, outcomes, strict=True) if error is None for row in rows
+        ]
+        if sent:
+            await self._sent(sent, now)
+            result.sent += len(sent)
+            result.deliveries += sum(1 for error in outcomes if error is None)
+        for (rows, delivery), error in zip(sendable, outcomes, strict=True):
+            if error is not None:
                 result.failed += len(rows)
-                await self._failed(rows, items, now, f"{type(exc).__name__}: {exc}"[:500])
-                continue
-            result.sent += len(rows)
-            result.deliveries += 1
-            await self._sent(rows, now)
+                await self._failed(rows, delivery.items, now, error)
 
     async def _load(self, ids: list[int], now: datetime, result: SweepResult):
         groups: dict[tuple[str, str | None, str | None], list[tuple[Reminder, ReminderItem]]] = defaultdict(
             list
         )
-        views: dict[int, IncidentView] = {}
         async with UnitOfWork(self._sessions) as uow:
             rows = list(
                 await uow.session.scalars(
                     select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.due_at)
                 )
             )
+            incidents = list(
+                await uow.session.scalars(
+                    select(Incident).where(Incident.id.in_({r.incident_id for r in rows}))
+                )
+            )
+            built = await build_views(uow.session, incidents, self.org, self.playbooks)
+            views = {incident.id: view for incident, view in zip(incidents, built, strict=True)}
             for row in rows:
-                if row.incident_id not in views:
-                    incident = await uow.session.get(Incident, row.incident_id)
-                    views[row.incident_id] = await build_view(uow.session, incident, self.org, self.playbooks)
                 view = views[row.incident_id]
                 deadline = next((d for d in view.deadlines if d.key == row.deadline_key), None)
                 if (
@@ -260,12 +284,6 @@ class ReminderService:
         except IntegrityError:
             return 0
         async with UnitOfWork(self._sessions) as uow:
-            open_rows = list(
-                await uow.session.scalars(
-                    select(Incident).where(Incident.status == "open").order_by(Incident.id)
-                )
-            )
-            views = [await build_view(uow.session, row, self.org, self.playbooks) for row in open_rows]
             executives = list(
                 await uow.session.execute(
                     select(Member.platform, Member.user_id).where(Member.role == "executives").distinct()
@@ -273,9 +291,7 @@ class ReminderService:
             )
         sent = 0
         for platform, user_id in executives:
-            mine = [
-                v for v in views if any(m.user_id == user_id and m.role == "executives" for m in v.members)
-            ]
+            mine = await self._digest_incidents(platform, user_id)
             notifier = self.notifiers.get(platform)
             if not mine or notifier is None:
                 continue
@@ -285,6 +301,28 @@ class ReminderService:
             except Exception as exc:
                 log.warning("digest delivery failed: %s", type(exc).__name__)
         return sent
+
+    async def _digest_incidents(self, platform: str, user_id: str) -> list[IncidentView]:
+        """The open incidents of one executive whose legal deadlines come first (at most DIGEST_LIMIT)."""
+        next_deadline = (
+            select(func.min(Deadline.due_at))
+            .where(Deadline.incident_id == Incident.id, Deadline.status == "pending", Deadline.kind != "step")
+            .correlate(Incident)
+            .scalar_subquery()
+        )
+        mine = select(Member.incident_id).where(
+            Member.platform == platform, Member.user_id == user_id, Member.role == "executives"
+        )
+        async with UnitOfWork(self._sessions) as uow:
+            rows = list(
+                await uow.session.scalars(
+                    select(Incident)
+                    .where(Incident.status == "open", Incident.id.in_(mine))
+                    .order_by(next_deadline.is_(None), next_deadline, Incident.id)
+                    .limit(DIGEST_LIMIT)
+                )
+            )
+            return await build_views(uow.session, rows, self.org, self.playbooks)
 
 
 def _owner_role(view: IncidentView, deadline) -> str | None:

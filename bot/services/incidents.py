@@ -30,7 +30,7 @@ from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import NotAllowedError, NotFoundError, ServiceError
 from bot.services.ports import SYSTEM, Actor, Directory
-from bot.services.records import build_view, member_rows, step_rows
+from bot.services.records import build_view, build_views, member_rows, step_rows
 from bot.services.references import next_reference
 from bot.storage.tables import Incident, Member, StepState
 from bot.storage.uow import NotFound, UnitOfWork
@@ -233,6 +233,7 @@ class IncidentService:
         target: StepStatus,
         actor: Actor,
         reason: str | None,
+        enforce_requires: bool = True,
     ) -> Outcome:
         now = self.clock.now()
         facts, assessment, playbook = self._context(incident)
@@ -246,7 +247,7 @@ class IncidentService:
         if current == target:
             return Outcome(await self._view(session, incident))
         applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
-        check_transition(step, current, target, reason, states, applicable_ids)
+        check_transition(step, current, target, reason, states, applicable_ids, enforce_requires)
         row = rows[step_id]
         row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
         incident.updated_at = now
@@ -270,7 +271,10 @@ class IncidentService:
                 raise ServiceError("nothing_to_file", reference=reference)
             if not roles & {str(step.owner), str(Role.COMMANDER)} and actor.platform != "cli":
                 raise ServiceError("owner_only", reference=reference, role=str(step.owner))
-            return await self._transition(uow.session, incident, step.id, StepStatus.DONE, actor, None)
+            # A report filed with the regulator is a fact: the playbook's order does not get to refuse it.
+            return await self._transition(
+                uow.session, incident, step.id, StepStatus.DONE, actor, None, enforce_requires=False
+            )
 
     async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
         """確認しました: an executive or team member saw a reminder; kept in the audit trail."""
@@ -461,7 +465,8 @@ class IncidentService:
                         )
                     )
                 )
-            return [await self._view(uow.session, row) for row in await uow.session.scalars(query)]
+            rows = list(await uow.session.scalars(query))
+            return await build_views(uow.session, rows, self.org, self.playbooks)
 
     async def verify_audit(self, reference: str) -> audit_log.ChainReport:
         async with self._uow() as uow:
