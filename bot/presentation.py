@@ -162,3 +162,27 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
                 t("change.steps_removed", lang, steps=_step_titles(d["steps"], incident, lang, steps))
             )
     return lines
+
+
+def step_meta(step, incident: IncidentView, now: datetime, lang: str) -> list[str]:
+    """The facts about a step both platforms show under its title: owner, due time, legal deadline."""
+    meta = [t("step.owner", lang, role=t("role." + step.step.owner, lang))]
+    if step.due_at and not step.finished:
+        meta.append(t("step.due", lang, due=jst(step.due_at, lang)))
+    if step.step.deadline:
+        legal = next((d for d in incident.deadlines if d.key == step.step.deadline), None)
+        if legal is not None:
+            meta.append(t("step.legal", lang, deadline=deadline_line(legal, incident, now, lang)))
+    return meta
+
+
+def reminder_line(item, now: datetime, lang: str) -> str:
+    """One reminder as a sentence: what is due, when (JST), how long is left, and why it is said now."""
+    return t(
+        "reminder.line",
+        lang,
+        deadline=deadline_label(item.deadline, item.incident, lang),
+        due=jst(item.deadline.due_at, lang),
+        left=days_left_text(item.deadline.due_at, now, lang),
+        kind=t(f"reminder.kind.{item.kind}", lang),
+    )

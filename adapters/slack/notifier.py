@@ -12,22 +12,11 @@ from adapters.slack.mrkdwn import user
 from bot.bootstrap import Core
 from bot.domain.views import IncidentView
 from bot.i18n import t
-from bot.presentation import days_left_text, deadline_label, jst, progress_bar
+from bot.presentation import deadline_label, jst, progress_bar, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 
 REMINDER_ACTION = "reminder"
 MAX_ITEMS = 20  # blocks per message stay well under 50
-
-
-def _line(item: ReminderItem, now: datetime, lang: str) -> str:
-    return t(
-        "reminder.line",
-        lang,
-        deadline=deadline_label(item.deadline, item.incident, lang),
-        due=jst(item.deadline.due_at, lang),
-        left=days_left_text(item.deadline.due_at, now, lang),
-        kind=t(f"reminder.kind.{item.kind}", lang),
-    )
 
 
 def _owners(item: ReminderItem, lang: str) -> str:
@@ -42,7 +31,7 @@ def channel_blocks(delivery: Delivery, now: datetime, lang: str) -> list[Block]:
     head = "reminder.missed_header" if delivery.missed else "reminder.channel_header"
     blocks: list[Block] = [section(t(head, lang, reference=incident.reference))]
     for item in delivery.latest_per_deadline()[:MAX_ITEMS]:
-        blocks.append(section(f"• {_line(item, now, lang)}\n{_owners(item, lang)}"))
+        blocks.append(section(f"• {reminder_line(item, now, lang)}\n{_owners(item, lang)}"))
     return blocks
 
 
@@ -54,7 +43,7 @@ def card_blocks(delivery: Delivery, now: datetime, lang: str) -> list[Block]:
         incident = item.incident
         channel = f"<#{incident.channel_id}>" if incident.channel_id else "-"
         value = {"r": incident.reference, "k": item.deadline.key}
-        blocks.append(section(f"*{incident.reference}* {_line(item, now, lang)}"))
+        blocks.append(section(f"*{incident.reference}* {reminder_line(item, now, lang)}"))
         blocks.append(
             context(
                 t(

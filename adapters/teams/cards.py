@@ -13,7 +13,15 @@ from bot.domain.vocabulary import OWNER_ROLES, Cause, Role
 from bot.i18n import t
 from bot.playbook.engine import FINISHED, StepStatus
 from bot.playbook.schema import Playbook
-from bot.presentation import assessment_text, deadline_line, jst, persons_text, progress_bar
+from bot.presentation import (
+    assessment_text,
+    deadline_line,
+    jst,
+    persons_text,
+    progress_bar,
+    reminder_line,
+    step_meta,
+)
 from bot.reminders.delivery import Delivery
 
 Card = dict[str, Any]
@@ -233,13 +241,7 @@ def _step_container(step: StepView, incident: IncidentView, now: datetime, lang:
     icon = {"todo": "⬜", "in_progress": "🔄", "done": "✅", "skipped": "⏭️", "not_applicable": "➖"}[
         step.status
     ]
-    meta = [t("step.owner", lang, role=t("role." + step.step.owner, lang))]
-    if step.due_at and step.status not in FINISHED:
-        meta.append(t("step.due", lang, due=jst(step.due_at, lang)))
-    if step.step.deadline:
-        legal = next((d for d in incident.deadlines if d.key == step.step.deadline), None)
-        if legal is not None:
-            meta.append(t("step.legal", lang, deadline=deadline_line(legal, incident, now, lang)))
+    meta = step_meta(step, incident, now, lang)
     if step.status != StepStatus.TODO:
         meta.append(t("status." + step.status, lang))
     if step.reason:
@@ -409,20 +411,11 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
 
 
 def reminder_card(delivery: Delivery, now: datetime, lang: str) -> Card:
-    from bot.presentation import days_left_text, deadline_label
-
     head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
     body: list[dict] = [text(t(head, lang).replace("*", "**"), weight="Bolder")]
     actions: list[dict] = []
     for item in delivery.latest_per_deadline():
-        line = t(
-            "reminder.line",
-            lang,
-            deadline=deadline_label(item.deadline, item.incident, lang),
-            due=jst(item.deadline.due_at, lang),
-            left=days_left_text(item.deadline.due_at, now, lang),
-            kind=t(f"reminder.kind.{item.kind}", lang),
-        )
+        line = reminder_line(item, now, lang)
         body.append(text(f"**{item.incident.reference}** {line}"))
         body.append(
             text(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.facts import Facts
-from bot.playbook.engine import Progress, StepStatus
+from bot.playbook.engine import FINISHED, Progress, StepStatus
 from bot.playbook.schema import Step
 
 
@@ -42,6 +42,10 @@ class StepView:
     updated_at: datetime | None
     blockers: tuple[str, ...]
     due_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
 
 
 @dataclass(frozen=True)

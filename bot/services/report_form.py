@@ -55,6 +55,15 @@ def _count(raw: str | None, field: str, lang: str, errors: dict[str, str]) -> in
     return int(text)
 
 
+def _counts(values: dict[str, object], lang: str, errors: dict[str, str]) -> tuple[int | None, int | None]:
+    """The estimate and the upper bound; the bound may not be below the estimate."""
+    persons = _count(values.get("persons"), "persons", lang, errors)  # type: ignore[arg-type]
+    upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)  # type: ignore[arg-type]
+    if persons is not None and upper is not None and upper < persons:
+        errors["persons_upper_bound"] = t("form.error.upper_below", lang)
+    return persons, upper
+
+
 def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedReport:
     """Validate a submitted report. Raises FormErrors naming each bad field."""
     errors: dict[str, str] = {}
@@ -90,10 +99,7 @@ def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedR
         except ValueError:
             errors["data_items"] = t("form.error.choice", lang)
 
-    persons = _count(values.get("persons"), "persons", lang, errors)  # type: ignore[arg-type]
-    upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)  # type: ignore[arg-type]
-    if persons is not None and upper is not None and upper < persons:
-        errors["persons_upper_bound"] = t("form.error.upper_below", lang)
+    persons, upper = _counts(values, lang, errors)
 
     if errors:
         raise FormErrors(errors)
@@ -135,10 +141,7 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
         updates["data_items"] = tuple(dict.fromkeys(DataItem(str(v)) for v in values.get("data_items") or []))  # type: ignore[union-attr]
     except ValueError:
         errors["data_items"] = t("form.error.choice", lang)
-    persons = _count(values.get("persons"), "persons", lang, errors)  # type: ignore[arg-type]
-    upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)  # type: ignore[arg-type]
-    if persons is not None and upper is not None and upper < persons:
-        errors["persons_upper_bound"] = t("form.error.upper_below", lang)
+    persons, upper = _counts(values, lang, errors)
     damage = str(values.get("secondary_damage") or "").strip()
     if len(damage) > NOTE_MAX:
         errors["secondary_damage"] = t("form.error.too_long", lang, limit=NOTE_MAX)

@@ -11,7 +11,7 @@ from bot.domain.vocabulary import OWNER_ROLES, Role
 from bot.i18n import t
 from bot.playbook.engine import FINISHED, StepStatus
 from bot.playbook.schema import Playbook
-from bot.presentation import assessment_text, deadline_line, jst, persons_text, progress_bar
+from bot.presentation import assessment_text, deadline_line, jst, persons_text, progress_bar, step_meta
 
 STATUS_ICON = {
     StepStatus.TODO: "⬜",
@@ -115,13 +115,7 @@ def _step_text(step: StepView, incident: IncidentView, now: datetime, lang: str)
         f"{STATUS_ICON[step.status]} *{safe(step.step.title.get(lang), 300)}*",
         safe(step.step.guidance.get(lang), 1500),
     ]
-    meta = [t("step.owner", lang, role=t("role." + step.step.owner, lang))]
-    if step.due_at and step.status not in FINISHED:
-        meta.append(t("step.due", lang, due=jst(step.due_at, lang)))
-    if step.step.deadline:
-        legal = next((d for d in incident.deadlines if d.key == step.step.deadline), None)
-        if legal is not None:
-            meta.append(t("step.legal", lang, deadline=deadline_line(legal, incident, now, lang)))
+    meta = step_meta(step, incident, now, lang)
     if step.status != StepStatus.TODO:
         meta.append(t("step.by", lang, status=t("status." + step.status, lang), who=_who(step.updated_by)))
     if step.reason:
