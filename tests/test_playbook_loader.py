@@ -132,3 +132,16 @@ def test_cli_validate_good_file(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["playbook", "validate", str(DATA / "playbooks" / "mini.yaml")])
     assert exit_info.value.code == 0 and "ok: mini" in capsys.readouterr().out
+
+
+def test_cli_show_lists_a_branch_in_order_with_owners(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["playbook", "show", "--cause", "loss_theft", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert (
+        out.index("First report to superiors")
+        < out.index("Search for the lost item")
+        < out.index("Report to the police")
+    )
+    assert "(commander)" in out and "Cut the network" not in out, "another branch's steps are not shown"

@@ -136,6 +136,11 @@ def test_cli_audit_verify_fails_after_tampering(cli_env, org, clock, capsys) -> 
         main(["audit", "verify", ref])
     assert broken.value.code == 1 and "modified" in capsys.readouterr().err
 
+    with pytest.raises(SystemExit) as listed:
+        main(["incidents", "list", "--json"])
+    import json
+
+    assert listed.value.code == 0 and [i["reference"] for i in json.loads(capsys.readouterr().out)] == [ref]
     with pytest.raises(SystemExit) as shown:
         main(["incidents", "show", ref, "--json"])
     import json
