@@ -36,9 +36,14 @@ async def metrics_view(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def build_web_app(core: Core, metrics: Metrics, routes: dict[str, Handler]) -> web.Application:
-    """``routes``: path → POST handler, from the platform adapters that are configured."""
+def build_web_app(
+    core: Core, metrics: Metrics, routes: dict[str, Handler], state: dict[str, object] | None = None
+) -> web.Application:
+    """``routes``: path → POST handler, from the platform adapters that are configured; ``state``: values
+    a platform SDK expects on the application (the Agents SDK's JWT settings)."""
     app = web.Application(client_max_size=1024 * 1024)
+    for key, value in (state or {}).items():
+        app[key] = value
     app[CORE_KEY] = core
     app[METRICS_KEY] = metrics
     app.router.add_get("/healthz", healthz)

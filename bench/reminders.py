@@ -233,6 +233,7 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--fire", type=int, default=1_000)
     parser.add_argument("--postgres", default=None)
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--phase", choices=["all", "seed", "measure"], default="all")
     parser.add_argument("--url", default=None)
@@ -248,7 +249,7 @@ def main() -> None:
     if args.phase == "measure":
         print(json.dumps(asyncio.run(measure(args.url, args.fire))))
         return
-    targets = {"sqlite": None}
+    targets: dict[str, str | None] = {} if args.skip_sqlite else {"sqlite": None}
     if args.postgres:
         targets["postgresql"] = args.postgres
     results = {}

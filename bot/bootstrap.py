@@ -12,6 +12,7 @@ from bot.config.settings import CoreSettings
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
 from bot.reminders.delivery import Notifier
 from bot.reminders.service import ReminderService
+from bot.services.conversations import ConversationService
 from bot.services.incidents import IncidentService
 from bot.services.posts import PostService
 from bot.storage.db import create_engine, session_factory
@@ -22,6 +23,7 @@ class Core:
     engine: AsyncEngine
     incidents: IncidentService
     posts: PostService
+    conversations: ConversationService
     org: OrgConfig
     playbooks: PlaybookRegistry
     clock: Clock
@@ -54,5 +56,12 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     service = IncidentService(sessions, clock, org, playbooks)
-    posts = PostService(sessions, clock)
-    return Core(engine=engine, incidents=service, posts=posts, org=org, playbooks=playbooks, clock=clock)
+    return Core(
+        engine=engine,
+        incidents=service,
+        posts=PostService(sessions, clock),
+        conversations=ConversationService(sessions, clock),
+        org=org,
+        playbooks=playbooks,
+        clock=clock,
+    )

@@ -11,6 +11,7 @@ from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView
 from bot.i18n import t
+from bot.playbook.engine import FINISHED
 
 WEEKDAYS_JA = "月火水木金土日"
 
@@ -186,3 +187,12 @@ def reminder_line(item, now: datetime, lang: str) -> str:
         left=days_left_text(item.deadline.due_at, now, lang),
         kind=t(f"reminder.kind.{item.kind}", lang),
     )
+
+
+def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
+    """Phases to show: up to the one being worked on, and any phase holding an open legal-deadline step
+    (the 速報 cannot wait for the investigation phase to finish)."""
+    current = incident.progress.current_phase
+    reached = phase_ids[: phase_ids.index(current) + 1] if current in phase_ids else list(phase_ids)
+    urgent = {s.step.phase for s in incident.steps if s.step.deadline and s.status not in FINISHED}
+    return [p for p in phase_ids if p in reached or p in urgent]

@@ -12,21 +12,11 @@ from adapters.slack.mrkdwn import user
 from bot.bootstrap import Core
 from bot.domain.views import Change, IncidentView
 from bot.i18n import t
-from bot.playbook.engine import FINISHED
-from bot.presentation import change_lines
+from bot.presentation import change_lines, reached_phases
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 SUMMARY = "summary"
-
-
-def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
-    """Phases to show: up to the one being worked on, and any phase holding an open legal-deadline step
-    (the 速報 cannot wait for the investigation phase to finish)."""
-    current = incident.progress.current_phase
-    reached = phase_ids[: phase_ids.index(current) + 1] if current in phase_ids else list(phase_ids)
-    urgent = {s.step.phase for s in incident.steps if s.step.deadline and s.status not in FINISHED}
-    return [p for p in phase_ids if p in reached or p in urgent]
 
 
 def phase_key(phase_id: str) -> str:

@@ -156,3 +156,15 @@ class JobRun(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. "digest:2026-12-01"
     worker: Mapped[str] = mapped_column(String(64))
     ran_at: Mapped[datetime]
+
+
+class ConversationRef(Base):
+    """Where a platform conversation lives (Teams: service URL, conversation id, tenant), for proactive posts."""
+
+    __tablename__ = "conversation_refs"
+    __table_args__ = (UniqueConstraint("platform", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(255))  # "incident:<reference>" or "user:<user id>"
+    reference: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

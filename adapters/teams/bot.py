@@ -1,0 +1,283 @@
+"""Teams events to core use cases, through the Agents SDK's AgentApplication. Same services, same
+authorization and the same message catalog as Slack; cards update in place through Universal Actions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from microsoft_agents.activity import AdaptiveCardInvokeResponse
+from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
+from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
+
+from adapters.metrics import Metrics
+from adapters.slack.messages import refusal
+from adapters.teams.cards import (
+    facts_card,
+    facts_values,
+    phase_card,
+    received,
+    report_form,
+    report_values,
+    summary_card,
+)
+from adapters.teams.channel import PLATFORM, TeamsThread, incident_key
+from adapters.teams.notifier import TeamsNotifier
+from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, text_activity
+from adapters.teams.settings import TeamsSettings
+from bot.bootstrap import Core
+from bot.domain.vocabulary import OWNER_ROLES
+from bot.i18n import language_for, t
+from bot.playbook.engine import StepStatus, TransitionError
+from bot.services.errors import ServiceError
+from bot.services.incidents import ReportRequest
+from bot.services.ports import Actor
+from bot.services.report_form import FormErrors, parse_facts_form, parse_report
+
+log = logging.getLogger(__name__)
+LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+TEAMS_ID = re.compile(
+    r"^(?:29:[A-Za-z0-9_\-]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+class TeamsDirectory:
+    """Teams members are written as 29:… ids or Entra object ids; emails need Graph, which is not set up."""
+
+    platform = PLATFORM
+
+    async def resolve(self, member: str) -> str | None:
+        return member if TEAMS_ID.match(member) else None
+
+
+def _card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=CARD, value=card)
+
+
+def _message(text: str) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=MESSAGE, value=text)
+
+
+class TeamsBot:
+    def __init__(self, core: Core, settings: TeamsSettings, metrics: Metrics) -> None:
+        self.core = core
+        self.settings = settings
+        self.metrics = metrics
+        self.gateway = TeamsGateway(settings)
+        self.thread = TeamsThread(core, self.gateway)
+        self.notifier = TeamsNotifier(core, self.gateway, self.thread)
+        self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
+            storage=MemoryStorage(), connection_manager=self.gateway.connections
+        )
+        self._tasks: set[asyncio.Task] = set()
+        self._register()
+
+    def _register(self) -> None:
+        self.app.message(LEAK)(self.on_leak)
+        cards = self.app.adaptive_card
+        cards.action_execute("leak.report")(self.on_report)
+        cards.action_execute("leak.step")(self.on_step)
+        cards.action_execute("leak.facts")(self.on_facts_open)
+        cards.action_execute("leak.facts.save")(self.on_facts_save)
+        cards.action_execute("leak.refresh")(self.on_refresh)
+        cards.action_execute("leak.ack")(self.on_ack)
+        cards.action_execute("leak.file")(self.on_file)
+
+    def route(self):
+        @jwt_authorization_decorator
+        async def handle(request: web.Request) -> web.Response:
+            self.metrics.requests.labels(PLATFORM, "activity").inc()
+            return await self.gateway.adapter.process(request, self.app)
+
+        return handle
+
+    def _background(self, work) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settle(self) -> None:
+        """Wait for background work (tests and the demo)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    @staticmethod
+    def _who(context: TurnContext) -> tuple[Actor, str]:
+        activity = context.activity
+        return Actor(PLATFORM, activity.from_property.id), language_for(activity.locale)
+
+    # --- messages ----------------------------------------------------------------------------------------
+
+    async def on_leak(self, context: TurnContext, state: TurnState) -> None:
+        actor, lang = self._who(context)
+        match = LEAK.match(context.activity.text or "")
+        rest = (match.group("rest") if match else "").strip()
+        if context.activity.conversation.conversation_type == "personal":
+            await self.core.conversations.remember(
+                PLATFORM, f"user:{actor.user_id}", Conversation.of(context.activity).as_json()
+            )
+        if rest.lower() == "help":
+            await context.send_activity(text_activity(t("teams.help", lang)))
+            return
+        if rest.lower() == "status":
+            incident = await self.core.incidents.by_channel(context.activity.conversation.id.split(";")[0])
+            if incident is None:
+                await context.send_activity(text_activity(t("status.not_a_response_channel", lang)))
+            else:
+                await context.send_activity(
+                    card_activity(summary_card(incident, self.core.clock.now(), lang))
+                )
+            return
+        form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
+        await context.send_activity(card_activity(form))
+
+    # --- the report --------------------------------------------------------------------------------------
+
+    async def on_report(
+        self, context: TurnContext, state: TurnState, data: dict[str, Any]
+    ) -> AdaptiveCardInvokeResponse:
+        self.metrics.requests.labels(PLATFORM, "report").inc()
+        actor, lang = self._who(context)
+        values = report_values(data)
+        try:
+            parsed = parse_report(values, self.core.clock.now(), lang)
+        except FormErrors as invalid:
+            return _card(
+                report_form(lang, self.core.clock.now(), data.get("form_id", ""), data, invalid.errors)
+            )
+        key = f"teams:form:{data.get('form_id') or context.activity.id}"
+        try:
+            outcome = await self.core.incidents.report(
+                ReportRequest(PLATFORM, actor.user_id, lang, parsed.aware_at, parsed.facts, key)
+            )
+        except Exception:
+            log.exception("a Teams report could not be saved")
+            errors = {"summary": t("form.error.not_saved", lang)}
+            return _card(report_form(lang, self.core.clock.now(), data.get("form_id", ""), data, errors))
+        if outcome.created:
+            self.metrics.incidents_opened.labels(PLATFORM).inc()
+            log.info("incident %s reported", outcome.incident.reference)
+            origin = Conversation.of(context.activity)
+            self._background(self.provision(outcome.incident.reference, origin, lang))
+        return _card(received(outcome.incident.reference, lang))
+
+    async def provision(self, reference: str, origin: Conversation, lang: str) -> None:
+        try:
+            await self._provision(reference, origin, lang)
+        except Exception as exc:  # the incident is saved; say what failed, never the exception text
+            log.error("Teams provisioning of %s failed: %s", reference, type(exc).__name__, exc_info=exc)
+            await self.core.incidents.note(reference, "provisioning_failed", {"error": type(exc).__name__})
+
+    async def _provision(self, reference: str, origin: Conversation, lang: str) -> None:
+        outcome, unresolved = await self.core.incidents.resolve_team(reference, TeamsDirectory())
+        incident = outcome.incident
+        if not self.settings.response_channel:
+            await self.gateway.send(
+                origin, text_activity(t("teams.no_response_channel", lang, reference=reference))
+            )
+            return
+        now = self.core.clock.now()
+        first = card_activity(summary_card(incident, now, self.core.org.language))
+        thread, summary_id = await self.gateway.create_conversation(
+            origin.service_url, origin.tenant_id, channel=self.settings.response_channel, first=first
+        )
+        thread = Conversation(thread.service_url, thread.conversation_id, thread.tenant_id, origin.bot_id)
+        await self.core.conversations.remember(PLATFORM, incident_key(reference), thread.as_json())
+        await self.core.incidents.attach_channel(reference, thread.conversation_id, f"Teams {reference}")
+        await self.core.posts.remember(reference, PLATFORM, "summary", thread.conversation_id, summary_id)
+        team = [
+            (m.user_id, t(f"role.{m.role}", self.core.org.language))
+            for m in incident.members
+            if m.platform == PLATFORM and m.role in {str(r) for r in OWNER_ROLES}
+        ]
+        mentions = " ".join(f"<at>{name}</at>" for _, name in team)
+        text = t("teams.team_call", self.core.org.language, mentions=mentions)
+        if unresolved:
+            text += "\n\n" + "\n\n".join(
+                t("channel.unresolved", self.core.org.language, member=m) for m in unresolved
+            )
+        await self.gateway.send(thread, text_activity(text, team))
+        await self.thread.refresh(reference)
+        await self.gateway.send(
+            origin,
+            text_activity(
+                t("report.received", lang, reference=reference, channel=f"Teams {reference}").replace(
+                    "*", "**"
+                )
+            ),
+        )
+
+    # --- cards in the response thread ---------------------------------------------------------------------
+
+    async def on_step(
+        self, context: TurnContext, state: TurnState, data: dict[str, Any]
+    ) -> AdaptiveCardInvokeResponse:
+        self.metrics.requests.labels(PLATFORM, "step").inc()
+        actor, lang = self._who(context)
+        ref, step_id, target = data["r"], data["s"], StepStatus(data["t"])
+        try:
+            outcome = await self.core.incidents.set_step(ref, step_id, target, actor, data.get("reason"))
+        except (ServiceError, TransitionError) as refused:
+            return _message(refusal(refused, lang, await self.core.incidents.get(ref)))
+        incident = outcome.incident
+        self._background(self._after_change(ref, outcome.changes))
+        playbook = self.core.playbooks.get(incident.playbook_id)
+        step = next(s for s in playbook.steps if s.id == step_id)
+        return _card(
+            phase_card(incident, playbook, step.phase, self.core.clock.now(), self.core.org.language)
+        )
+
+    async def _after_change(self, reference: str, changes) -> None:
+        incident = await self.thread.refresh(reference)
+        await self.thread.say_changes(incident, changes)
+
+    async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        if not await self.core.incidents.is_team_member(data["r"], actor):
+            return _message(t("error.not_a_member", lang, reference=data["r"]))
+        incident = await self.core.incidents.get(data["r"])
+        return _card(facts_card(data["r"], incident.facts, lang))
+
+    async def on_facts_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        self.metrics.requests.labels(PLATFORM, "facts").inc()
+        actor, lang = self._who(context)
+        ref = data["r"]
+        try:
+            updates = parse_facts_form(facts_values(data), lang)
+            outcome = await self.core.incidents.update_facts(ref, updates, actor)
+        except FormErrors as invalid:
+            incident = await self.core.incidents.get(ref)
+            return _card(facts_card(ref, incident.facts, lang, invalid.errors))
+        except ServiceError as refused:
+            return _message(refusal(refused, lang))
+        self._background(self._after_change(ref, outcome.changes))
+        return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))
+
+    async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        incident = await self.core.incidents.get(data["r"])
+        return _card(summary_card(incident, self.core.clock.now(), self.core.org.language))
+
+    # --- reminder cards ----------------------------------------------------------------------------------
+
+    async def on_ack(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            await self.core.incidents.acknowledge(data["r"], data["k"], actor)
+        except ServiceError as refused:
+            return _message(refusal(refused, lang))
+        return _message(t("reminder.acked", lang, who=actor.user_id))
+
+    async def on_file(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            outcome = await self.core.incidents.mark_filed(data["r"], data["k"], actor)
+        except (ServiceError, TransitionError) as refused:
+            return _message(refusal(refused, lang, await self.core.incidents.get(data["r"])))
+        self._background(self._after_change(data["r"], outcome.changes))
+        return _message(t("reminder.filed", lang, who=actor.user_id))

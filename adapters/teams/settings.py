@@ -1,0 +1,38 @@
+"""Teams settings, from the environment only."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TeamsSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    app_id: str | None = Field(default=None, alias="MICROSOFT_APP_ID")
+    app_password: SecretStr | None = Field(default=None, alias="MICROSOFT_APP_PASSWORD")
+    tenant_id: str | None = Field(default=None, alias="MICROSOFT_APP_TENANT_ID")
+    dev_mode: bool = Field(default=False, alias="LEAKBOT_TEAMS_DEV_MODE")
+    # The channel (19:…@thread.tacv2) in which response conversations start, when Graph cannot create a
+    # private channel; and the service URL used to start conversations there.
+    response_channel: str | None = Field(default=None, alias="LEAKBOT_TEAMS_RESPONSE_CHANNEL")
+    service_url: str = Field(default="https://smba.trafficmanager.net/jp/", alias="LEAKBOT_TEAMS_SERVICE_URL")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id) or self.dev_mode
+
+    def problems(self) -> list[str]:
+        """What stops Teams from starting safely (anonymous only in development mode)."""
+        if self.dev_mode:
+            return []
+        missing = []
+        if not self.app_id:
+            missing.append("MICROSOFT_APP_ID is not set")
+        if self.app_password is None:
+            missing.append(
+                "MICROSOFT_APP_PASSWORD is not set (anonymous mode needs LEAKBOT_TEAMS_DEV_MODE=1)"
+            )
+        if not self.tenant_id:
+            missing.append("MICROSOFT_APP_TENANT_ID is not set")
+        return missing
