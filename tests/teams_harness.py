@@ -27,8 +27,14 @@ _ids = itertools.count(1)
 
 
 class TeamsHarness:
-    def __init__(self, database_url: str, org: OrgConfig, clock: Clock | None = None, core: Core | None = None,
-                 dev_mode: bool = True) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        org: OrgConfig,
+        clock: Clock | None = None,
+        core: Core | None = None,
+        dev_mode: bool = True,
+    ) -> None:
         self.database_url = database_url
         self.org = org
         self.clock = clock
@@ -44,16 +50,29 @@ class TeamsHarness:
     async def __aenter__(self) -> TeamsHarness:
         await self.connector.start()
         if self.core is None:
-            self.core = build_core(CoreSettings(DATABASE_URL=self.database_url), clock=self.clock, org=self.org)
-        env = {"LEAKBOT_TEAMS_RESPONSE_CHANNEL": RESPONSE_CHANNEL, "LEAKBOT_TEAMS_SERVICE_URL": self.connector.url}
+            self.core = build_core(
+                CoreSettings(DATABASE_URL=self.database_url), clock=self.clock, org=self.org
+            )
+        env = {
+            "LEAKBOT_TEAMS_RESPONSE_CHANNEL": RESPONSE_CHANNEL,
+            "LEAKBOT_TEAMS_SERVICE_URL": self.connector.url,
+        }
         if self.dev_mode:
             settings = TeamsSettings(LEAKBOT_TEAMS_DEV_MODE=True, **env)
         else:
-            settings = TeamsSettings(MICROSOFT_APP_ID="00000000-0000-0000-0000-000000000001",
-                                     MICROSOFT_APP_PASSWORD="secret", MICROSOFT_APP_TENANT_ID=TENANT, **env)
+            settings = TeamsSettings(
+                MICROSOFT_APP_ID="00000000-0000-0000-0000-000000000001",
+                MICROSOFT_APP_PASSWORD="secret",
+                MICROSOFT_APP_TENANT_ID=TENANT,
+                **env,
+            )
         self.bot = TeamsBot(self.core, settings, self.metrics)
-        app = build_web_app(self.core, self.metrics, {"/api/messages": self.bot.route()},
-                            {"agent_configuration": self.bot.gateway.auth_config})
+        app = build_web_app(
+            self.core,
+            self.metrics,
+            {"/api/messages": self.bot.route()},
+            {"agent_configuration": self.bot.gateway.auth_config},
+        )
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -85,20 +104,39 @@ class TeamsHarness:
         }
 
     async def post(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        async with self.session.post(f"{self.url}/api/messages", json=activity, headers=headers or {}) as response:
-            body = await response.json() if response.content_type == "application/json" else await response.text()
+        async with self.session.post(
+            f"{self.url}/api/messages", json=activity, headers=headers or {}
+        ) as response:
+            body = (
+                await response.json()
+                if response.content_type == "application/json"
+                else await response.text()
+            )
             return response.status, body
 
-    async def say(self, user: str, text: str, conversation: str | None = None, **fields: Any) -> tuple[int, Any]:
+    async def say(
+        self, user: str, text: str, conversation: str | None = None, **fields: Any
+    ) -> tuple[int, Any]:
         convo = conversation or f"a:personal-{user}"
         return await self.post(self.activity(user, convo, type="message", text=text, **fields))
 
-    async def execute(self, user: str, verb: str, data: dict[str, Any], conversation: str | None = None,
-                      activity_id: str | None = None, **fields: Any) -> tuple[int, Any]:
+    async def execute(
+        self,
+        user: str,
+        verb: str,
+        data: dict[str, Any],
+        conversation: str | None = None,
+        activity_id: str | None = None,
+        **fields: Any,
+    ) -> tuple[int, Any]:
         convo = conversation or f"a:personal-{user}"
         activity = self.activity(
-            user, convo, type="invoke", name="adaptiveCard/action",
-            value={"action": {"type": "Action.Execute", "verb": verb, "data": data}}, **fields
+            user,
+            convo,
+            type="invoke",
+            name="adaptiveCard/action",
+            value={"action": {"type": "Action.Execute", "verb": verb, "data": data}},
+            **fields,
         )
         if activity_id:
             activity["id"] = activity_id
@@ -115,15 +153,19 @@ def card_of(body: dict[str, Any]) -> dict[str, Any]:
     return body["value"]
 
 
-def execute_data(card: dict[str, Any], verb: str, where: dict[str, Any] | None = None, **inputs: Any) -> dict[str, Any]:
+def execute_data(
+    card: dict[str, Any], verb: str, where: dict[str, Any] | None = None, **inputs: Any
+) -> dict[str, Any]:
     """The data Teams sends for the Action.Execute ``verb`` (whose data matches ``where``): data plus inputs."""
     found = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             data = node.get("data") or {}
-            if node.get("type") == "Action.Execute" and node.get("verb") == verb and all(
-                data.get(k) == v for k, v in (where or {}).items()
+            if (
+                node.get("type") == "Action.Execute"
+                and node.get("verb") == verb
+                and all(data.get(k) == v for k, v in (where or {}).items())
             ):
                 found.append(node)
             for value in node.values():

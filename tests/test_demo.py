@@ -28,3 +28,20 @@ def test_demo_prints_the_journey(capsys) -> None:
     ):
         assert expected in out, expected
     assert "filed" in out.split("preliminary", 1)[1].splitlines()[0]
+
+
+def test_teams_demo_prints_the_journey(capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["demo", "--teams"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    for expected in (
+        "個人データ漏えいの報告",
+        "受け付けました: LEAK-2026-0001",
+        "response thread",
+        "対応チームのメンバーだけ",
+        "✅ 上長・責任者への一次報告",
+        "1:1 → 渡辺（役員）",
+        "every card matched the Adaptive Card 1.5 schema: True",
+    ):
+        assert expected in out, expected

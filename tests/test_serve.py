@@ -72,3 +72,11 @@ def test_serve_refuses_to_start_without_a_signing_secret(tmp_path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert b"SLACK_SIGNING_SECRET" in err and b"Traceback" not in err
+
+
+def test_teams_refuses_to_start_anonymous_outside_dev_mode(tmp_path) -> None:
+    env = base_env(tmp_path) | {"MICROSOFT_APP_ID": "00000000-0000-0000-0000-000000000001"}
+    process = leakbot(["serve"], env, stderr=subprocess.PIPE)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert b"MICROSOFT_APP_PASSWORD" in err and b"LEAKBOT_TEAMS_DEV_MODE" in err and b"Traceback" not in err

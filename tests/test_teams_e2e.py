@@ -56,7 +56,9 @@ async def test_the_form_then_the_response_thread(teams) -> None:
 async def test_validation_errors_rerender_the_card_with_what_was_typed(teams) -> None:
     await teams.say("29:reporter", "leak")
     form = teams.connector.cards_in("a:personal-29:reporter")[-1]
-    status, body = await teams.execute("29:reporter", "leak.report", execute_data(form, "leak.report", summary="", persons="many"))
+    _status, body = await teams.execute(
+        "29:reporter", "leak.report", execute_data(form, "leak.report", summary="", persons="many")
+    )
     card = card_of(body)
     text = str(card)
     assert "入力してください" in text and "0以上の整数" in text and "'value': 'many'" in text
@@ -70,13 +72,22 @@ async def test_member_and_outsider_clicks_and_a_retried_invoke(teams) -> None:
     done = execute_data(phase, "leak.step", where={"s": "report_to_superior", "t": "done"})
 
     status, body = await teams.execute("29:outsider", "leak.step", done, conversation=thread)
-    assert body["type"] == "application/vnd.microsoft.activity.message" and "対応チームのメンバーだけ" in body["value"]
-    assert (await teams.core.incidents.get("LEAK-2026-0001")).step("report_to_superior").status == StepStatus.TODO
+    assert (
+        body["type"] == "application/vnd.microsoft.activity.message"
+        and "対応チームのメンバーだけ" in body["value"]
+    )
+    assert (await teams.core.incidents.get("LEAK-2026-0001")).step(
+        "report_to_superior"
+    ).status == StepStatus.TODO
 
-    status, body = await teams.execute("29:commander", "leak.step", done, conversation=thread, activity_id="inv-1")
+    status, body = await teams.execute(
+        "29:commander", "leak.step", done, conversation=thread, activity_id="inv-1"
+    )
     assert "✅" in str(card_of(body)), "the card comes back updated in place"
     before = (await teams.core.incidents.get("LEAK-2026-0001")).audit_events
-    status, body = await teams.execute("29:commander", "leak.step", done, conversation=thread, activity_id="inv-1")
+    status, body = await teams.execute(
+        "29:commander", "leak.step", done, conversation=thread, activity_id="inv-1"
+    )
     assert status == 200
     after = await teams.core.incidents.get("LEAK-2026-0001")
     assert after.audit_events == before, "the same invoke retried changes nothing"
@@ -88,11 +99,23 @@ async def test_facts_update_reassesses(teams) -> None:
     await report(teams, persons="10")
     thread = teams.connector.thread()
     summary = teams.connector.cards_in(thread)[0]
-    status, body = await teams.execute("29:legal", "leak.facts", execute_data(summary, "leak.facts"), conversation=thread)
+    status, body = await teams.execute(
+        "29:legal", "leak.facts", execute_data(summary, "leak.facts"), conversation=thread
+    )
+    assert status == 200
     facts = card_of(body)
-    data = execute_data(facts, "leak.facts.save", cause="unauthorized_access", persons="2000", persons_upper_bound="",
-                        flags="", data_items="", involvement="", secondary_damage="")
-    status, body = await teams.execute("29:legal", "leak.facts.save", data, conversation=thread)
+    data = execute_data(
+        facts,
+        "leak.facts.save",
+        cause="unauthorized_access",
+        persons="2000",
+        persons_upper_bound="",
+        flags="",
+        data_items="",
+        involvement="",
+        secondary_damage="",
+    )
+    _status, body = await teams.execute("29:legal", "leak.facts.save", data, conversation=thread)
     assert "報告対象です" in str(card_of(body))
     await teams.settle()
     assert any("報告対象になりました" in t for t in teams.connector.texts_in(thread))
@@ -108,7 +131,9 @@ async def test_reminders_arrive_as_proactive_messages(teams) -> None:
     exec_chat = next(c["id"] for c in chats if c["members"][0]["id"] == "29:exec")
     card = teams.connector.cards_in(exec_chat)[-1]
     assert "速報" in str(card) and "確認しました" in str(card)
-    status, body = await teams.execute("29:exec", "leak.ack", execute_data(card, "leak.ack"), conversation=exec_chat)
+    _status, body = await teams.execute(
+        "29:exec", "leak.ack", execute_data(card, "leak.ack"), conversation=exec_chat
+    )
     assert "確認しました" in body["value"]
 
 
@@ -123,10 +148,14 @@ async def test_no_exception_text_reaches_a_user(teams, monkeypatch) -> None:
 
 
 async def test_inbound_jwt_is_required_outside_dev_mode(clean_database, clock) -> None:
-    async with TeamsHarness(clean_database, parse_org_config(ORG, "org.yaml"), clock, dev_mode=False) as harness:
+    async with TeamsHarness(
+        clean_database, parse_org_config(ORG, "org.yaml"), clock, dev_mode=False
+    ) as harness:
         status, _ = await harness.say("29:reporter", "leak")
         assert status == 401
-        status, _ = await harness.post(harness.activity("29:x", "a:1", type="message", text="leak"),
-                                       {"Authorization": "Bearer not-a-real-token"})
+        status, _ = await harness.post(
+            harness.activity("29:x", "a:1", type="message", text="leak"),
+            {"Authorization": "Bearer not-a-real-token"},
+        )
         assert status == 401
         assert harness.connector.sent == {}

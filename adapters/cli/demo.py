@@ -248,6 +248,12 @@ async def run_demo() -> None:
 
 
 @click.command("demo")
-def demo() -> None:
-    """Run the journey against a fake Slack workspace with a temporary database and print a transcript."""
+@click.option("--teams", is_flag=True, help="The Teams journey instead of Slack's.")
+def demo(teams: bool) -> None:
+    """Run the journey against a fake workspace with a temporary database and print a transcript."""
+    if teams:
+        from adapters.cli.demo_teams import run_teams_demo
+
+        asyncio.run(run_teams_demo())
+        return
     asyncio.run(run_demo())

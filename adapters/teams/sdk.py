@@ -63,7 +63,9 @@ class _DevTokenProvider(AnonymousTokenProvider):
     """Development mode: a placeholder token, so the SDK's proactive paths (which insist on a non-empty
     token) work against the Bot Framework Emulator or a local fake; never used outside dev mode."""
 
-    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+    async def get_access_token(
+        self, resource_url: str, scopes: list[str], force_refresh: bool = False
+    ) -> str:
         return "leakbot-dev-mode"
 
 
@@ -182,7 +184,10 @@ class TeamsGateway:
         channel_data: dict[str, Any] = {"tenant": {"id": tenant_id}} if tenant_id else {}
         if channel:
             channel_data["channel"] = {"id": channel}
-        fields: dict[str, Any] = {"is_group": bool(channel), "members": [ChannelAccount(id=m) for m in members or []]}
+        fields: dict[str, Any] = {
+            "is_group": bool(channel),
+            "members": [ChannelAccount(id=m) for m in members or []],
+        }
         if tenant_id:
             fields["tenant_id"] = tenant_id
         if channel_data:

@@ -57,7 +57,9 @@ class FakeConnector:
 
     def _failing(self) -> web.Response | None:
         if self.fail_status:
-            return web.json_response({"error": {"code": "ServiceError", "message": "down"}}, status=self.fail_status)
+            return web.json_response(
+                {"error": {"code": "ServiceError", "message": "down"}}, status=self.fail_status
+            )
         return None
 
     async def _create(self, request: web.Request) -> web.Response:

@@ -1,0 +1,123 @@
+"""`leakbot demo --teams`: the Teams journey, in-process, against a fake Bot Framework connector."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from adapters.cli.errors import CliError
+from adapters.cli.transcript import card_as_text
+from bot.appi.deadlines import JST
+from bot.clock import FakeClock
+from bot.config.org import parse_org_config
+from bot.storage import migrate
+
+DEMO_ORG = """
+organization: {name: 株式会社サンプル商事}
+roles:
+  commander: ["29:kato"]
+  it: ["29:suzuki"]
+  legal: ["29:yamada"]
+  executives: ["29:watanabe"]
+"""
+NAMES = {
+    "29:kato": "加藤（対策本部長）",
+    "29:suzuki": "鈴木（情報システム）",
+    "29:yamada": "山田（法務）",
+    "29:watanabe": "渡辺（役員）",
+    "29:sato": "佐藤（報告者）",
+    "29:kobayashi": "小林（無関係の社員）",
+}
+
+
+class Printer:
+    def __init__(self, connector: Any) -> None:
+        self.connector = connector
+        self.seen: dict[str, int] = {}
+
+    def where(self, conversation: str) -> str:
+        created = next((c for c in self.connector.created if c["id"] == conversation), None)
+        if created and (created.get("channelData") or {}).get("channel"):
+            return "response thread"
+        if created:
+            return "1:1 → " + ", ".join(NAMES.get(m["id"], m["id"]) for m in created.get("members", []))
+        return "1:1 → " + NAMES.get(conversation.removeprefix("a:personal-"), conversation)
+
+    def flush(self) -> None:
+        for conversation, activities in self.connector.sent.items():
+            for activity in activities[self.seen.get(conversation, 0) :]:
+                click.echo(f"\n🤖 leakbot → {self.where(conversation)}")
+                if activity.get("text"):
+                    click.echo("   " + activity["text"].replace("\n\n", "\n   "))
+                for attachment in activity.get("attachments") or []:
+                    for line in card_as_text(attachment["content"])[:14]:
+                        click.echo("   " + line)
+            self.seen[conversation] = len(activities)
+
+
+def person(user: str, action: str) -> None:
+    click.echo(f"\n👤 {NAMES[user]}: {action}")
+
+
+async def run_teams_demo() -> None:
+    try:
+        from tests.teams_harness import TeamsHarness, card_of, execute_data
+    except ImportError:  # pragma: no cover
+        raise CliError(
+            "the demo runs from a source checkout (it uses the fake connector under tests/)"
+        ) from None
+    logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # dev mode's "no App ID" notices
+    workdir = Path(tempfile.mkdtemp(prefix="leakbot-teams-demo-"))
+    url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
+    await asyncio.to_thread(migrate.upgrade, url)
+    clock = FakeClock(datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC))
+    async with TeamsHarness(url, parse_org_config(DEMO_ORG, "demo.yaml"), clock) as teams:
+        show = Printer(teams.connector)
+        click.echo(
+            f"leakbot Teams demo — database {workdir / 'demo.db'}, fake connector at {teams.connector.url}"
+        )
+        person("29:sato", "types `leak` to leakbot")
+        await teams.say("29:sato", "leak")
+        show.flush()
+        form = teams.connector.cards_in("a:personal-29:sato")[-1]
+        person("29:sato", "fills in the card and presses 送信")
+        _, body = await teams.execute(
+            "29:sato",
+            "leak.report",
+            execute_data(
+                form, "leak.report", summary="顧客リストを誤送信しました", cause="misdelivery", persons="1500"
+            ),
+        )
+        for line in card_as_text(card_of(body)):
+            click.echo("   (card replaced in place) " + line)
+        await teams.settle()
+        show.flush()
+        thread = teams.connector.thread()
+        phase = next(c for c in teams.connector.cards_in(thread) if "初動" in c["body"][0]["text"])
+        done = execute_data(phase, "leak.step", where={"s": "report_to_superior", "t": "done"})
+        person("29:kobayashi", "clicks 完了 on 上長・責任者への一次報告")
+        _, body = await teams.execute("29:kobayashi", "leak.step", done, conversation=thread)
+        click.echo(f"   (only he sees) {body['value']}")
+        person("29:kato", "clicks 完了 on 上長・責任者への一次報告")
+        _, body = await teams.execute("29:kato", "leak.step", done, conversation=thread)
+        click.echo(
+            "   (card updated in place) " + next(line for line in card_as_text(card_of(body)) if "✅" in line)
+        )
+        await teams.settle()
+        show.flush()
+        click.echo(click.style("\n⏩ The reminder sweep runs.", fg="cyan"))
+        await teams.core.reminder_service({"teams": teams.bot.notifier}, "demo").sweep()
+        show.flush()
+        view = await teams.core.incidents.get("LEAK-2026-0001")
+        click.echo("\n" + "═" * 80)
+        click.echo(
+            f"{view.reference} ({view.platform}): reportable={view.assessment.reportable}, "
+            f"progress {view.progress.finished}/{view.progress.total}, audit events {view.audit_events}"
+        )
+        click.echo(f"  every card matched the Adaptive Card 1.5 schema: {not teams.connector.violations}")
