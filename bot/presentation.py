@@ -196,3 +196,11 @@ def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
     reached = phase_ids[: phase_ids.index(current) + 1] if current in phase_ids else list(phase_ids)
     urgent = {s.step.phase for s in incident.steps if s.step.deadline and s.status not in FINISHED}
     return [p for p in phase_ids if p in reached or p in urgent]
+
+
+def next_deadline_text(incident: IncidentView, lang: str) -> str:
+    """The incident's next legal deadline as "確報 2027年1月4日(月) 23:59", for digests and lists."""
+    nxt = incident.next_legal_deadline()
+    if nxt is None:
+        return t("home.no_next", lang)
+    return f"{deadline_label(nxt, incident, lang)} {jst(nxt.due_at, lang)}"

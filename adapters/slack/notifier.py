@@ -12,7 +12,7 @@ from adapters.slack.mrkdwn import user
 from bot.bootstrap import Core
 from bot.domain.views import IncidentView
 from bot.i18n import t
-from bot.presentation import deadline_label, jst, progress_bar, reminder_line
+from bot.presentation import deadline_label, jst, next_deadline_text, progress_bar, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 
 REMINDER_ACTION = "reminder"
@@ -110,12 +110,7 @@ class SlackNotifier:
         now = self.core.clock.now()
         lines = []
         for incident in incidents:
-            nxt = incident.next_legal_deadline()
-            label = (
-                f"{deadline_label(nxt, incident, self.lang)} {jst(nxt.due_at, self.lang)}"
-                if nxt
-                else t("home.no_next", self.lang)
-            )
+            label = next_deadline_text(incident, self.lang)
             lines.append(
                 t(
                     "digest.line",

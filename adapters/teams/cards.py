@@ -55,6 +55,23 @@ def choices(values: list[tuple[str, str]]) -> list[dict]:
     return [{"title": title, "value": value} for title, value in values]
 
 
+def multi_select(input_id: str, label: str, selected: list[str], options: list[tuple[str, str]]) -> dict:
+    """Checkboxes: Teams sends the chosen values comma-separated."""
+    return {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "isMultiSelect": True,
+        "style": "expanded",
+        "value": ",".join(selected),
+        "choices": choices(options),
+    }
+
+
+def _chosen(values: dict, field: str) -> list[str]:
+    return [v for v in str(values.get(field) or "").split(",") if v]
+
+
 def _error(errors: dict[str, str], field: str) -> list[dict]:
     return [text(errors[field], color="Attention", size="Small", spacing="None")] if field in errors else []
 
@@ -110,15 +127,12 @@ def report_form(
             "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
         },
         *_error(errors, "cause"),
-        {
-            "type": "Input.ChoiceSet",
-            "id": "data_items",
-            "label": t("form.data_items", lang),
-            "isMultiSelect": True,
-            "style": "expanded",
-            "value": str(values.get("data_items") or ""),
-            "choices": choices([(t(f"item.{i}", lang), i.value) for i in DataItem]),
-        },
+        multi_select(
+            "data_items",
+            t("form.data_items", lang),
+            _chosen(values, "data_items"),
+            [(t(f"item.{i}", lang), i.value) for i in DataItem],
+        ),
         {
             "type": "Input.Text",
             "id": "persons",
@@ -136,15 +150,12 @@ def report_form(
             "value": str(values.get("persons_upper_bound") or ""),
         },
         *_error(errors, "persons_upper_bound"),
-        {
-            "type": "Input.ChoiceSet",
-            "id": "involvement",
-            "label": t("form.involvement", lang),
-            "isMultiSelect": True,
-            "style": "expanded",
-            "value": str(values.get("involvement") or ""),
-            "choices": choices([(t(f"form.{k}", lang), k) for k in INVOLVEMENT]),
-        },
+        multi_select(
+            "involvement",
+            t("form.involvement", lang),
+            _chosen(values, "involvement"),
+            [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
+        ),
         {
             "type": "Input.Text",
             "id": "notes",
@@ -352,33 +363,24 @@ def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] |
             "value": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
         },
         *_error(errors, "persons_upper_bound"),
-        {
-            "type": "Input.ChoiceSet",
-            "id": "flags",
-            "label": t("form.flags", lang),
-            "isMultiSelect": True,
-            "style": "expanded",
-            "value": ",".join(f for f in FLAGS if getattr(facts, f)),
-            "choices": choices([(t(f"flag.{f}", lang), f) for f in FLAGS]),
-        },
-        {
-            "type": "Input.ChoiceSet",
-            "id": "data_items",
-            "label": t("form.data_items", lang),
-            "isMultiSelect": True,
-            "style": "expanded",
-            "value": ",".join(i.value for i in facts.data_items),
-            "choices": choices([(t(f"item.{i}", lang), i.value) for i in DataItem]),
-        },
-        {
-            "type": "Input.ChoiceSet",
-            "id": "involvement",
-            "label": t("form.involvement", lang),
-            "isMultiSelect": True,
-            "style": "expanded",
-            "value": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
-            "choices": choices([(t(f"form.{k}", lang), k) for k in INVOLVEMENT]),
-        },
+        multi_select(
+            "flags",
+            t("form.flags", lang),
+            [f for f in FLAGS if getattr(facts, f)],
+            [(t(f"flag.{f}", lang), f) for f in FLAGS],
+        ),
+        multi_select(
+            "data_items",
+            t("form.data_items", lang),
+            [i.value for i in facts.data_items],
+            [(t(f"item.{i}", lang), i.value) for i in DataItem],
+        ),
+        multi_select(
+            "involvement",
+            t("form.involvement", lang),
+            [k for k in INVOLVEMENT if getattr(facts, k)],
+            [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
+        ),
         {
             "type": "Input.Text",
             "id": "secondary_damage",

@@ -9,7 +9,7 @@ from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_a
 from bot.bootstrap import Core
 from bot.domain.views import IncidentView
 from bot.i18n import t
-from bot.presentation import deadline_label, jst, progress_bar, reminder_line
+from bot.presentation import jst, next_deadline_text, progress_bar, reminder_line
 from bot.reminders.delivery import Delivery
 
 
@@ -72,12 +72,7 @@ class TeamsNotifier:
         now = self.core.clock.now()
         lines = []
         for incident in incidents:
-            nxt = incident.next_legal_deadline()
-            label = (
-                f"{deadline_label(nxt, incident, self.lang)} {jst(nxt.due_at, self.lang)}"
-                if nxt
-                else t("home.no_next", self.lang)
-            )
+            label = next_deadline_text(incident, self.lang)
             bar = progress_bar(incident.progress.finished, incident.progress.total)
             lines.append(f"- **{incident.reference}** · {bar} · {label}")
         head = t("digest.header", self.lang, date=jst(now, self.lang, with_time=False))
