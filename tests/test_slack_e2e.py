@@ -225,3 +225,16 @@ async def test_logs_never_carry_the_report_text(app, caplog) -> None:
     await opened(app, "山田太郎様の診療記録を誤送信")
     assert "LEAK-2026-0001" in caplog.text
     assert "山田太郎" not in caplog.text
+
+
+async def test_a_retried_event_delivery_changes_nothing_twice(app) -> None:
+    await opened(app)
+    before = len(await app.core.incidents.list())
+    for retry in (None, 1, 2):  # Slack redelivers with X-Slack-Retry-Num when an answer was slow
+        status, _ = await app.driver.event(
+            {"type": "app_home_opened", "user": "ULEGAL", "tab": "home"}, retry=retry
+        )
+        assert status == 200
+    await app.eventually(lambda: len(app.slack.calls_to("views.publish")) == 3)
+    assert len(await app.core.incidents.list()) == before
+    assert "LEAK-2026-0001" in json.dumps(app.slack.home_views["ULEGAL"], ensure_ascii=False)
