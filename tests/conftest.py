@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from adapters.fakes.slack_harness import SlackHarness
 from bot.bootstrap import Core, build_core
 from bot.clock import FakeClock
 from bot.config.org import OrgConfig, parse_org_config
@@ -18,7 +19,6 @@ from bot.config.settings import CoreSettings
 from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.tables import Base
-from tests.slack_harness import SlackHarness
 
 POSTGRES_URL = os.environ.get("LEAKBOT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

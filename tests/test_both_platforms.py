@@ -3,9 +3,9 @@ and reminded on its own platform."""
 
 from __future__ import annotations
 
+from adapters.fakes.slack_harness import SlackHarness
+from adapters.fakes.teams_harness import TeamsHarness, execute_data
 from bot.config.org import parse_org_config
-from tests.slack_harness import SlackHarness
-from tests.teams_harness import TeamsHarness, execute_data
 
 ORG = """
 organization: {name: テスト株式会社}

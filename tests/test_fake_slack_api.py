@@ -10,7 +10,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fake_slack.server import TOKEN, FakeSlack
+from adapters.fakes.slack.server import TOKEN, FakeSlack
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
+from adapters.fakes.slack_harness import SlackHarness, modal_state
 from bot.playbook.engine import StepStatus
-from tests.slack_harness import SlackHarness, modal_state
 
 
 async def opened(app: SlackHarness, text: str = "顧客リストを誤送信した", **values):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.fakes.card_schema import card_errors
 from adapters.teams.cards import facts_card, phase_card, reminder_card, report_form, summary_card
 from adapters.teams.text import escape
 from bot.bootstrap import build_core
@@ -15,7 +16,6 @@ from bot.domain.facts import DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.services.incidents import ReportRequest
-from tests.card_schema import card_errors
 from tests.conftest import DATA, ORG_YAML
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.fakes.teams_harness import RESPONSE_CHANNEL, TeamsHarness, card_of, execute_data
 from bot.config.org import parse_org_config
 from bot.playbook.engine import StepStatus
-from tests.teams_harness import RESPONSE_CHANNEL, TeamsHarness, card_of, execute_data
 
 ORG = """
 organization: {name: テスト株式会社}

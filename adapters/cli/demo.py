@@ -14,7 +14,6 @@ from typing import Any
 
 import click
 
-from adapters.cli.errors import CliError
 from adapters.cli.transcript import blocks_as_text
 from bot.appi.deadlines import JST
 from bot.clock import FakeClock
@@ -107,12 +106,8 @@ async def click_step(
 
 
 async def run_demo() -> None:
-    try:
-        from tests.slack_harness import SlackHarness, modal_state
-    except ImportError:  # pragma: no cover - an installed wheel has no tests/
-        raise CliError(
-            "the demo runs from a source checkout (it uses the fake workspace under tests/)"
-        ) from None
+    from adapters.fakes.slack_harness import SlackHarness, modal_state
+
     workdir = Path(tempfile.mkdtemp(prefix="leakbot-demo-"))
     url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
     await asyncio.to_thread(migrate.upgrade, url)

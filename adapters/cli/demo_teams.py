@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from adapters.cli.errors import CliError
 from adapters.cli.transcript import card_as_text
 from bot.appi.deadlines import JST
 from bot.clock import FakeClock
@@ -66,12 +65,8 @@ def person(user: str, action: str) -> None:
 
 
 async def run_teams_demo() -> None:
-    try:
-        from tests.teams_harness import TeamsHarness, card_of, execute_data
-    except ImportError:  # pragma: no cover
-        raise CliError(
-            "the demo runs from a source checkout (it uses the fake connector under tests/)"
-        ) from None
+    from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
+
     logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # dev mode's "no App ID" notices
     workdir = Path(tempfile.mkdtemp(prefix="leakbot-teams-demo-"))
     url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"

@@ -27,13 +27,13 @@ from adapters.slack.blocks.home import home_view
 from adapters.slack.blocks.incident import STEP_ACTION, SUMMARY_ACTION
 from adapters.slack.channel import ChannelUpdater
 from adapters.slack.directory import LocaleCache
-from adapters.slack.messages import refusal
 from adapters.slack.mrkdwn import user
 from adapters.slack.notifier import REMINDER_ACTION
 from adapters.slack.provisioning import Provisioner
 from bot.bootstrap import Core
 from bot.i18n import t
 from bot.playbook.engine import StepStatus, TransitionError
+from bot.refusals import refusal
 from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotAllowedError, ServiceError
 from bot.services.incidents import ReportRequest

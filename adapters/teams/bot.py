@@ -16,7 +16,6 @@ from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 
 from adapters.metrics import Metrics
-from adapters.slack.messages import refusal
 from adapters.teams.cards import (
     facts_card,
     facts_values,
@@ -34,6 +33,7 @@ from bot.bootstrap import Core
 from bot.domain.vocabulary import OWNER_ROLES
 from bot.i18n import language_for, t
 from bot.playbook.engine import StepStatus, TransitionError
+from bot.refusals import refusal
 from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.ports import Actor

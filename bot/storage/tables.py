@@ -78,6 +78,8 @@ class StepState(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime]
+    # When the person acted, by the platform's clock (Slack's action_ts): a replayed older click is ignored.
+    acted_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Deadline(Base):

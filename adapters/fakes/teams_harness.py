@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from adapters.fakes.teams.connector import FakeConnector
 from adapters.metrics import Metrics
 from adapters.teams.bot import TeamsBot
 from adapters.teams.settings import TeamsSettings
@@ -18,7 +19,6 @@ from bot.bootstrap import Core, build_core
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.config.settings import CoreSettings
-from tests.fake_teams.connector import FakeConnector
 
 BOT = "28:leakbot"
 TENANT = "tenant-0001"

@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fake_slack.blockkit import block_problems, view_problems
-from tests.fake_slack.spec import check_call, response_errors
+from adapters.fakes.slack.blockkit import block_problems, view_problems
+from adapters.fakes.slack.spec import check_call, response_errors
 
 TOKEN = "xoxb-test"
 TEAM = "T0LEAKBOT"

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.card_schema import card_errors
+from adapters.fakes.card_schema import card_errors
 
 CARD = "application/vnd.microsoft.card.adaptive"
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.fakes.slack.server import TOKEN, FakeSlack
+from adapters.fakes.slack_driver import SlackDriver
 from adapters.metrics import Metrics
 from adapters.slack.app import build_slack_app, slack_route
 from adapters.slack.notifier import SlackNotifier
@@ -18,8 +20,6 @@ from bot.bootstrap import Core, build_core
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.config.settings import CoreSettings
-from tests.fake_slack.server import TOKEN, FakeSlack
-from tests.slack_driver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"
 

@@ -1,4 +1,4 @@
-"""Turning refusals from the core into a person's language."""
+"""Turning refusals from the core into a person's language (both platforms use it)."""
 
 from __future__ import annotations
 
