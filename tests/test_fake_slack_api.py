@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -112,3 +114,33 @@ async def test_bad_token(slack) -> None:
     with pytest.raises(SlackApiError) as failed:
         await AsyncWebClient(token="xoxb-wrong", base_url=slack.base_url).auth_test()
     assert failed.value.response["error"] == "invalid_auth"
+
+
+async def test_latency_knob_delays_every_answer_and_per_method(slack) -> None:
+    api = client(slack)
+    started = time.monotonic()
+    await api.auth_test()
+    assert time.monotonic() - started < 0.2
+
+    slack.latency = 0.3
+    started = time.monotonic()
+    await api.auth_test()
+    assert time.monotonic() - started >= 0.3
+
+    slack.latency = 0.0
+    slack.method_latency = {"users.info": 0.3}
+    started = time.monotonic()
+    await api.auth_test()
+    assert time.monotonic() - started < 0.2
+    started = time.monotonic()
+    await api.users_info(user="UALICE")
+    assert time.monotonic() - started >= 0.3
+
+
+async def test_server_errors_answer_the_given_status(slack) -> None:
+    slack.fail_next("auth.test", status=500, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as failed:
+            await client(slack).auth_test()
+        assert failed.value.response.status_code == 500
+    assert (await client(slack).auth_test())["ok"]

@@ -6,6 +6,7 @@ slack_sdk's models and Slack's limits; violations are recorded in ``violations``
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -83,6 +84,9 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        # Knobs for load and resilience tests: seconds every Web API answer is delayed, and per method.
+        self.latency: float = 0.0
+        self.method_latency: dict[str, float] = {}
         self.add_user(BOT_USER, "leakbot@bot.invalid", name="leakbot")
 
     # --- set-up and inspection ---------------------------------------------------------------------------
@@ -101,7 +105,13 @@ class FakeSlack:
         return channel.id
 
     def fail_next(self, method: str, status: int = 429, times: int = 1, retry_after: int = 1) -> None:
+        """The next ``times`` calls to ``method`` answer HTTP ``status`` (429 with Retry-After, or a 5xx)."""
+        if status != 429 and not 500 <= status < 600:
+            raise ValueError(f"fail_next takes 429 or a 5xx status, not {status}")
         self._faults[method].extend([(status, retry_after)] * times)
+
+    def latency_of(self, method: str) -> float:
+        return self.method_latency.get(method, self.latency)
 
     def fail_invite_for(self, user_id: str, error: str = "user_not_found") -> None:
         self._invite_failures[user_id] = error
@@ -153,6 +163,9 @@ class FakeSlack:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._arguments(request)
+        delay = self.latency_of(method)
+        if delay > 0:
+            await asyncio.sleep(delay)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         self.calls.append((method, args))
@@ -166,8 +179,13 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "invalid_auth" if token else "not_authed"})
         if self._faults[method]:
             status, retry_after = self._faults[method].pop(0)
-            headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-            return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
+            if status == 429:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(retry_after)},
+                )
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=status)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             self.violations.append(f"{method}: the fake does not implement it")
