@@ -27,6 +27,12 @@ class Metrics:
             ["platform", "method", "error"],
             registry=self.registry,
         )
+        self.refused = Counter(
+            "leakbot_refused_requests",
+            "Inbound requests refused before any effect (malformed, from another workspace or org)",
+            ["platform", "reason"],
+            registry=self.registry,
+        )
         self.incidents_opened = Counter(
             "leakbot_incidents_opened", "Incidents reported", ["platform"], registry=self.registry
         )

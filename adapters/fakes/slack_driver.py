@@ -1,5 +1,9 @@
 """Plays Slack's side of inbound traffic: signed slash commands, view submissions, clicks and events,
-sent over HTTP to the running leakbot app. Event envelopes are checked against Slack's Events API spec."""
+sent over HTTP to the running leakbot app. Event envelopes are checked against Slack's Events API spec.
+
+The payload builders are shared with the fake Socket Mode server (adapters/fakes/socket_mode.py), which
+delivers the same payloads in Socket Mode envelopes. ``team``/``enterprise`` play a request from another
+workspace or Enterprise Grid org."""
 
 from __future__ import annotations
 
@@ -27,9 +31,96 @@ def event_wrapper_schema() -> dict | None:
     return spec["components"]["schemas"]["GenericEventWrapper"] if spec is not None else None
 
 
-def sign(secret: str, body: str, timestamp: int) -> str:
-    base = f"v0:{timestamp}:{body}".encode()
+def sign(secret: str, body: str | bytes, timestamp: int) -> str:
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def command_payload(
+    user: str, text: str = "", channel: str = "CGENERAL", *, team: str = TEAM, enterprise: str | None = None
+) -> dict[str, Any]:
+    """A /leak slash command as Slack sends it (form fields over HTTP, a JSON object over Socket Mode)."""
+    payload = {
+        "token": "legacy-unused",
+        "team_id": team,
+        "channel_id": channel,
+        "user_id": user,
+        "command": "/leak",
+        "text": text,
+        "trigger_id": f"trigger-{next(_ids)}",
+        "response_url": "https://hooks.slack.invalid/commands/1",
+        "api_app_id": "ALEAKBOT",
+    }
+    if enterprise is not None:
+        payload |= {"enterprise_id": enterprise, "is_enterprise_install": "false"}
+    return payload
+
+
+def _team(team: str, enterprise: str | None) -> dict[str, Any]:
+    return {"id": team} | ({"enterprise_id": enterprise} if enterprise is not None else {})
+
+
+def view_submission_payload(
+    user: str,
+    view: dict[str, Any],
+    values: dict[str, dict],
+    *,
+    team: str = TEAM,
+    enterprise: str | None = None,
+) -> dict[str, Any]:
+    """Submitting a modal the bot opened, with ``values`` as Slack's state.values."""
+    payload: dict[str, Any] = {
+        "type": "view_submission",
+        "team": _team(team, enterprise),
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "ALEAKBOT",
+        "trigger_id": f"trigger-{next(_ids)}",
+        "view": {**view, "state": {"values": values}},
+    }
+    if enterprise is not None:
+        payload["enterprise"] = {"id": enterprise, "name": "another org"}
+    return payload
+
+
+def block_action_payload(
+    user: str,
+    message: dict[str, Any],
+    channel: str,
+    action_id: str,
+    *,
+    team: str = TEAM,
+    enterprise: str | None = None,
+) -> dict[str, Any]:
+    """Clicking the button ``action_id`` in a message the bot posted."""
+    element, block_id = None, None
+    for block in message.get("blocks", []):
+        for candidate in block.get("elements", []) if block.get("type") == "actions" else []:
+            if candidate.get("action_id") == action_id:
+                element, block_id = candidate, block.get("block_id")
+    assert element is not None, f"no button {action_id} in the message"
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": _team(team, enterprise),
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "ALEAKBOT",
+        "trigger_id": f"trigger-{next(_ids)}",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+        "channel": {"id": channel},
+        "message": message,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": element["value"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    if enterprise is not None:
+        payload["enterprise"] = {"id": enterprise, "name": "another org"}
+    return payload
 
 
 class SlackDriver:
@@ -43,7 +134,7 @@ class SlackDriver:
 
     async def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
         secret: str | None = None,
@@ -57,73 +148,57 @@ class SlackDriver:
             **(headers or {}),
         }
         async with self.session.post(
-            f"{self.base_url}/slack/events", data=body.encode(), headers=signed
+            f"{self.base_url}/slack/events",
+            data=body.encode() if isinstance(body, str) else body,
+            headers=signed,
         ) as resp:
             return resp.status, await resp.text()
 
     async def command(
-        self, user: str, text: str = "", channel: str = "CGENERAL", **kw: Any
+        self,
+        user: str,
+        text: str = "",
+        channel: str = "CGENERAL",
+        *,
+        team: str = TEAM,
+        enterprise: str | None = None,
+        **kw: Any,
     ) -> tuple[int, str]:
-        form = {
-            "token": "legacy-unused",
-            "team_id": TEAM,
-            "channel_id": channel,
-            "user_id": user,
-            "command": "/leak",
-            "text": text,
-            "trigger_id": f"trigger-{next(_ids)}",
-            "response_url": "https://hooks.slack.invalid/commands/1",
-            "api_app_id": "ALEAKBOT",
-        }
+        form = command_payload(user, text, channel, team=team, enterprise=enterprise)
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     async def interactive(self, payload: dict[str, Any], **kw: Any) -> tuple[int, str]:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded", **kw)
 
-    async def submit_view(self, user: str, view: dict[str, Any], values: dict[str, dict]) -> tuple[int, str]:
+    async def submit_view(
+        self,
+        user: str,
+        view: dict[str, Any],
+        values: dict[str, dict],
+        *,
+        team: str = TEAM,
+        enterprise: str | None = None,
+    ) -> tuple[int, str]:
         """Submit a modal the bot opened, with ``values`` as Slack's state.values."""
-        submitted = {**view, "state": {"values": values}}
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "ALEAKBOT",
-            "trigger_id": f"trigger-{next(_ids)}",
-            "view": submitted,
-        }
-        return await self.interactive(payload)
+        return await self.interactive(
+            view_submission_payload(user, view, values, team=team, enterprise=enterprise)
+        )
 
     async def click(
-        self, user: str, message: dict[str, Any], channel: str, action_id: str
+        self,
+        user: str,
+        message: dict[str, Any],
+        channel: str,
+        action_id: str,
+        *,
+        team: str = TEAM,
+        enterprise: str | None = None,
     ) -> tuple[int, str]:
         """Click the button ``action_id`` in a message the bot posted."""
-        element, block_id = None, None
-        for block in message.get("blocks", []):
-            for candidate in block.get("elements", []) if block.get("type") == "actions" else []:
-                if candidate.get("action_id") == action_id:
-                    element, block_id = candidate, block.get("block_id")
-        assert element is not None, f"no button {action_id} in the message"
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "ALEAKBOT",
-            "trigger_id": f"trigger-{next(_ids)}",
-            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-            "channel": {"id": channel},
-            "message": message,
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": block_id,
-                    "value": element["value"],
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-        return await self.interactive(payload)
+        return await self.interactive(
+            block_action_payload(user, message, channel, action_id, team=team, enterprise=enterprise)
+        )
 
     async def event(self, event: dict[str, Any], retry: int | None = None) -> tuple[int, str]:
         envelope = {
