@@ -1,16 +1,19 @@
-"""Turning refusals from the core into a person's language (both platforms use it)."""
+"""Turning refusals from the core into a person's language (both platforms use it).
+
+The text never reveals anything of the incident beyond what the person sent: step titles come from the
+playbook, not from the incident, so a refused outsider learns nothing."""
 
 from __future__ import annotations
 
-from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.playbook.engine import TransitionError
+from bot.playbook.schema import Playbook
 from bot.services.errors import ServiceError
 
 
-def refusal(error: Exception, lang: str, incident: IncidentView | None = None) -> str:
+def refusal(error: Exception, lang: str, playbook: Playbook | None = None, reference: str = "-") -> str:
     if isinstance(error, TransitionError):
-        titles = {s.step.id: s.step.title.get(lang) for s in incident.steps} if incident else {}
+        titles = {s.id: s.title.get(lang) for s in playbook.steps} if playbook else {}
         title = titles.get(error.step_id, error.step_id)
         blockers = "、".join(f"「{titles.get(b, b)}」" for b in error.blockers)
         return t(f"error.{error.code}", lang, title=title, blockers=blockers)
@@ -19,4 +22,4 @@ def refusal(error: Exception, lang: str, incident: IncidentView | None = None) -
         if "role" in params:
             params["role"] = t(f"role.{params['role']}", lang)
         return t(f"error.{error.code}", lang, **params)
-    return t("error.internal", lang, reference=incident.reference if incident else "-")
+    return t("error.internal", lang, reference=reference)

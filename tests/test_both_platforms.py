@@ -6,6 +6,7 @@ from __future__ import annotations
 from adapters.fakes.slack_harness import SlackHarness
 from adapters.fakes.teams_harness import TeamsHarness, execute_data
 from bot.config.org import parse_org_config
+from bot.services.ports import OPERATOR
 
 ORG = """
 organization: {name: テスト株式会社}
@@ -33,9 +34,9 @@ async def test_slack_and_teams_incidents_side_by_side(clean_database, clock) -> 
             )
             await teams.settle()
 
-            incidents = {i.reference: i.platform for i in await slack.core.incidents.list()}
+            incidents = {i.reference: i.platform for i in await slack.core.incidents.list(OPERATOR)}
             assert incidents == {"LEAK-2026-0001": "slack", "LEAK-2026-0002": "teams"}
-            slack_view = await slack.core.incidents.get("LEAK-2026-0001")
+            slack_view = await slack.core.incidents.get("LEAK-2026-0001", OPERATOR)
             assert {m.platform for m in slack_view.members} == {"slack"}, (
                 "each incident's team is on its platform"
             )

@@ -14,7 +14,7 @@ from bot.domain.vocabulary import Cause, Role
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.services.errors import NotAllowedError
 from bot.services.incidents import ReportRequest
-from bot.services.ports import Actor
+from bot.services.ports import OPERATOR, Actor
 from tests.conftest import DATA, ORG_YAML
 
 IT = Actor("slack", "UIT")
@@ -52,7 +52,7 @@ async def open_incident(service, clock, key: str | None = None, **facts):
 
 async def test_a_reportable_report_gets_legal_deadlines(service, clock) -> None:
     ref = await open_incident(service, clock, persons=1500)
-    view = await service.get(ref)
+    view = await service.get(ref, OPERATOR)
     assert view.assessment.reportable and view.assessment.grounds == ("headcount",)
     due = {d.key: d.due_at.date().isoformat() for d in view.deadlines}
     assert due["final"] == "2027-01-04" and due["preliminary"] == "2026-12-05"
@@ -66,18 +66,20 @@ async def test_the_same_submission_twice_opens_one_incident(service, clock) -> N
     first = await open_incident(service, clock, key="view-123")
     second = await open_incident(service, clock, key="view-123")
     assert first == second
-    assert len(await service.list()) == 1
+    assert len(await service.list(OPERATOR)) == 1
 
 
 async def test_outsiders_cannot_change_anything(service, clock) -> None:
     ref = await open_incident(service, clock)
-    before = await service.get(ref)
+    before = await service.get(ref, OPERATOR)
     with pytest.raises(NotAllowedError):
         await service.set_step(ref, "tell_boss", StepStatus.DONE, OUTSIDER)
     with pytest.raises(NotAllowedError):
         await service.update_facts(ref, {"persons": 5000}, Actor("slack", "UREPORTER"))
-    after = await service.get(ref)
-    assert after.steps == before.steps and after.audit_events == before.audit_events
+    after = await service.get(ref, OPERATOR)
+    assert after.steps == before.steps and after.facts == before.facts
+    assert after.refusals == 2 and after.audit_events == before.audit_events + 2
+    assert after.last_refusal.actor == "slack:UREPORTER" and after.last_refusal.attempt == "facts"
 
 
 async def test_requires_refusal_names_the_blocking_steps(service, clock) -> None:
@@ -107,7 +109,7 @@ async def test_a_finished_step_starts_the_clock_of_the_next(service, clock) -> N
 
 async def test_cause_change_mid_incident_switches_branch_and_moves_the_final_deadline(service, clock) -> None:
     ref = await open_incident(service, clock, cause=Cause.MISDELIVERY, data_items=(DataItem.SENSITIVE,))
-    view = await service.get(ref)
+    view = await service.get(ref, OPERATOR)
     assert "recall_mail" in [s.step.id for s in view.steps]
     assert view.assessment.final_days == 30
 
@@ -122,7 +124,7 @@ async def test_cause_change_mid_incident_switches_branch_and_moves_the_final_dea
 
 async def test_headcount_passing_1000_makes_it_reportable(service, clock) -> None:
     ref = await open_incident(service, clock, persons=800)
-    view = await service.get(ref)
+    view = await service.get(ref, OPERATOR)
     assert not view.assessment.reportable and view.next_legal_deadline() is None
     assert "preliminary" not in [s.step.id for s in view.steps]
 
@@ -137,7 +139,7 @@ async def test_completing_the_final_report_step_files_the_deadline(service, cloc
     ref = await open_incident(service, clock, persons=5000, cause=Cause.MISDELIVERY)
     for step in ("scope", "preliminary", "final"):
         await service.set_step(ref, step, StepStatus.DONE, LEGAL)
-    view = await service.get(ref)
+    view = await service.get(ref, OPERATOR)
     status = {d.key: d.status for d in view.deadlines}
     assert status["final"] == "filed" and status["preliminary"] == "filed"
 
@@ -149,7 +151,7 @@ async def test_invalid_facts_are_refused_and_nothing_changes(service, clock) -> 
     with pytest.raises(ServiceError) as refused:
         await service.update_facts(ref, {"persons": -5}, LEGAL)
     assert refused.value.code == "invalid_facts" and refused.value.params["fields"] == ["persons"]
-    assert (await service.get(ref)).facts.persons is None
+    assert (await service.get(ref, OPERATOR)).facts.persons is None
 
 
 async def test_only_the_commander_adds_members(service, clock) -> None:

@@ -7,6 +7,7 @@ import json
 
 from adapters.fakes.slack_harness import SlackHarness, modal_state
 from bot.playbook.engine import StepStatus
+from bot.services.ports import OPERATOR
 
 
 async def opened(app: SlackHarness, text: str = "顧客リストを誤送信した", **values):
@@ -57,7 +58,7 @@ async def test_invalid_input_comes_back_as_field_errors_and_nothing_is_saved(app
     errors = json.loads(body)
     assert status == 200 and errors["response_action"] == "errors"
     assert set(errors["errors"]) == {"summary", "persons"}
-    assert await app.core.incidents.list() == []
+    assert await app.core.incidents.list(OPERATOR) == []
 
 
 async def test_a_member_click_updates_the_message_in_place(app) -> None:
@@ -73,7 +74,7 @@ async def test_a_member_click_updates_the_message_in_place(app) -> None:
     )
     updated = [c for c in app.slack.calls_to("chat.update") if c["ts"] == message["ts"]]
     assert updated, "the clicked message was updated in place"
-    view = await app.core.incidents.get("LEAK-2026-0001")
+    view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert view.step("report_to_superior").status == StepStatus.DONE
 
 
@@ -84,7 +85,7 @@ async def test_an_outsider_is_refused_and_nothing_changes(app) -> None:
     )
     refusal = await app.eventually(lambda: next(e for e in app.slack.ephemerals if e["user"] == "UOUTSIDER"))
     assert "対応チームのメンバーだけ" in refusal["text"]
-    view = await app.core.incidents.get("LEAK-2026-0001")
+    view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert view.step("report_to_superior").status == StepStatus.TODO
 
 
@@ -100,11 +101,11 @@ async def test_unmet_requires_get_an_ephemeral_explanation(app) -> None:
 async def test_double_clicks_make_one_transition(app) -> None:
     channel = await opened(app)
     message = phase_message(app, channel.id)
-    before = (await app.core.incidents.get("LEAK-2026-0001")).audit_events
+    before = (await app.core.incidents.get("LEAK-2026-0001", OPERATOR)).audit_events
     for _ in range(3):
         await app.driver.click("UIT", message, channel.id, "step:preserve_evidence:in_progress")
     await app.eventually(lambda: app.slack.calls_to("chat.update"))
-    after = await app.core.incidents.get("LEAK-2026-0001")
+    after = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert after.step("preserve_evidence").status == StepStatus.IN_PROGRESS
     assert after.audit_events == before + 1
 
@@ -114,7 +115,7 @@ async def test_a_retried_submission_opens_no_second_incident_or_channel(app) -> 
     await app.eventually(lambda: app.slack.channel_named("leak-20261201-0001"))
     status, body = await app.driver.submit_view("UREPORTER", view, modal_state({"summary": "USB紛失"}))
     assert status == 200 and json.loads(body)["response_action"] == "update"
-    assert len(await app.core.incidents.list()) == 1
+    assert len(await app.core.incidents.list(OPERATOR)) == 1
     assert len(app.slack.calls_to("conversations.create")) == 1
 
 
@@ -151,7 +152,7 @@ async def test_facts_edit_reassesses_and_says_what_changed(app) -> None:
     ) != "errors"
     note = await app.eventually(lambda: app.slack.latest(channel.id, "事実が更新されました"))
     assert "報告対象になりました" in note["text"] and "60日" in note["text"]
-    view = await app.core.incidents.get("LEAK-2026-0001")
+    view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert view.assessment.final_days == 60 and "isolate_network" in [s.step.id for s in view.steps]
     reporting = await app.eventually(lambda: app.slack.latest(channel.id, "報告・通知（フェーズ"))
     assert "個人情報保護委員会等への速報" in json.dumps(reporting, ensure_ascii=False), (
@@ -229,12 +230,12 @@ async def test_logs_never_carry_the_report_text(app, caplog) -> None:
 
 async def test_a_retried_event_delivery_changes_nothing_twice(app) -> None:
     await opened(app)
-    before = len(await app.core.incidents.list())
+    before = len(await app.core.incidents.list(OPERATOR))
     for retry in (None, 1, 2):  # Slack redelivers with X-Slack-Retry-Num when an answer was slow
         status, _ = await app.driver.event(
             {"type": "app_home_opened", "user": "ULEGAL", "tab": "home"}, retry=retry
         )
         assert status == 200
     await app.eventually(lambda: len(app.slack.calls_to("views.publish")) == 3)
-    assert len(await app.core.incidents.list()) == before
+    assert len(await app.core.incidents.list(OPERATOR)) == before
     assert "LEAK-2026-0001" in json.dumps(app.slack.home_views["ULEGAL"], ensure_ascii=False)

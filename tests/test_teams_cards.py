@@ -7,7 +7,14 @@ from datetime import timedelta
 import pytest
 
 from adapters.fakes.card_schema import card_errors
-from adapters.teams.cards import facts_card, phase_card, reminder_card, report_form, summary_card
+from adapters.teams.cards import (
+    facts_card,
+    facts_form_values,
+    phase_card,
+    reminder_card,
+    report_form,
+    summary_card,
+)
 from adapters.teams.text import escape
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
@@ -43,7 +50,7 @@ async def test_cards_validate_against_the_schema(incident, clock, lang) -> None:
         report_form(lang, clock.now(), "form-1"),
         report_form(lang, clock.now(), "form-1", {"summary": "x"}, {"summary": "必須", "persons": "数字"}),
         summary_card(view, clock.now(), lang),
-        facts_card(view.reference, view.facts, lang, {"persons": "bad"}),
+        facts_card(view.reference, facts_form_values(view.facts), lang, {"persons": "bad"}),
         *[phase_card(view, playbook, p, clock.now(), lang) for p in ("initial", "reporting")],
     ]
     deadline = next(d for d in view.deadlines if d.key == "final")

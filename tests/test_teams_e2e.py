@@ -8,6 +8,7 @@ import pytest
 from adapters.fakes.teams_harness import RESPONSE_CHANNEL, TeamsHarness, card_of, execute_data
 from bot.config.org import parse_org_config
 from bot.playbook.engine import StepStatus
+from bot.services.ports import OPERATOR
 
 ORG = """
 organization: {name: テスト株式会社}
@@ -62,7 +63,7 @@ async def test_validation_errors_rerender_the_card_with_what_was_typed(teams) ->
     card = card_of(body)
     text = str(card)
     assert "入力してください" in text and "0以上の整数" in text and "'value': 'many'" in text
-    assert await teams.core.incidents.list() == []
+    assert await teams.core.incidents.list(OPERATOR) == []
 
 
 async def test_member_and_outsider_clicks_and_a_retried_invoke(teams) -> None:
@@ -76,7 +77,7 @@ async def test_member_and_outsider_clicks_and_a_retried_invoke(teams) -> None:
         body["type"] == "application/vnd.microsoft.activity.message"
         and "対応チームのメンバーだけ" in body["value"]
     )
-    assert (await teams.core.incidents.get("LEAK-2026-0001")).step(
+    assert (await teams.core.incidents.get("LEAK-2026-0001", OPERATOR)).step(
         "report_to_superior"
     ).status == StepStatus.TODO
 
@@ -84,12 +85,12 @@ async def test_member_and_outsider_clicks_and_a_retried_invoke(teams) -> None:
         "29:commander", "leak.step", done, conversation=thread, activity_id="inv-1"
     )
     assert "✅" in str(card_of(body)), "the card comes back updated in place"
-    before = (await teams.core.incidents.get("LEAK-2026-0001")).audit_events
+    before = (await teams.core.incidents.get("LEAK-2026-0001", OPERATOR)).audit_events
     status, body = await teams.execute(
         "29:commander", "leak.step", done, conversation=thread, activity_id="inv-1"
     )
     assert status == 200
-    after = await teams.core.incidents.get("LEAK-2026-0001")
+    after = await teams.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert after.audit_events == before, "the same invoke retried changes nothing"
     await teams.settle()
     assert teams.connector.updates, "the summary card was updated"

@@ -18,6 +18,7 @@ from adapters.cli.transcript import blocks_as_text
 from bot.appi.deadlines import JST
 from bot.clock import FakeClock
 from bot.config.org import parse_org_config
+from bot.services.ports import OPERATOR
 from bot.storage import migrate
 
 DEMO_ORG = """
@@ -136,7 +137,7 @@ async def run_demo() -> None:
         click.echo(f"   (fills in the modal “{view['title']['text']}” in under a minute and submits it)")
         channel = await app.eventually(lambda: app.slack.channel_named("leak-"))
         await app.eventually(lambda: len(app.slack.messages[channel.id]) >= 2)
-        ref = (await app.core.incidents.by_channel(channel.id)).reference
+        ref = (await app.core.incidents.by_channel(channel.id, OPERATOR)).reference
         await show.settle()
         members = ", ".join(PEOPLE[u][0] for u in sorted(channel.members) if u in PEOPLE)
         click.echo(f"\n   #{channel.name} is private ({channel.is_private}); members: {members}")
@@ -180,7 +181,7 @@ async def run_demo() -> None:
         await show.settle()
 
         show.person("USUZUKI", "works through the rest of 初動 (each click updates the message in place)")
-        incident = await app.core.incidents.get(ref)
+        incident = await app.core.incidents.get(ref, OPERATOR)
         for step in [s for s in incident.steps if s.step.phase == "initial" and s.status == "todo"]:
             await click_step(
                 app,
@@ -195,7 +196,7 @@ async def run_demo() -> None:
         for step in ("determine_scope", "assess_reportability"):
             await click_step(app, show, "UYAMADA", channel.id, "調査", step, "done")
 
-        incident = await app.core.incidents.get(ref)
+        incident = await app.core.incidents.get(ref, OPERATOR)
         preliminary = next(d for d in incident.deadlines if d.key == "preliminary")
         jump = preliminary.due_at - timedelta(hours=15)
         show.narrate(
@@ -222,7 +223,7 @@ async def run_demo() -> None:
         await asyncio.sleep(0.5)
         await show.settle()
 
-        final = await app.core.incidents.get(ref)
+        final = await app.core.incidents.get(ref, OPERATOR)
         click.echo("\n" + "═" * 80)
         click.echo(
             f"{ref}: reportable={final.assessment.reportable}, grounds={', '.join(final.assessment.grounds)}, "

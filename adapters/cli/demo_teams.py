@@ -15,6 +15,7 @@ from adapters.cli.transcript import card_as_text
 from bot.appi.deadlines import JST
 from bot.clock import FakeClock
 from bot.config.org import parse_org_config
+from bot.services.ports import OPERATOR
 from bot.storage import migrate
 
 DEMO_ORG = """
@@ -109,7 +110,7 @@ async def run_teams_demo() -> None:
         click.echo(click.style("\n⏩ The reminder sweep runs.", fg="cyan"))
         await teams.core.reminder_service({"teams": teams.bot.notifier}, "demo").sweep()
         show.flush()
-        view = await teams.core.incidents.get("LEAK-2026-0001")
+        view = await teams.core.incidents.get("LEAK-2026-0001", OPERATOR)
         click.echo("\n" + "═" * 80)
         click.echo(
             f"{view.reference} ({view.platform}): reportable={view.assessment.reportable}, "

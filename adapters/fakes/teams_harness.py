@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.fakes.teams.connector import FakeConnector
+from adapters.logging_setup import quiet_payload_loggers
 from adapters.metrics import Metrics
 from adapters.teams.bot import TeamsBot
 from adapters.teams.settings import TeamsSettings
@@ -58,7 +59,7 @@ class TeamsHarness:
             "LEAKBOT_TEAMS_SERVICE_URL": self.connector.url,
         }
         if self.dev_mode:
-            settings = TeamsSettings(LEAKBOT_TEAMS_DEV_MODE=True, **env)
+            settings = TeamsSettings(LEAKBOT_TEAMS_DEV_MODE=True, MICROSOFT_APP_TENANT_ID=TENANT, **env)
         else:
             settings = TeamsSettings(
                 MICROSOFT_APP_ID="00000000-0000-0000-0000-000000000001",
@@ -67,6 +68,7 @@ class TeamsHarness:
                 **env,
             )
         self.bot = TeamsBot(self.core, settings, self.metrics)
+        quiet_payload_loggers()
         app = build_web_app(
             self.core,
             self.metrics,

@@ -13,6 +13,7 @@ from bot.bootstrap import Core
 from bot.domain.views import Change, IncidentView
 from bot.i18n import t
 from bot.presentation import change_lines, reached_phases
+from bot.services.ports import SYSTEM
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -46,7 +47,7 @@ class ChannelUpdater:
 
     async def refresh(self, reference: str) -> IncidentView:
         """Update every living message in place and post the phases the team has reached."""
-        incident = await self.core.incidents.get(reference)
+        incident = await self.core.incidents.get(reference, SYSTEM)
         if not incident.channel_id:
             return incident
         now = self.core.clock.now()

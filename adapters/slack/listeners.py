@@ -1,21 +1,27 @@
-"""Slack events to core use cases. Every listener acknowledges first; slow work happens after the ack."""
+"""Slack events to core use cases. Every listener acknowledges within Slack's 3 seconds; what happens after
+the ack runs guarded: a refusal or a failure reaches the person in their language, never as a stack trace.
+Who may do what is decided by the core; payload shapes were checked by ``payloads.check_payload``."""
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import re
+from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from adapters.metrics import Metrics
-from adapters.slack.blocks.elements import modal, section, state_values
+from adapters.slack.blocks.elements import modal, section
 from adapters.slack.blocks.forms import (
+    CORRECT_CALLBACK,
     FACTS_CALLBACK,
     REPORT_CALLBACK,
     SKIP_CALLBACK,
+    correct_modal,
     facts_modal,
     facts_values,
     report_error_blocks,
@@ -29,19 +35,23 @@ from adapters.slack.channel import ChannelUpdater
 from adapters.slack.directory import LocaleCache
 from adapters.slack.mrkdwn import user
 from adapters.slack.notifier import REMINDER_ACTION
+from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
 from adapters.slack.provisioning import Provisioner
 from bot.bootstrap import Core
 from bot.i18n import t
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.reminders.ics import deadlines_calendar
-from bot.services.errors import NotAllowedError, ServiceError
-from bot.services.incidents import ReportRequest
+from bot.services.errors import ServiceError
+from bot.services.incidents import Correction, ReportRequest
+from bot.services.policy import Permission
 from bot.services.ports import Actor
-from bot.services.report_form import FormErrors, parse_facts_form, parse_report
+from bot.services.report_form import FormErrors, parse_aware_at, parse_facts_form, parse_report
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
+SAVE_BUDGET = 2.0  # seconds a report may take to save before the modal is acknowledged without waiting
+REFUSALS = (ServiceError, TransitionError)
 
 
 def _actor(user_id: str) -> Actor:
@@ -56,75 +66,108 @@ class SlackListeners:
         self.locales = LocaleCache(app.client)
         self.updater = ChannelUpdater(core, app.client)
         self.provisioner = Provisioner(core, app.client, self.updater)
+        self._tasks: set[asyncio.Task] = set()
 
     def register(self, app: AsyncApp) -> None:
+        app.middleware(check_payload)
         app.command("/leak")(self.on_command)
         app.view(REPORT_CALLBACK)(self.on_report_submitted)
         app.view(FACTS_CALLBACK)(self.on_facts_submitted)
         app.view(SKIP_CALLBACK)(self.on_skip_submitted)
+        app.view(CORRECT_CALLBACK)(self.on_correct_submitted)
         app.action(re.compile(rf"^{STEP_ACTION}:"))(self.on_step_button)
         app.action(f"{SUMMARY_ACTION}:facts")(self.on_edit_facts)
+        app.action(f"{SUMMARY_ACTION}:correct")(self.on_correct)
         app.action(f"{SUMMARY_ACTION}:refresh")(self.on_refresh)
         app.action(f"{SUMMARY_ACTION}:calendar")(self.on_calendar)
         app.action(re.compile(rf"^{REMINDER_ACTION}:ack:"))(self.on_reminder_ack)
         app.action(re.compile(rf"^{REMINDER_ACTION}:file:"))(self.on_reminder_file)
         app.event("app_home_opened")(self.on_home_opened)
 
+    # --- after the ack -------------------------------------------------------------------------------------
+
+    async def _guarded(self, user_id: str, channel_id: str | None, work: Awaitable[None]) -> None:
+        """Run what follows an ack; tell the person about a refusal or a failure in their language."""
+        try:
+            await work
+        except REFUSALS as refused:
+            await self._tell(user_id, channel_id, await self._refusal_text(refused, user_id))
+        except Exception as exc:
+            log.error("a Slack action failed after its ack: %s", type(exc).__name__, exc_info=exc)
+            try:
+                await self._tell(
+                    user_id, channel_id, t("error.unavailable", await self.locales.language(user_id))
+                )
+            except Exception as again:
+                log.error("could not tell the person either: %s", type(again).__name__)
+
+    async def _refusal_text(self, error: Exception, user_id: str) -> str:
+        lang = await self.locales.language(user_id)
+        return refusal(error, lang, self.core.playbooks.get(self.core.org.playbook))
+
+    async def _tell(self, user_id: str, channel_id: str | None, text: str) -> None:
+        """An ephemeral message where the person is; a direct message when that is not possible."""
+        if channel_id:
+            try:
+                await self.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+                return
+            except SlackApiError as exc:
+                log.info("ephemeral not possible (%s); sending a DM", exc.response.get("error"))
+        await self.client.chat_postMessage(channel=user_id, text=text)
+
+    def _background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     # --- /leak -----------------------------------------------------------------------------------------
 
     async def on_command(self, ack, command: dict[str, Any]) -> None:
         self.metrics.requests.labels(PLATFORM, "command").inc()
-        text = (command.get("text") or "").strip()
-        user_id = command["user_id"]
-        word = text.lower()
+        word = (command.get("text") or "").strip().lower()
+        user_id, channel_id = command["user_id"], command.get("channel_id")
         if word in ("help", "ヘルプ"):
             await ack(text=t("help.text", await self.locales.language(user_id)))
             return
-        if word in ("status", "状況"):
-            await ack()
-            await self._status(command["channel_id"], user_id)
-            return
-        if word in ("close", "クローズ"):
-            await ack()
-            await self._close(command["channel_id"], user_id)
-            return
         await ack()
-        lang = await self.locales.language(user_id)
-        view = report_modal(lang, self.core.clock.now(), text, command.get("channel_id"))
-        await self.client.views_open(trigger_id=command["trigger_id"], view=view)
+        if word in ("status", "状況"):
+            await self._guarded(user_id, channel_id, self._status(channel_id, user_id))
+        elif word in ("close", "クローズ", "reopen", "再開"):
+            reopen = word in ("reopen", "再開")
+            await self._guarded(user_id, channel_id, self._close_or_reopen(channel_id, user_id, reopen))
+        else:
+            lang = await self.locales.language(user_id)
+            view = report_modal(lang, self.core.clock.now(), command.get("text") or "", channel_id)
+            await self._guarded(
+                user_id, channel_id, self.client.views_open(trigger_id=command["trigger_id"], view=view)
+            )
 
-    async def _status(self, channel_id: str, user_id: str) -> None:
-        incident = await self.core.incidents.by_channel(channel_id)
+    async def _status(self, channel_id: str | None, user_id: str) -> None:
+        incident = await self.core.incidents.by_channel(channel_id or "", _actor(user_id))
         if incident is None:
             lang = await self.locales.language(user_id)
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=t("status.not_a_response_channel", lang)
-            )
+            await self._tell(user_id, channel_id, t("status.not_a_response_channel", lang))
             return
         await self.updater.post_summary(incident)
 
-    async def _close(self, channel_id: str, user_id: str) -> None:
-        incident = await self.core.incidents.by_channel(channel_id)
+    async def _close_or_reopen(self, channel_id: str | None, user_id: str, reopen: bool) -> None:
+        incident = await self.core.incidents.by_channel(channel_id or "", _actor(user_id))
         if incident is None:
             lang = await self.locales.language(user_id)
-            await self.client.chat_postEphemeral(
-                channel=channel_id, user=user_id, text=t("close.usage", lang)
-            )
+            await self._tell(user_id, channel_id, t("close.usage", lang))
             return
-        try:
-            outcome = await self.core.incidents.close(incident.reference, _actor(user_id))
-        except ServiceError as refused:
-            await self._refuse(incident.reference, user_id, channel_id, refused)
-            return
+        change = self.core.incidents.reopen if reopen else self.core.incidents.close
+        outcome = await change(incident.reference, _actor(user_id))
         await self.updater.refresh(incident.reference)
         await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
 
     # --- the report modal ------------------------------------------------------------------------------
 
-    async def on_report_submitted(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def on_report_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        """Saved before the modal closes when the database answers within SAVE_BUDGET; otherwise the modal
+        says the report is being saved and the reporter hears the outcome by direct message."""
         self.metrics.requests.labels(PLATFORM, "report").inc()
-        user_id = body["user"]["id"]
-        lang = json.loads(view.get("private_metadata") or "{}").get("lang", "ja")
+        user_id, lang = body["user"]["id"], context[PARSED].lang
         try:
             parsed = parse_report(report_values(state_values(view)), self.core.clock.now(), lang)
         except FormErrors as invalid:
@@ -133,136 +176,211 @@ class SlackListeners:
         request = ReportRequest(
             PLATFORM, user_id, lang, parsed.aware_at, parsed.facts, f"slack:view:{view['id']}"
         )
+        saving = asyncio.ensure_future(self.core.incidents.report(request))
         try:
-            outcome = await self.core.incidents.report(request)
-        except Exception:
-            log.exception("a report could not be saved")
+            outcome = await asyncio.wait_for(asyncio.shield(saving), SAVE_BUDGET)
+        except TimeoutError:
+            await ack(response_action="update", view=self._notice_view(lang, t("report.saving_view", lang)))
+            self._background(self._finish_slow_save(saving, user_id, lang, view["id"], parsed.facts.summary))
+            return
+        except Exception as exc:
+            log.error("a report could not be saved: %s", type(exc).__name__)
             await ack(response_action="errors", errors={"summary": t("form.error.not_saved", lang)})
             return
         ref = outcome.incident.reference
+        await ack(
+            response_action="update",
+            view=self._notice_view(lang, t("report.saved_view", lang, reference=ref), ref),
+        )
+        if outcome.created:
+            await self._provision(outcome, lang)
+
+    def _notice_view(self, lang: str, text: str, ref: str | None = None) -> dict:
         done = modal(
             "leak_received",
             t("form.title", lang),
-            [section(t("report.saved_view", lang, reference=ref))],
+            [section(text)],
             t("form.submit", lang),
             t("form.cancel", lang),
             {"ref": ref},
         )
         done.pop("submit")
-        await ack(response_action="update", view=done)
+        return done
+
+    async def _finish_slow_save(
+        self, saving: asyncio.Future, user_id: str, lang: str, view_id: str, summary: str
+    ) -> None:
+        try:
+            outcome = await saving
+        except Exception as exc:
+            log.error("a slow report save failed: %s", type(exc).__name__)
+            await self.client.chat_postMessage(
+                channel=user_id, text=t("report.not_saved_dm", lang, summary=summary)
+            )
+            return
+        ref = outcome.incident.reference
+        try:
+            await self.client.views_update(
+                view_id=view_id,
+                view=self._notice_view(lang, t("report.saved_view", lang, reference=ref), ref),
+            )
+        except SlackApiError as exc:  # the person may have closed the modal: the DM still tells them
+            log.info("could not update the report modal: %s", exc.response.get("error"))
         if outcome.created:
-            self.metrics.incidents_opened.labels(PLATFORM).inc()
-            log.info("incident %s reported", ref)
-            await self.provisioner.provision(outcome.incident, lang)
+            await self._provision(outcome, lang)
+
+    async def _provision(self, outcome, lang: str) -> None:
+        self.metrics.incidents_opened.labels(PLATFORM).inc()
+        log.info("incident %s reported", outcome.incident.reference)
+        await self.provisioner.provision(outcome.incident, lang)
 
     # --- the playbook buttons --------------------------------------------------------------------------
 
-    async def on_step_button(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_step_button(self, ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
         await ack()
         self.metrics.requests.labels(PLATFORM, "step").inc()
-        value = json.loads(action["value"])
-        ref, step_id, target = value["r"], value["s"], StepStatus(value["t"])
-        user_id = body["user"]["id"]
-        channel_id = body.get("channel", {}).get("id")
-        if target == StepStatus.SKIPPED:
-            await self._open_skip(body, ref, step_id, user_id, channel_id)
-            return
-        await self._set_step(ref, step_id, target, user_id, channel_id)
+        value, user_id = context[PARSED], body["user"]["id"]
+        channel_id = (body.get("channel") or {}).get("id")
+        acted_at = action_time(action)
+        if value.t == StepStatus.SKIPPED:
+            work = self._open_skip(body["trigger_id"], value.r, value.s, user_id, acted_at)
+        else:
+            work = self._set_step(value.r, value.s, value.t, user_id, acted_at)
+        await self._guarded(user_id, channel_id, work)
 
     async def _set_step(
-        self,
-        ref: str,
-        step_id: str,
-        target: StepStatus,
-        user_id: str,
-        channel_id: str | None,
-        reason: str | None = None,
-    ) -> bool:
-        try:
-            outcome = await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), reason)
-        except (ServiceError, TransitionError) as refused:
-            await self._refuse(ref, user_id, channel_id, refused)
-            return False
+        self, ref: str, step_id: str, target: StepStatus, user_id: str, acted_at: datetime | None
+    ) -> None:
+        outcome = await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), acted_at=acted_at)
         await self.updater.refresh(ref)
         await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
-        return True
-
-    async def _refuse(self, ref: str, user_id: str, channel_id: str | None, error: Exception) -> None:
-        lang = await self.locales.language(user_id)
-        incident = await self.core.incidents.get(ref)
-        text = refusal(error, lang, incident)
-        target = channel_id or incident.channel_id
-        if target:
-            await self.client.chat_postEphemeral(channel=target, user=user_id, text=text)
 
     async def _open_skip(
-        self, body: dict, ref: str, step_id: str, user_id: str, channel_id: str | None
+        self, trigger_id: str, ref: str, step_id: str, user_id: str, acted_at: datetime | None
     ) -> None:
-        if not await self.core.incidents.is_team_member(ref, _actor(user_id)):
-            await self._refuse(ref, user_id, channel_id, NotAllowedError(ref))
-            return
+        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
         lang = await self.locales.language(user_id)
-        incident = await self.core.incidents.get(ref)
         step = next((s for s in incident.steps if s.step.id == step_id), None)
         title = step.step.title.get(lang) if step else step_id
         await self.client.views_open(
-            trigger_id=body["trigger_id"], view=skip_modal(ref, step_id, title, lang)
+            trigger_id=trigger_id, view=skip_modal(ref, step_id, title, lang, acted_at)
         )
 
-    async def on_skip_submitted(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta = json.loads(view["private_metadata"])
-        user_id = body["user"]["id"]
+    async def on_skip_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        meta, user_id = context[PARSED], body["user"]["id"]
         reason = str(state_values(view).get("reason") or "").strip()
+        acted_at = action_time({"action_ts": meta.at}) if meta.at is not None else None
         try:
             await self.core.incidents.set_step(
-                meta["ref"], meta["step"], StepStatus.SKIPPED, _actor(user_id), reason
+                meta.ref, meta.step, StepStatus.SKIPPED, _actor(user_id), reason, acted_at
             )
-        except (ServiceError, TransitionError) as refused:
-            incident = await self.core.incidents.get(meta["ref"])
-            await ack(response_action="errors", errors={"reason": refusal(refused, meta["lang"], incident)})
+        except REFUSALS as refused:
+            text = refusal(refused, meta.lang, self.core.playbooks.get(self.core.org.playbook))
+            await ack(response_action="errors", errors={"reason": text})
+            return
+        except Exception as exc:
+            log.error("skipping a step failed: %s", type(exc).__name__)
+            await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
             return
         await ack()
-        await self.updater.refresh(meta["ref"])
+        await self._guarded(user_id, None, self.updater.refresh(meta.ref))
 
-    # --- facts -----------------------------------------------------------------------------------------
+    # --- facts and corrections -------------------------------------------------------------------------
 
-    async def on_edit_facts(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_edit_facts(self, ack, body: dict[str, Any], context) -> None:
         await ack()
-        ref = json.loads(action["value"])["r"]
-        user_id = body["user"]["id"]
-        channel_id = body.get("channel", {}).get("id")
-        if not await self.core.incidents.is_team_member(ref, _actor(user_id)):
-            await self._refuse(ref, user_id, channel_id, NotAllowedError(ref))
-            return
-        lang = await self.locales.language(user_id)
-        incident = await self.core.incidents.get(ref)
-        await self.client.views_open(
-            trigger_id=body["trigger_id"], view=facts_modal(ref, incident.facts, lang)
+        user_id, ref = body["user"]["id"], context[PARSED].r
+        await self._guarded(
+            user_id, (body.get("channel") or {}).get("id"), self._open_facts(body["trigger_id"], ref, user_id)
         )
 
-    async def on_facts_submitted(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def _open_facts(self, trigger_id: str, ref: str, user_id: str) -> None:
+        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
+        lang = await self.locales.language(user_id)
+        await self.client.views_open(trigger_id=trigger_id, view=facts_modal(ref, incident.facts, lang))
+
+    async def on_facts_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         self.metrics.requests.labels(PLATFORM, "facts").inc()
-        meta = json.loads(view["private_metadata"])
-        lang, ref, user_id = meta["lang"], meta["ref"], body["user"]["id"]
+        meta, user_id = context[PARSED], body["user"]["id"]
         try:
-            updates = parse_facts_form(facts_values(state_values(view)), lang)
-            outcome = await self.core.incidents.update_facts(ref, updates, _actor(user_id))
+            updates = parse_facts_form(facts_values(state_values(view)), meta.lang)
+            outcome = await self.core.incidents.update_facts(meta.ref, updates, _actor(user_id))
         except FormErrors as invalid:
             await ack(response_action="errors", errors=invalid.errors)
             return
-        except ServiceError as refused:
-            await ack(response_action="errors", errors={"cause": refusal(refused, lang)})
+        except REFUSALS as refused:
+            await ack(response_action="errors", errors={"cause": refusal(refused, meta.lang)})
+            return
+        except Exception as exc:
+            log.error("saving facts failed: %s", type(exc).__name__)
+            await ack(response_action="errors", errors={"cause": t("error.unavailable", meta.lang)})
             return
         await ack()
         if outcome.changes:
-            await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
-            await self.updater.refresh(ref)
+            await self._guarded(user_id, None, self._announce(outcome, user_id))
 
-    async def on_calendar(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _announce(self, outcome, user_id: str) -> None:
+        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
+        await self.updater.refresh(outcome.incident.reference)
+
+    async def on_correct(self, ack, body: dict[str, Any], context) -> None:
+        await ack()
+        user_id, ref = body["user"]["id"], context[PARSED].r
+        await self._guarded(
+            user_id,
+            (body.get("channel") or {}).get("id"),
+            self._open_correct(body["trigger_id"], ref, user_id),
+        )
+
+    async def _open_correct(self, trigger_id: str, ref: str, user_id: str) -> None:
+        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
+        lang = await self.locales.language(user_id)
+        await self.client.views_open(
+            trigger_id=trigger_id, view=correct_modal(ref, incident.aware_at, incident.facts, lang)
+        )
+
+    async def on_correct_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        meta, user_id = context[PARSED], body["user"]["id"]
+        values = state_values(view)
+        errors: dict[str, str] = {}
+        aware_at = parse_aware_at(values, self.core.clock.now(), meta.lang, errors)
+        summary = str(values.get("summary") or "").strip()
+        if not summary:
+            errors["summary"] = t("form.error.required", meta.lang)
+        if errors:
+            await ack(response_action="errors", errors=report_error_blocks(errors))
+            return
+        correction = Correction(
+            reason=str(values.get("reason") or ""),
+            aware_at=aware_at,
+            confirmed=values.get("confirmed") == "yes",
+            summary=summary,
+        )
+        try:
+            outcome = await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
+        except REFUSALS as refused:
+            await ack(response_action="errors", errors={"reason": refusal(refused, meta.lang)})
+            return
+        except Exception as exc:
+            log.error("a correction failed: %s", type(exc).__name__)
+            await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
+            return
+        await ack()
+        if outcome.changes:
+            await self._guarded(user_id, None, self._announce(outcome, user_id))
+
+    # --- summary buttons -------------------------------------------------------------------------------
+
+    async def on_calendar(self, ack, body: dict[str, Any], context) -> None:
         """Share the legal deadlines as an .ics file in the response channel."""
         await ack()
-        ref = json.loads(action["value"])["r"]
-        incident = await self.core.incidents.get(ref)
+        user_id, ref = body["user"]["id"], context[PARSED].r
+        await self._guarded(
+            user_id, (body.get("channel") or {}).get("id"), self._share_calendar(ref, user_id)
+        )
+
+    async def _share_calendar(self, ref: str, user_id: str) -> None:
+        incident = await self.core.incidents.get(ref, _actor(user_id))
         if not incident.channel_id:
             return
         data = deadlines_calendar(incident, self.core.clock.now(), self.core.org.language)
@@ -273,46 +391,45 @@ class SlackListeners:
             title=t("summary.calendar_title", self.core.org.language, reference=ref),
         )
 
-    async def on_refresh(self, ack, action: dict[str, Any]) -> None:
+    async def on_refresh(self, ack, body: dict[str, Any], context) -> None:
         await ack()
-        await self.updater.refresh(json.loads(action["value"])["r"])
+        user_id, ref = body["user"]["id"], context[PARSED].r
+        await self._guarded(user_id, (body.get("channel") or {}).get("id"), self._refresh(ref, user_id))
+
+    async def _refresh(self, ref: str, user_id: str) -> None:
+        await self.core.incidents.get(ref, _actor(user_id))  # only those who may read it may refresh it
+        await self.updater.refresh(ref)
 
     # --- reminder cards -------------------------------------------------------------------------------
 
-    async def on_reminder_ack(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_reminder_ack(self, ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
         await ack()
-        value = json.loads(action["value"])
-        user_id = body["user"]["id"]
-        try:
-            await self.core.incidents.acknowledge(value["r"], value["k"], _actor(user_id))
-        except ServiceError as refused:
-            await self._refuse(value["r"], user_id, None, refused)
-            return
+        value, user_id = context[PARSED], body["user"]["id"]
+        await self._guarded(
+            user_id, (body.get("channel") or {}).get("id"), self._acknowledge(body, action, value, user_id)
+        )
+
+    async def _acknowledge(self, body, action, value, user_id: str) -> None:
+        await self.core.incidents.acknowledge(value.r, value.k, _actor(user_id))
         await self._mark_card(body, action, t("reminder.acked", self.core.org.language, who=user(user_id)))
 
-    async def on_reminder_file(self, ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def on_reminder_file(self, ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
         await ack()
-        value = json.loads(action["value"])
-        user_id = body["user"]["id"]
-        try:
-            outcome = await self.core.incidents.mark_filed(value["r"], value["k"], _actor(user_id))
-        except (ServiceError, TransitionError) as refused:
-            lang = await self.locales.language(user_id)
-            incident = await self.core.incidents.get(value["r"])
-            channel = body.get("channel", {}).get("id")
-            if channel:
-                await self.client.chat_postEphemeral(
-                    channel=channel, user=user_id, text=refusal(refused, lang, incident)
-                )
-            return
+        value, user_id = context[PARSED], body["user"]["id"]
+        await self._guarded(
+            user_id, (body.get("channel") or {}).get("id"), self._file(body, action, value, user_id)
+        )
+
+    async def _file(self, body, action, value, user_id: str) -> None:
+        outcome = await self.core.incidents.mark_filed(value.r, value.k, _actor(user_id), action_time(action))
         await self._mark_card(body, action, t("reminder.filed", self.core.org.language, who=user(user_id)))
-        await self.updater.refresh(value["r"])
+        await self.updater.refresh(value.r)
         await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
 
     async def _mark_card(self, body: dict[str, Any], action: dict[str, Any], note: str) -> None:
         """Replace the clicked card's buttons with who did what, so nobody clicks twice."""
         message = body.get("message") or {}
-        channel = body.get("channel", {}).get("id")
+        channel = (body.get("channel") or {}).get("id")
         if not message or not channel:
             return
         blocks = [
@@ -336,7 +453,7 @@ class SlackListeners:
             return
         user_id = event["user"]
         lang = await self.locales.language(user_id)
-        incidents = await self.core.incidents.list(member=_actor(user_id))
+        incidents = await self.core.incidents.list(_actor(user_id))
         try:
             await self.client.views_publish(
                 user_id=user_id, view=home_view(incidents, self.core.clock.now(), lang)

@@ -18,6 +18,7 @@ from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnC
 from adapters.metrics import Metrics
 from adapters.teams.cards import (
     facts_card,
+    facts_form_values,
     facts_values,
     phase_card,
     received,
@@ -36,6 +37,7 @@ from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
+from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_facts_form, parse_report
 
@@ -45,6 +47,28 @@ TEAMS_ID = re.compile(
     r"^(?:29:[A-Za-z0-9_\-]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
 MESSAGE = "application/vnd.microsoft.activity.message"
+ERROR = "application/vnd.microsoft.error"
+REFERENCE = re.compile(r"^[A-Z][A-Z0-9-]{2,31}$")
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+REFUSALS = (ServiceError, TransitionError)
+
+
+class Malformed(ValueError):
+    pass
+
+
+def _field(data: dict[str, Any], key: str, pattern: re.Pattern[str] = IDENTIFIER) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not pattern.match(value):
+        raise Malformed(key)
+    return value
+
+
+def _status(data: dict[str, Any]) -> StepStatus:
+    try:
+        return StepStatus(_field(data, "t"))
+    except ValueError:
+        raise Malformed("t") from None
 
 
 class TeamsDirectory:
@@ -62,6 +86,34 @@ def _card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
 
 def _message(text: str) -> AdaptiveCardInvokeResponse:
     return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=MESSAGE, value=text)
+
+
+def _malformed(lang: str) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(
+        status_code=HTTPStatus.BAD_REQUEST,
+        type=ERROR,
+        value={"code": "BadRequest", "message": t("error.malformed", lang)},
+    )
+
+
+async def _activity_problem(request: web.Request, tenant_id: str | None) -> web.Response | None:
+    """A 4xx for what is not an activity we can answer (no serviceUrl, not JSON) or comes from another
+    tenant than ours; None when it may go on to the SDK."""
+    try:
+        activity = await request.json()
+    except ValueError:
+        return web.json_response({"error": "not JSON"}, status=400)
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
+        return web.json_response({"error": "not an activity"}, status=400)
+    if not isinstance(activity.get("serviceUrl"), str) or not activity["serviceUrl"].startswith("http"):
+        return web.json_response({"error": "no serviceUrl"}, status=400)
+    conversation = activity.get("conversation") if isinstance(activity.get("conversation"), dict) else {}
+    channel_data = activity.get("channelData") if isinstance(activity.get("channelData"), dict) else {}
+    tenants = {conversation.get("tenantId"), (channel_data.get("tenant") or {}).get("id")} - {None}
+    if tenant_id and tenants and tenants != {tenant_id}:
+        log.warning("refused a Teams activity from another tenant")
+        return web.json_response({"error": "another tenant"}, status=403)
+    return None
 
 
 class TeamsBot:
@@ -93,6 +145,10 @@ class TeamsBot:
         @jwt_authorization_decorator
         async def handle(request: web.Request) -> web.Response:
             self.metrics.requests.labels(PLATFORM, "activity").inc()
+            problem = await _activity_problem(request, self.settings.tenant_id)
+            if problem is not None:
+                self.metrics.requests.labels(PLATFORM, "refused").inc()
+                return problem
             return await self.gateway.adapter.process(request, self.app)
 
         return handle
@@ -112,6 +168,9 @@ class TeamsBot:
         activity = context.activity
         return Actor(PLATFORM, activity.from_property.id), language_for(activity.locale)
 
+    def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
+        return _message(refusal(error, lang, self.core.playbooks.get(self.core.org.playbook)))
+
     # --- messages ----------------------------------------------------------------------------------------
 
     async def on_leak(self, context: TurnContext, state: TurnState) -> None:
@@ -126,7 +185,12 @@ class TeamsBot:
             await context.send_activity(text_activity(t("teams.help", lang)))
             return
         if rest.lower() == "status":
-            incident = await self.core.incidents.by_channel(context.activity.conversation.id.split(";")[0])
+            conversation = context.activity.conversation.id.split(";")[0]
+            try:
+                incident = await self.core.incidents.by_channel(conversation, actor)
+            except REFUSALS as refused:
+                await context.send_activity(text_activity(refusal(refused, lang)))
+                return
             if incident is None:
                 await context.send_activity(text_activity(t("status.not_a_response_channel", lang)))
             else:
@@ -220,11 +284,17 @@ class TeamsBot:
     ) -> AdaptiveCardInvokeResponse:
         self.metrics.requests.labels(PLATFORM, "step").inc()
         actor, lang = self._who(context)
-        ref, step_id, target = data["r"], data["s"], StepStatus(data["t"])
         try:
-            outcome = await self.core.incidents.set_step(ref, step_id, target, actor, data.get("reason"))
-        except (ServiceError, TransitionError) as refused:
-            return _message(refusal(refused, lang, await self.core.incidents.get(ref)))
+            ref, step_id, target = _field(data, "r", REFERENCE), _field(data, "s"), _status(data)
+        except Malformed:
+            return _malformed(lang)
+        reason = data.get("reason") if isinstance(data.get("reason"), str) else None
+        try:
+            outcome = await self.core.incidents.set_step(
+                ref, step_id, target, actor, reason, context.activity.timestamp
+            )
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
         incident = outcome.incident
         self._background(self._after_change(ref, outcome.changes))
         playbook = self.core.playbooks.get(incident.playbook_id)
@@ -239,28 +309,42 @@ class TeamsBot:
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
-        if not await self.core.incidents.is_team_member(data["r"], actor):
-            return _message(t("error.not_a_member", lang, reference=data["r"]))
-        incident = await self.core.incidents.get(data["r"])
-        return _card(facts_card(data["r"], incident.facts, lang))
+        try:
+            ref = _field(data, "r", REFERENCE)
+            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        return _card(facts_card(ref, facts_form_values(incident.facts), lang))
 
     async def on_facts_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        """Membership is decided before anything of the incident is shown; a bad value brings the form
+        back with what was typed and a message under the field."""
         self.metrics.requests.labels(PLATFORM, "facts").inc()
         actor, lang = self._who(context)
-        ref = data["r"]
         try:
+            ref = _field(data, "r", REFERENCE)
+            await self.core.incidents.authorize(ref, actor, Permission.WORK)
             updates = parse_facts_form(facts_values(data), lang)
             outcome = await self.core.incidents.update_facts(ref, updates, actor)
+        except Malformed:
+            return _malformed(lang)
         except FormErrors as invalid:
-            incident = await self.core.incidents.get(ref)
-            return _card(facts_card(ref, incident.facts, lang, invalid.errors))
-        except ServiceError as refused:
-            return _message(refusal(refused, lang))
+            return _card(facts_card(ref, data, lang, invalid.errors))
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
         self._background(self._after_change(ref, outcome.changes))
         return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        incident = await self.core.incidents.get(data["r"])
+        actor, lang = self._who(context)
+        try:
+            incident = await self.core.incidents.get(_field(data, "r", REFERENCE), actor)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
         return _card(summary_card(incident, self.core.clock.now(), self.core.org.language))
 
     # --- reminder cards ----------------------------------------------------------------------------------
@@ -268,16 +352,21 @@ class TeamsBot:
     async def on_ack(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            await self.core.incidents.acknowledge(data["r"], data["k"], actor)
-        except ServiceError as refused:
-            return _message(refusal(refused, lang))
+            await self.core.incidents.acknowledge(_field(data, "r", REFERENCE), _field(data, "k"), actor)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
         return _message(t("reminder.acked", lang, who=actor.user_id))
 
     async def on_file(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            outcome = await self.core.incidents.mark_filed(data["r"], data["k"], actor)
-        except (ServiceError, TransitionError) as refused:
-            return _message(refusal(refused, lang, await self.core.incidents.get(data["r"])))
-        self._background(self._after_change(data["r"], outcome.changes))
+            ref, key = _field(data, "r", REFERENCE), _field(data, "k")
+            outcome = await self.core.incidents.mark_filed(ref, key, actor, context.activity.timestamp)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        self._background(self._after_change(ref, outcome.changes))
         return _message(t("reminder.filed", lang, who=actor.user_id))

@@ -69,7 +69,8 @@ def multi_select(input_id: str, label: str, selected: list[str], options: list[t
 
 
 def _chosen(values: dict, field: str) -> list[str]:
-    return [v for v in str(values.get(field) or "").split(",") if v]
+    raw = values.get(field)
+    return [v for v in raw.split(",") if v] if isinstance(raw, str) else []
 
 
 def _error(errors: dict[str, str], field: str) -> list[dict]:
@@ -173,14 +174,14 @@ def report_form(
 
 def report_values(data: dict[str, Any]) -> dict[str, object]:
     """Action.Execute data (inputs merged into it) to the core report form's fields."""
-    involvement = str(data.get("involvement") or "").split(",")
+    involvement = _chosen(data, "involvement")
     return {
         "summary": data.get("summary"),
         "discovered_on": data.get("discovered_on") or None,
         "discovered_time": data.get("discovered_time") or None,
         "confirmed": data.get("confirmed") == "yes",
         "cause": data.get("cause") or None,
-        "data_items": [v for v in str(data.get("data_items") or "").split(",") if v],
+        "data_items": _chosen(data, "data_items"),
         "persons": data.get("persons"),
         "persons_upper_bound": data.get("persons_upper_bound"),
         "processor_involved": "processor_involved" in involvement,
@@ -335,7 +336,29 @@ def phase_card(incident: IncidentView, playbook: Playbook, phase_id: str, now: d
     return card(body)
 
 
-def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] | None = None) -> Card:
+def facts_form_values(facts: Facts) -> dict[str, str]:
+    """The facts as the form's inputs hold them (Teams sends the same shape back)."""
+    return {
+        "cause": facts.cause.value,
+        "persons": "" if facts.persons is None else str(facts.persons),
+        "persons_upper_bound": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
+        "flags": ",".join(f for f in FLAGS if getattr(facts, f)),
+        "data_items": ",".join(i.value for i in facts.data_items),
+        "involvement": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
+        "secondary_damage": facts.secondary_damage,
+    }
+
+
+def _typed(values: dict[str, Any], field: str) -> str:
+    value = values.get(field)
+    return value if isinstance(value, str) else ""
+
+
+def facts_card(
+    reference: str, values: dict[str, Any], lang: str, errors: dict[str, str] | None = None
+) -> Card:
+    """The facts form, holding ``values`` (the stored facts, or what was typed when it comes back with
+    errors under the bad fields)."""
     errors = errors or {}
     body = [
         text(t("facts.title", lang), size="Medium", weight="Bolder"),
@@ -344,15 +367,16 @@ def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] |
             "id": "cause",
             "label": t("form.cause", lang),
             "style": "compact",
-            "value": facts.cause.value,
+            "value": _typed(values, "cause") or Cause.UNKNOWN.value,
             "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
         },
+        *_error(errors, "cause"),
         {
             "type": "Input.Text",
             "id": "persons",
             "label": t("form.persons", lang),
             "maxLength": 15,
-            "value": "" if facts.persons is None else str(facts.persons),
+            "value": _typed(values, "persons"),
         },
         *_error(errors, "persons"),
         {
@@ -360,25 +384,26 @@ def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] |
             "id": "persons_upper_bound",
             "label": t("form.persons_upper_bound", lang),
             "maxLength": 15,
-            "value": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
+            "value": _typed(values, "persons_upper_bound"),
         },
         *_error(errors, "persons_upper_bound"),
         multi_select(
             "flags",
             t("form.flags", lang),
-            [f for f in FLAGS if getattr(facts, f)],
+            _chosen(values, "flags"),
             [(t(f"flag.{f}", lang), f) for f in FLAGS],
         ),
         multi_select(
             "data_items",
             t("form.data_items", lang),
-            [i.value for i in facts.data_items],
+            _chosen(values, "data_items"),
             [(t(f"item.{i}", lang), i.value) for i in DataItem],
         ),
+        *_error(errors, "data_items"),
         multi_select(
             "involvement",
             t("form.involvement", lang),
-            [k for k in INVOLVEMENT if getattr(facts, k)],
+            _chosen(values, "involvement"),
             [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
         ),
         {
@@ -387,8 +412,9 @@ def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] |
             "label": t("form.secondary_damage", lang),
             "isMultiline": True,
             "maxLength": 3000,
-            "value": facts.secondary_damage,
+            "value": _typed(values, "secondary_damage"),
         },
+        *_error(errors, "secondary_damage"),
     ]
     actions = [
         execute(t("facts.save", lang), "leak.facts.save", {"r": reference}, style="positive"),
@@ -398,15 +424,14 @@ def facts_card(reference: str, facts: Facts, lang: str, errors: dict[str, str] |
 
 
 def facts_values(data: dict[str, Any]) -> dict[str, object]:
-    flags = str(data.get("flags") or "").split(",")
-    involvement = str(data.get("involvement") or "").split(",")
+    flags, involvement = _chosen(data, "flags"), _chosen(data, "involvement")
     values: dict[str, object] = {f: f in flags for f in FLAGS}
     values |= {k: k in involvement for k in INVOLVEMENT}
     values |= {
         "cause": data.get("cause"),
         "persons": data.get("persons"),
         "persons_upper_bound": data.get("persons_upper_bound"),
-        "data_items": [v for v in str(data.get("data_items") or "").split(",") if v],
+        "data_items": _chosen(data, "data_items"),
         "secondary_damage": data.get("secondary_damage") or "",
     }
     return values

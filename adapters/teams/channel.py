@@ -9,6 +9,7 @@ from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_a
 from bot.bootstrap import Core
 from bot.domain.views import Change, IncidentView
 from bot.presentation import change_lines, reached_phases
+from bot.services.ports import SYSTEM
 
 log = logging.getLogger(__name__)
 PLATFORM = "teams"
@@ -32,7 +33,7 @@ class TeamsThread:
         return Conversation.from_json(data) if data else None
 
     async def refresh(self, reference: str) -> IncidentView:
-        incident = await self.core.incidents.get(reference)
+        incident = await self.core.incidents.get(reference, SYSTEM)
         conversation = await self.conversation(reference)
         if conversation is None:
             return incident

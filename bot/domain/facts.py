@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -11,6 +12,14 @@ from bot.domain.vocabulary import Cause
 
 SUMMARY_MAX = 3000
 NOTE_MAX = 3000
+REASON_MAX = 1000  # a skip reason, a correction's reason
+EARLIEST_AWARE = datetime.fromisoformat("2000-01-01T00:00:00+09:00")  # before this, a typo
+FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks differ a little between a phone and the server
+
+
+def implausible_aware_at(aware_at: datetime, now: datetime) -> bool:
+    """A discovery moment before 2000 or in the future is refused as a typo."""
+    return aware_at < EARLIEST_AWARE or aware_at > now + FUTURE_TOLERANCE
 
 
 class DataItem(StrEnum):

@@ -56,6 +56,16 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class RefusalView:
+    """A refused attempt, for the commander: who tried what, when, and why it was refused."""
+
+    at: datetime
+    actor: str  # "slack:U…", "teams:29:…"
+    attempt: str  # step, facts, file, read, …
+    code: str  # not_a_member, incident_closed, stale_action, …
+
+
+@dataclass(frozen=True)
 class IncidentView:
     reference: str
     status: str
@@ -74,6 +84,8 @@ class IncidentView:
     members: tuple[MemberView, ...]
     progress: Progress
     audit_events: int = 0
+    refusals: int = 0  # refused attempts in the audit trail
+    last_refusal: RefusalView | None = None
 
     def step(self, step_id: str) -> StepView:
         return next(s for s in self.steps if s.step.id == step_id)

@@ -5,7 +5,9 @@ Every write is one unit of work that locks the incident, changes rows and append
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,24 +21,25 @@ from bot.appi.assessment import Assessment
 from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
-from bot.domain.facts import Facts
+from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
 from bot.domain.views import Change, IncidentView
-from bot.domain.vocabulary import OWNER_ROLES, Role
-from bot.playbook.engine import StepStatus, applicable_steps, check_transition
+from bot.domain.vocabulary import Role
+from bot.playbook.engine import StepStatus, TransitionError, applicable_steps, check_transition
 from bot.playbook.loader import PlaybookRegistry
 from bot.reminders.planner import replan
 from bot.services import audit_log
 from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.services.deadline_sync import sync_deadlines
-from bot.services.errors import NotAllowedError, NotFoundError, ServiceError
+from bot.services.errors import NotFoundError, ServiceError
+from bot.services.policy import REPORTER_ROLE, TEAM_ROLES, Permission, decide
 from bot.services.ports import SYSTEM, Actor, Directory
 from bot.services.records import build_view, build_views, member_rows, step_rows
 from bot.services.references import next_reference
 from bot.storage.tables import Incident, Member, StepState
 from bot.storage.uow import NotFound, UnitOfWork
 
-TEAM_ROLES = frozenset(str(r) for r in OWNER_ROLES)
-REPORTER_ROLE = "reporter"  # invited to the channel; may read, not change
+log = logging.getLogger(__name__)
+__all__ = ["REPORTER_ROLE", "TEAM_ROLES", "Correction", "IncidentService", "Outcome", "ReportRequest"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,16 @@ class ReportRequest:
     aware_at: datetime
     facts: Facts
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What the team corrects in the original report; None leaves a field as it is."""
+
+    reason: str
+    aware_at: datetime | None = None
+    confirmed: bool | None = None
+    summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,13 +230,26 @@ class IncidentService:
     # --- the playbook ----------------------------------------------------------------------------------
 
     async def set_step(
-        self, reference: str, step_id: str, target: StepStatus, actor: Actor, reason: str | None = None
+        self,
+        reference: str,
+        step_id: str,
+        target: StepStatus,
+        actor: Actor,
+        reason: str | None = None,
+        acted_at: datetime | None = None,
     ) -> Outcome:
-        """Change one step's state. Setting the state it already has changes nothing (double clicks)."""
-        async with self._uow() as uow:
-            incident = await self._locked(uow, reference)
-            await self._require_team(uow.session, incident, actor)
-            return await self._transition(uow.session, incident, step_id, target, actor, reason)
+        """Change one step's state. Setting the state it already has changes nothing (double clicks);
+        ``acted_at`` (the platform's time of the click) older than the step's last change is refused, so a
+        replayed click cannot undo a newer one."""
+        async with self._attempt(reference, actor, "step", step=step_id, to=str(target)):
+            if reason is not None and len(reason) > REASON_MAX:
+                raise ServiceError("too_long", reference=reference, limit=REASON_MAX)
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                return await self._transition(
+                    uow.session, incident, step_id, target, actor, reason, acted_at=acted_at
+                )
 
     async def _transition(
         self,
@@ -234,6 +260,7 @@ class IncidentService:
         actor: Actor,
         reason: str | None,
         enforce_requires: bool = True,
+        acted_at: datetime | None = None,
     ) -> Outcome:
         now = self.clock.now()
         facts, assessment, playbook = self._context(incident)
@@ -244,12 +271,15 @@ class IncidentService:
         if step is None:
             raise ServiceError("unknown_step", step=step_id)
         current = states.get(step_id, StepStatus.TODO)
+        row = rows[step_id]
+        if acted_at is not None and row.acted_at is not None and acted_at < row.acted_at:
+            raise ServiceError("stale_action", reference=incident.reference)
         if current == target:
             return Outcome(await self._view(session, incident))
         applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
         check_transition(step, current, target, reason, states, applicable_ids, enforce_requires)
-        row = rows[step_id]
         row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
+        row.acted_at = acted_at or row.acted_at
         incident.updated_at = now
         await session.flush()
         changes = [Change("step", {"step": step_id, "from": str(current), "to": str(target)})]
@@ -259,42 +289,55 @@ class IncidentService:
         changes += await self._resync(session, incident, now, actor)
         return Outcome(await self._view(session, incident), tuple(changes))
 
-    async def mark_filed(self, reference: str, deadline_key: str, actor: Actor) -> Outcome:
+    async def mark_filed(
+        self, reference: str, deadline_key: str, actor: Actor, acted_at: datetime | None = None
+    ) -> Outcome:
         """提出済みにする: finishes the step that files this legal deadline; its owner or the commander only."""
-        async with self._uow() as uow:
-            incident = await self._locked(uow, reference)
-            roles = await self._require_team(uow.session, incident, actor)
-            facts, assessment, playbook = self._context(incident)
-            steps = applicable_steps(playbook, situation_for(facts, assessment))
-            step = next((s for s in steps if s.deadline and str(s.deadline) == deadline_key), None)
-            if step is None:
-                raise ServiceError("nothing_to_file", reference=reference)
-            if not roles & {str(step.owner), str(Role.COMMANDER)} and actor.platform != "cli":
-                raise ServiceError("owner_only", reference=reference, role=str(step.owner))
-            # A report filed with the regulator is a fact: the playbook's order does not get to refuse it.
-            return await self._transition(
-                uow.session, incident, step.id, StepStatus.DONE, actor, None, enforce_requires=False
-            )
+        async with self._attempt(reference, actor, "file", deadline=deadline_key):
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                facts, assessment, playbook = self._context(incident)
+                steps = applicable_steps(playbook, situation_for(facts, assessment))
+                step = next((s for s in steps if s.deadline and str(s.deadline) == deadline_key), None)
+                if step is None:
+                    raise ServiceError("nothing_to_file", reference=reference)
+                await self._authorize(uow.session, incident, actor, Permission.FILE, str(step.owner))
+                # A report filed with the regulator is a fact: the playbook's order does not get to refuse it.
+                return await self._transition(
+                    uow.session,
+                    incident,
+                    step.id,
+                    StepStatus.DONE,
+                    actor,
+                    None,
+                    enforce_requires=False,
+                    acted_at=acted_at,
+                )
 
     async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
         """確認しました: an executive or team member saw a reminder; kept in the audit trail."""
         now = self.clock.now()
-        async with self._uow() as uow:
-            incident = await self._locked(uow, reference)
-            if not await self._roles_of(uow.session, incident, actor) - {REPORTER_ROLE}:
-                raise NotAllowedError(reference)
-            await audit_log.record(
-                uow.session, incident, now, actor, "reminder_acknowledged", {"deadline": deadline_key}
-            )
+        async with self._attempt(reference, actor, "acknowledge", deadline=deadline_key):
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.ACKNOWLEDGE)
+                await audit_log.record(
+                    uow.session, incident, now, actor, "reminder_acknowledged", {"deadline": deadline_key}
+                )
 
     # --- facts and reassessment ------------------------------------------------------------------------
 
     async def update_facts(self, reference: str, updates: dict[str, Any], actor: Actor) -> Outcome:
         """Apply fact changes, reassess, move deadlines; the changes say what the channel should hear."""
+        async with self._attempt(reference, actor, "facts"):
+            return await self._update_facts(reference, updates, actor)
+
+    async def _update_facts(self, reference: str, updates: dict[str, Any], actor: Actor) -> Outcome:
         now = self.clock.now()
         async with self._uow() as uow:
             incident = await self._locked(uow, reference)
-            await self._require_team(uow.session, incident, actor)
+            await self._authorize(uow.session, incident, actor, Permission.WORK)
             old = Facts.model_validate(incident.facts)
             try:
                 new = Facts.model_validate(old.model_dump() | updates)
@@ -330,6 +373,48 @@ class IncidentService:
                     )
                 )
             return Outcome(await self._view(uow.session, incident), tuple(changes))
+
+    async def correct_report(self, reference: str, correction: Correction, actor: Actor) -> Outcome:
+        """Correct what the reporter said (discovery date and time, suspected/confirmed, the summary) with a
+        reason kept in the audit trail; a new discovery date recomputes every deadline."""
+        async with self._attempt(reference, actor, "correct"):
+            now = self.clock.now()
+            reason = correction.reason.strip()
+            if not reason:
+                raise ServiceError("correction_reason_required", reference=reference)
+            if len(reason) > REASON_MAX:
+                raise ServiceError("too_long", reference=reference, limit=REASON_MAX)
+            if correction.aware_at is not None and implausible_aware_at(correction.aware_at, now):
+                raise ServiceError("implausible_date", reference=reference)
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                old = Facts.model_validate(incident.facts)
+                updates: dict[str, Any] = {}
+                if correction.summary is not None:
+                    updates["summary"] = correction.summary
+                if correction.confirmed is not None:
+                    updates["confirmed"] = correction.confirmed
+                try:
+                    new = Facts.model_validate(old.model_dump() | updates)
+                except ValidationError:
+                    raise ServiceError("too_long", reference=reference, limit=SUMMARY_MAX) from None
+                fields = sorted(old.changed_fields(new))
+                detail: dict[str, Any] = {"fields": fields, "reason": reason}
+                if correction.aware_at is not None and correction.aware_at != incident.aware_at:
+                    detail |= {
+                        "aware_from": incident.aware_at.isoformat(),
+                        "aware_to": correction.aware_at.isoformat(),
+                    }
+                    fields.append("aware_at")
+                    incident.aware_at = correction.aware_at
+                if not fields:
+                    return Outcome(await self._view(uow.session, incident))
+                incident.facts, incident.updated_at = new.model_dump(mode="json"), now
+                await audit_log.record(uow.session, incident, now, actor, "report_corrected", detail)
+                changes = [Change("corrected", detail)]
+                changes += await self._resync(uow.session, incident, now, actor)
+                return Outcome(await self._view(uow.session, incident), tuple(changes))
 
     def _applicable_ids(self, incident: Incident) -> set[str]:
         facts, assessment, playbook = self._context(incident)
@@ -378,7 +463,7 @@ class IncidentService:
             self.playbooks.get(incident.playbook_id),
         )
 
-    # --- the team --------------------------------------------------------------------------------------
+    # --- who may do what -------------------------------------------------------------------------------
 
     async def _roles_of(self, session: AsyncSession, incident: Incident, actor: Actor) -> set[str]:
         return {
@@ -387,81 +472,146 @@ class IncidentService:
             if (m.platform, m.user_id) == (actor.platform, actor.user_id)
         }
 
-    async def _require_team(self, session: AsyncSession, incident: Incident, actor: Actor) -> set[str]:
-        roles = await self._roles_of(session, incident, actor) & TEAM_ROLES
-        if not roles and actor.platform != "cli":
-            raise NotAllowedError(incident.reference)
+    async def _authorize(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        actor: Actor,
+        permission: Permission,
+        owner_role: str | None = None,
+    ) -> set[str]:
+        roles = await self._roles_of(session, incident, actor)
+        refusal = decide(
+            permission,
+            actor,
+            roles,
+            reference=incident.reference,
+            status=incident.status,
+            owner_role=owner_role,
+        )
+        if refusal is not None:
+            raise refusal
         return roles
 
-    async def is_team_member(self, reference: str, actor: Actor) -> bool:
-        async with self._uow() as uow:
-            try:
-                incident = await uow.incident(reference)
-            except NotFound:
-                raise NotFoundError(reference) from None
-            return bool(await self._roles_of(uow.session, incident, actor) & TEAM_ROLES)
+    @asynccontextmanager
+    async def _attempt(
+        self, reference: str, actor: Actor, attempt: str, **detail: str
+    ) -> AsyncIterator[None]:
+        """Every refused attempt (not allowed, closed, out of order, replayed) goes into the audit trail,
+        in its own transaction, since the attempt's own transaction is rolled back."""
+        try:
+            yield
+        except NotFoundError:
+            log.info("an attempt (%s) named an unknown incident", attempt)
+            raise
+        except (ServiceError, TransitionError) as refused:
+            await self._record_refusal(reference, actor, attempt, refused.code, detail)
+            raise
+
+    async def _record_refusal(
+        self, reference: str, actor: Actor, attempt: str, code: str, detail: dict[str, str]
+    ) -> None:
+        try:
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await audit_log.record(
+                    uow.session,
+                    incident,
+                    self.clock.now(),
+                    actor,
+                    "refused",
+                    {"attempt": attempt, "code": code} | detail,
+                )
+        except Exception as exc:  # the refusal itself still reaches the person
+            log.error("could not record a refused attempt on %s: %s", reference, type(exc).__name__)
+
+    async def authorize(self, reference: str, actor: Actor, permission: Permission) -> IncidentView:
+        """Check before opening a form (the skip reason, the facts): refused attempts are recorded."""
+        async with self._attempt(reference, actor, f"open:{permission}"):
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, permission)
+                return await self._view(uow.session, incident)
+
+    # --- the team ----------------------------------------------------------------------------------------
 
     async def add_member(self, reference: str, user_id: str, role: Role, actor: Actor) -> Outcome:
         """The commander brings someone into the response team."""
-        now = self.clock.now()
-        async with self._uow() as uow:
-            incident = await self._locked(uow, reference)
-            roles = await self._require_team(uow.session, incident, actor)
-            if str(Role.COMMANDER) not in roles and actor.platform != "cli":
-                raise ServiceError("commander_only", reference=reference)
-            target = Actor(actor.platform, user_id)
-            if str(role) in await self._roles_of(uow.session, incident, target):
-                return Outcome(await self._view(uow.session, incident))
-            uow.session.add(_member(incident, target, str(role), actor, now))
-            await uow.session.flush()
-            await replan(uow.session, incident, self.org.reminders, now)
-            await audit_log.record(
-                uow.session, incident, now, actor, "member_added", {"user": user_id, "role": str(role)}
-            )
-            return Outcome(
-                await self._view(uow.session, incident),
-                (Change("member_added", {"user": user_id, "role": str(role)}),),
-            )
+        async with self._attempt(reference, actor, "add_member", user=user_id, role=str(role)):
+            now = self.clock.now()
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.MANAGE)
+                target = Actor(actor.platform, user_id)
+                if str(role) in await self._roles_of(uow.session, incident, target):
+                    return Outcome(await self._view(uow.session, incident))
+                uow.session.add(_member(incident, target, str(role), actor, now))
+                await uow.session.flush()
+                await replan(uow.session, incident, self.org.reminders, now)
+                await audit_log.record(
+                    uow.session, incident, now, actor, "member_added", {"user": user_id, "role": str(role)}
+                )
+                return Outcome(
+                    await self._view(uow.session, incident),
+                    (Change("member_added", {"user": user_id, "role": str(role)}),),
+                )
 
     async def close(self, reference: str, actor: Actor) -> Outcome:
-        now = self.clock.now()
-        async with self._uow() as uow:
-            incident = await self._locked(uow, reference)
-            roles = await self._require_team(uow.session, incident, actor)
-            if str(Role.COMMANDER) not in roles and actor.platform != "cli":
-                raise ServiceError("commander_only", reference=reference)
-            if incident.status == "closed":
-                return Outcome(await self._view(uow.session, incident))
-            incident.status, incident.closed_at, incident.updated_at = "closed", now, now
-            await replan(uow.session, incident, self.org.reminders, now)
-            await audit_log.record(uow.session, incident, now, actor, "closed", {})
-            return Outcome(await self._view(uow.session, incident), (Change("closed"),))
+        """The commander closes the incident: it is read-only and its reminders stop until reopened."""
+        return await self._set_status(reference, actor, "closed")
 
-    # --- queries ---------------------------------------------------------------------------------------
+    async def reopen(self, reference: str, actor: Actor) -> Outcome:
+        """The commander reopens a closed incident: it can be changed again and its reminders resume."""
+        return await self._set_status(reference, actor, "open")
 
-    async def get(self, reference: str) -> IncidentView:
-        async with self._uow() as uow:
-            try:
-                incident = await uow.incident(reference)
-            except NotFound:
-                raise NotFoundError(reference) from None
-            return await self._view(uow.session, incident)
+    async def _set_status(self, reference: str, actor: Actor, status: str) -> Outcome:
+        action = "closed" if status == "closed" else "reopened"
+        async with self._attempt(reference, actor, action):
+            now = self.clock.now()
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.REOPEN)
+                if incident.status == status:
+                    return Outcome(await self._view(uow.session, incident))
+                incident.status, incident.updated_at = status, now
+                incident.closed_at = now if status == "closed" else None
+                if status == "open":
+                    await self._resync(uow.session, incident, now, actor)
+                await replan(uow.session, incident, self.org.reminders, now)
+                await audit_log.record(uow.session, incident, now, actor, action, {})
+                return Outcome(await self._view(uow.session, incident), (Change(action),))
 
-    async def by_channel(self, channel_id: str) -> IncidentView | None:
+    # --- queries: every read names who reads ---------------------------------------------------------------
+
+    async def get(self, reference: str, actor: Actor) -> IncidentView:
+        """The incident as ``actor`` may see it: the response team, the reporter and executives only."""
+        async with self._attempt(reference, actor, "read"):
+            async with self._uow() as uow:
+                try:
+                    incident = await uow.incident(reference)
+                except NotFound:
+                    raise NotFoundError(reference) from None
+                await self._authorize(uow.session, incident, actor, Permission.READ)
+                return await self._view(uow.session, incident)
+
+    async def by_channel(self, channel_id: str, actor: Actor) -> IncidentView | None:
+        """The incident whose response channel this is, or None; refused to anyone outside it."""
         async with self._uow() as uow:
             row = await uow.session.scalar(select(Incident).where(Incident.channel_id == channel_id))
-            return await self._view(uow.session, row) if row else None
+            reference = row.reference if row else None
+        return await self.get(reference, actor) if reference else None
 
-    async def list(self, *, status: str | None = None, member: Actor | None = None) -> list[IncidentView]:
+    async def list(self, actor: Actor, *, status: str | None = None) -> list[IncidentView]:
+        """Every incident for an operator; for anyone else, those they belong to."""
         async with self._uow() as uow:
             query = select(Incident).order_by(Incident.id)
             if status:
                 query = query.where(Incident.status == status)
-            if member:
+            if not actor.is_operator:
                 query = query.where(
                     Incident.id.in_(
                         select(Member.incident_id).where(
-                            Member.platform == member.platform, Member.user_id == member.user_id
+                            Member.platform == actor.platform, Member.user_id == actor.user_id
                         )
                     )
                 )

@@ -5,17 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+OPERATOR_PLATFORMS = frozenset({"cli", "system"})
+
 
 @dataclass(frozen=True)
 class Actor:
-    platform: str  # "slack", "teams", "cli", "system"
+    platform: str  # "slack", "teams"; "cli" for an operator of the installation, "system" for leakbot itself
     user_id: str
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.user_id}"
 
+    @property
+    def is_operator(self) -> bool:
+        """The command line (run by an administrator of the installation) and leakbot's own work."""
+        return self.platform in OPERATOR_PLATFORMS
+
+    @classmethod
+    def operator(cls, name: str = "admin") -> Actor:
+        return cls("cli", name)
+
 
 SYSTEM = Actor("system", "leakbot")
+OPERATOR = Actor.operator()
 
 
 class Directory(Protocol):

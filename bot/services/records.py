@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import OrgConfig
 from bot.domain.facts import Facts
-from bot.domain.views import DeadlineView, IncidentView, MemberView, StepView
+from bot.domain.views import DeadlineView, IncidentView, MemberView, RefusalView, StepView
 from bot.playbook.engine import (
     FINISHED,
     StepStatus,
@@ -74,10 +75,38 @@ async def build_views(
             )
         ).all()
     )
+    refused = await _refusals(session, ids)
     return [
-        _view(i, steps_by[i.id], deadlines_by[i.id], members_by[i.id], counts.get(i.id, 0), org, playbooks)
+        replace(
+            _view(i, steps_by[i.id], deadlines_by[i.id], members_by[i.id], counts.get(i.id, 0), org, playbooks),
+            **refused.get(i.id, {}),
+        )
         for i in incidents
     ]
+
+
+async def _refusals(session: AsyncSession, ids: list[int]) -> dict[int, dict]:
+    """Per incident: how many attempts were refused, and the latest one."""
+    per_incident = (
+        select(AuditEvent.incident_id, func.count().label("n"), func.max(AuditEvent.id).label("last"))
+        .where(AuditEvent.incident_id.in_(ids), AuditEvent.action == "refused")
+        .group_by(AuditEvent.incident_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(per_incident.c.incident_id, per_incident.c.n, AuditEvent).join(
+            AuditEvent, AuditEvent.id == per_incident.c.last
+        )
+    )
+    return {
+        incident_id: {
+            "refusals": n,
+            "last_refusal": RefusalView(
+                event.at, event.actor, str(event.details.get("attempt")), str(event.details.get("code"))
+            ),
+        }
+        for incident_id, n, event in rows
+    }
 
 
 def _view(

@@ -5,11 +5,12 @@ Adapters collect raw strings and lists; this module decides what is valid and wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from bot.appi.deadlines import JST
-from bot.domain.facts import NOTE_MAX, SUMMARY_MAX, DataItem, Facts
+from bot.domain.facts import EARLIEST_AWARE, FUTURE_TOLERANCE, NOTE_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
 
@@ -27,7 +28,10 @@ FIELDS = (
     "notes",
 )
 MAX_PERSONS = 10**9
-FUTURE_TOLERANCE = timedelta(minutes=10)
+# A count as people type it: ASCII or full-width digits, optionally grouped by thousands with an ASCII or a
+# full-width comma (1200, １２００, 1,200, １，２００). Nothing else: not ², ٣, 1.5 or 1e3.
+COUNT = re.compile(r"[0-9０-９]+|[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+")
+WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789", ",，")
 
 
 @dataclass(frozen=True)
@@ -44,21 +48,29 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-def _count(raw: str | None, field: str, lang: str, errors: dict[str, str]) -> int | None:
-    text = (raw or "").strip().replace(",", "").replace("，", "")
+def _text(raw: object) -> str:
+    """A text field's value; anything that is not a string (a malformed payload) counts as empty."""
+    return raw.strip() if isinstance(raw, str) else ""
+
+
+def _count(raw: object, field: str, lang: str, errors: dict[str, str]) -> int | None:
+    text = _text(raw)
     if not text:
         return None
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not text.isdigit() or int(text) > MAX_PERSONS:
+    if not COUNT.fullmatch(text) or int(text.translate(WIDE_DIGITS)) > MAX_PERSONS:
         errors[field] = t("form.error.count", lang)
         return None
-    return int(text)
+    return int(text.translate(WIDE_DIGITS))
+
+
+def _choices(raw: object) -> list[str]:
+    return [v for v in raw if isinstance(v, str)] if isinstance(raw, list | tuple) else []
 
 
 def _counts(values: dict[str, object], lang: str, errors: dict[str, str]) -> tuple[int | None, int | None]:
     """The estimate and the upper bound; the bound may not be below the estimate."""
-    persons = _count(values.get("persons"), "persons", lang, errors)  # type: ignore[arg-type]
-    upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)  # type: ignore[arg-type]
+    persons = _count(values.get("persons"), "persons", lang, errors)
+    upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)
     if persons is not None and upper is not None and upper < persons:
         errors["persons_upper_bound"] = t("form.error.upper_below", lang)
     return persons, upper
@@ -67,35 +79,20 @@ def _counts(values: dict[str, object], lang: str, errors: dict[str, str]) -> tup
 def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedReport:
     """Validate a submitted report. Raises FormErrors naming each bad field."""
     errors: dict[str, str] = {}
-    summary = str(values.get("summary") or "").strip()
+    summary = _text(values.get("summary"))
     if not summary:
         errors["summary"] = t("form.error.required", lang)
     elif len(summary) > SUMMARY_MAX:
         errors["summary"] = t("form.error.too_long", lang, limit=SUMMARY_MAX)
-    notes = str(values.get("notes") or "").strip()
+    notes = _text(values.get("notes"))
     if len(notes) > NOTE_MAX:
         errors["notes"] = t("form.error.too_long", lang, limit=NOTE_MAX)
-
-    now_jst = now.astimezone(JST)
-    aware_at = now
-    try:
-        day = date.fromisoformat(str(values.get("discovered_on") or now_jst.date().isoformat()))
-        clock = time.fromisoformat(str(values.get("discovered_time") or now_jst.strftime("%H:%M")))
-        aware_at = datetime.combine(day, clock, tzinfo=JST)
-        if aware_at > now + FUTURE_TOLERANCE:
-            errors["discovered_on"] = t("form.error.future", lang)
-    except ValueError:
-        errors["discovered_on"] = t("form.error.date", lang)
-
-    try:
-        cause = Cause(str(values.get("cause") or Cause.UNKNOWN))
-    except ValueError:
-        errors["cause"] = t("form.error.choice", lang)
-        cause = Cause.UNKNOWN
+    aware_at = parse_aware_at(values, now, lang, errors)
+    cause = _cause(values, lang, errors)
     items: list[DataItem] = []
-    for raw in values.get("data_items") or []:  # type: ignore[union-attr]
+    for raw in _choices(values.get("data_items")):
         try:
-            items.append(DataItem(str(raw)))
+            items.append(DataItem(raw))
         except ValueError:
             errors["data_items"] = t("form.error.choice", lang)
 
@@ -105,23 +102,50 @@ def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedR
         raise FormErrors(errors)
     facts = Facts(
         summary=summary,
-        confirmed=bool(values.get("confirmed")),
+        confirmed=values.get("confirmed") is True,
         cause=cause,
         data_items=tuple(dict.fromkeys(items)),
         persons=persons,
         persons_upper_bound=upper,
-        processor_involved=bool(values.get("processor_involved")),
-        acting_for_controller=bool(values.get("acting_for_controller")),
+        processor_involved=values.get("processor_involved") is True,
+        acting_for_controller=values.get("acting_for_controller") is True,
         notes=notes,
     )
     return ParsedReport(aware_at=aware_at.astimezone(now.tzinfo), facts=facts)
+
+
+def parse_aware_at(values: dict[str, object], now: datetime, lang: str, errors: dict[str, str]) -> datetime:
+    """The discovery moment from ``discovered_on`` / ``discovered_time`` (JST; today and now when empty).
+    Before 2000 or in the future is refused with a message on ``discovered_on``."""
+    now_jst = now.astimezone(JST)
+    try:
+        day = date.fromisoformat(_text(values.get("discovered_on")) or now_jst.date().isoformat())
+        clock = time.fromisoformat(_text(values.get("discovered_time")) or now_jst.strftime("%H:%M"))
+    except ValueError:
+        errors["discovered_on"] = t("form.error.date", lang)
+        return now
+    aware_at = datetime.combine(day, clock, tzinfo=JST)
+    if aware_at > now + FUTURE_TOLERANCE:
+        errors["discovered_on"] = t("form.error.future", lang)
+    elif aware_at < EARLIEST_AWARE:
+        errors["discovered_on"] = t("form.error.too_early", lang, year=EARLIEST_AWARE.year)
+    return aware_at
+
+
+def _cause(values: dict[str, object], lang: str, errors: dict[str, str]) -> Cause:
+    raw = values.get("cause")
+    try:
+        return Cause(raw if isinstance(raw, str) and raw else Cause.UNKNOWN)
+    except ValueError:
+        errors["cause"] = t("form.error.choice", lang)
+        return Cause.UNKNOWN
 
 
 def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
     """Validate the edit-facts form; returns the updates for IncidentService.update_facts."""
     errors: dict[str, str] = {}
     updates: dict[str, object] = {
-        k: bool(values.get(k))
+        k: values.get(k) is True
         for k in (
             "sensitive",
             "financial",
@@ -133,16 +157,13 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
         )
         if k in values
     }
+    updates["cause"] = _cause(values, lang, errors)
     try:
-        updates["cause"] = Cause(str(values.get("cause") or Cause.UNKNOWN))
-    except ValueError:
-        errors["cause"] = t("form.error.choice", lang)
-    try:
-        updates["data_items"] = tuple(dict.fromkeys(DataItem(str(v)) for v in values.get("data_items") or []))  # type: ignore[union-attr]
+        updates["data_items"] = tuple(dict.fromkeys(DataItem(v) for v in _choices(values.get("data_items"))))
     except ValueError:
         errors["data_items"] = t("form.error.choice", lang)
     persons, upper = _counts(values, lang, errors)
-    damage = str(values.get("secondary_damage") or "").strip()
+    damage = _text(values.get("secondary_damage"))
     if len(damage) > NOTE_MAX:
         errors["secondary_damage"] = t("form.error.too_long", lang, limit=NOTE_MAX)
     if errors:

@@ -104,23 +104,3 @@ def modal(callback_id: str, title: str, blocks: list[Block], submit: str, close:
         "private_metadata": json.dumps(metadata),
         "blocks": blocks,
     }
-
-
-def state_values(view: dict[str, Any]) -> dict[str, object]:
-    """A submitted view's inputs by block id: strings, lists of option values, or dates."""
-    values: dict[str, object] = {}
-    for block_id, actions in view.get("state", {}).get("values", {}).items():
-        element = actions.get("value") or next(iter(actions.values()), {})
-        kind = element.get("type")
-        if kind == "plain_text_input":
-            values[block_id] = element.get("value") or ""
-        elif kind == "checkboxes":
-            values[block_id] = [o["value"] for o in element.get("selected_options") or []]
-        elif kind in ("static_select", "radio_buttons"):
-            chosen = element.get("selected_option")
-            values[block_id] = chosen["value"] if chosen else None
-        elif kind == "datepicker":
-            values[block_id] = element.get("selected_date")
-        elif kind == "timepicker":
-            values[block_id] = element.get("selected_time")
-    return values

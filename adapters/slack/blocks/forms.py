@@ -14,14 +14,16 @@ from adapters.slack.blocks.elements import (
     static_select,
     text_input,
 )
+from adapters.slack.mrkdwn import safe
 from bot.appi.deadlines import JST
-from bot.domain.facts import DataItem, Facts
+from bot.domain.facts import REASON_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
 
 REPORT_CALLBACK = "leak_report"
 FACTS_CALLBACK = "leak_facts"
 SKIP_CALLBACK = "leak_skip"
+CORRECT_CALLBACK = "leak_correct"
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
 
@@ -184,12 +186,59 @@ def facts_values(state: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def skip_modal(reference: str, step_id: str, step_title: str, lang: str) -> dict:
+def skip_modal(
+    reference: str, step_id: str, step_title: str, lang: str, acted_at: datetime | None = None
+) -> dict:
     blocks = [
-        section(f"*{step_title}*"),
-        input_block("reason", t("skip.reason", lang), text_input(multiline=True, max_length=1000)),
+        section(f"*{safe(step_title)}*"),
+        input_block("reason", t("skip.reason", lang), text_input(multiline=True, max_length=REASON_MAX)),
     ]
-    metadata = {"ref": reference, "step": step_id, "lang": lang}
+    metadata = {
+        "ref": reference,
+        "step": step_id,
+        "lang": lang,
+        "at": acted_at.timestamp() if acted_at else None,
+    }
     return modal(
         SKIP_CALLBACK, t("skip.title", lang), blocks, t("skip.save", lang), t("form.cancel", lang), metadata
+    )
+
+
+def correct_modal(reference: str, aware_at: datetime, facts: Facts, lang: str) -> dict:
+    """Correct the original report: discovery date and time, suspected or confirmed, the summary; why."""
+    local = aware_at.astimezone(JST)
+    blocks = [
+        section(t("correct.intro", lang, reference=reference)),
+        input_block(
+            "discovered_on",
+            t("form.discovered_on", lang),
+            {"type": "datepicker", "action_id": "value", "initial_date": local.date().isoformat()},
+        ),
+        input_block(
+            "discovered_time",
+            t("form.discovered_time", lang),
+            {"type": "timepicker", "action_id": "value", "initial_time": local.strftime("%H:%M")},
+        ),
+        input_block(
+            "confirmed",
+            t("form.confirmed", lang),
+            radio(
+                [option(t("form.suspected", lang), "no"), option(t("form.confirmed_yes", lang), "yes")],
+                "yes" if facts.confirmed else "no",
+            ),
+        ),
+        input_block(
+            "summary",
+            t("form.summary", lang),
+            text_input(facts.summary, multiline=True, max_length=SUMMARY_MAX),
+        ),
+        input_block("reason", t("correct.reason", lang), text_input(multiline=True, max_length=REASON_MAX)),
+    ]
+    return modal(
+        CORRECT_CALLBACK,
+        t("correct.title", lang),
+        blocks,
+        t("correct.save", lang),
+        t("form.cancel", lang),
+        {"ref": reference, "lang": lang},
     )
