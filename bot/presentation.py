@@ -10,10 +10,17 @@ from datetime import datetime
 from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView
-from bot.i18n import t
-from bot.playbook.engine import FINISHED
+from bot.domain.vocabulary import DeadlineKind
+from bot.i18n import catalog, t
+from bot.playbook.engine import FINISHED, StepStatus
 
 WEEKDAYS_JA = "月火水木金土日"
+# Duties the law says are due 「速やかに」 with no date: their row's due time is a target (the PPC guideline's
+# 3–5 days for the 速報, leakbot's day 2 for the 委託元 notice, the org's own for 本人通知), never a 法定期限.
+# Only the 確報 has a legal date.
+PROMPT_KINDS = frozenset(
+    str(k) for k in (DeadlineKind.PRELIMINARY, DeadlineKind.CONTROLLER_NOTICE, DeadlineKind.INDIVIDUALS)
+)
 
 
 def jst(moment: datetime, lang: str, *, with_time: bool = True) -> str:
@@ -52,34 +59,78 @@ def deadline_label(deadline: DeadlineView, incident: IncidentView, lang: str) ->
     return t(f"deadline.{deadline.kind}", lang)
 
 
+def is_prompt(deadline: DeadlineView) -> bool:
+    """Due 「速やかに」: the date shown is a target, not a legal deadline."""
+    return deadline.kind in PROMPT_KINDS
+
+
+def due_text(deadline: DeadlineView, lang: str) -> str:
+    """When it is due: the 確報's legal date and time, or 「速やかに（目安: …まで）」 for a prompt duty."""
+    if not is_prompt(deadline):
+        return jst(deadline.due_at, lang)
+    key = "deadline.prompt_internal" if deadline.kind == DeadlineKind.INDIVIDUALS else "deadline.prompt"
+    return t(key, lang, target=jst(deadline.due_at, lang, with_time=False))
+
+
 def deadline_line(deadline: DeadlineView, incident: IncidentView, now: datetime, lang: str) -> str:
     label = deadline_label(deadline, incident, lang)
     if deadline.status != "pending":
-        return f"{label}: {jst(deadline.due_at, lang)} — {t('deadline_status.' + deadline.status, lang)}"
-    window = ""
-    if deadline.window_start is not None:
-        window = t("time.window", lang, start=jst(deadline.window_start, lang, with_time=False))
-    return f"{label}: {window}{jst(deadline.due_at, lang)} ({days_left_text(deadline.due_at, now, lang)})"
+        return f"{label}: {due_text(deadline, lang)} — {t('deadline_status.' + deadline.status, lang)}"
+    return f"{label}: {due_text(deadline, lang)} ({days_left_text(deadline.due_at, now, lang)})"
+
+
+def individuals_prompt_line(incident: IncidentView, lang: str) -> str | None:
+    """本人通知 without an internal target has no row: 「速やかに」, done when its playbook step is done."""
+    if not incident.assessment.notify_individuals:
+        return None
+    if any(d.kind == DeadlineKind.INDIVIDUALS and d.status != "cancelled" for d in incident.deadlines):
+        return None
+    line = f"{t('deadline.individuals', lang)}: {t('deadline.prompt_only', lang)}"
+    step = next((s for s in incident.steps if s.step.deadline == DeadlineKind.INDIVIDUALS), None)
+    if step is not None and step.status == StepStatus.DONE:
+        line += f" — {t('deadline_status.met', lang)}"
+    return line
+
+
+def legal_deadline_lines(incident: IncidentView, now: datetime, lang: str) -> list[str]:
+    """Every duty the law sets, for the summary: the 確報's date, the prompt duties with their targets, and
+    本人通知 as 「速やかに」 even when no target makes it a row."""
+    lines = [
+        deadline_line(d, incident, now, lang)
+        for d in incident.deadlines
+        if d.kind != "step" and d.status != "cancelled"
+    ]
+    individuals = individuals_prompt_line(incident, lang)
+    return lines + ([individuals] if individuals else [])
 
 
 def grounds_text(assessment: AssessmentView, lang: str) -> list[str]:
     return [t(f"ground.{g}", lang, threshold=assessment.threshold) for g in assessment.grounds]
 
 
+def headcount_undetermined(assessment: AssessmentView) -> bool:
+    """Neither a count nor an upper bound is known, so the headcount ground (規則7条4号) cannot be decided.
+    The same rule as bot.appi.assessment.undetermined_for: strong encryption exempts it."""
+    return assessment.counted_persons is None and not assessment.exempt_by_encryption
+
+
 def assessment_text(assessment: AssessmentView, lang: str) -> str:
+    """The verdict for the summary. While the headcount is undetermined it says so and keeps asking for an
+    estimate or an upper bound: the line stays in the living summary until one is given."""
+    ask = [t("assessment.ask_headcount", lang)] if headcount_undetermined(assessment) else []
     if assessment.reportable:
         recipient_name = recipient(assessment.recipient).name(lang)
         recipient_how = recipient(assessment.recipient).how(lang)
         lines = [t("assessment.reportable", lang, recipient=recipient_name), recipient_how]
         lines += [f"• {g}" for g in grounds_text(assessment, lang)]
         lines.append(t("assessment.notify_individuals", lang))
-        return "\n".join(lines)
+        return "\n".join(lines + ask)
     if assessment.processor_notice:
-        return t("assessment.processor_notice", lang)
+        return "\n".join([t("assessment.processor_notice", lang), *ask])
     if assessment.exempt_by_encryption:
         return t("assessment.exempt_encrypted", lang)
-    if assessment.counted_persons is None:
-        return t("assessment.not_yet_unknown_count", lang, threshold=assessment.threshold)
+    if ask:
+        return "\n".join([t("assessment.undetermined_headcount", lang, threshold=assessment.threshold), *ask])
     return t("assessment.not_reportable", lang, threshold=assessment.threshold)
 
 
@@ -126,22 +177,25 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
             if before.get("final_days") != after.get("final_days") and after.get("final_days"):
                 lines.append(t("change.final_days", lang, days=after["final_days"]))
         elif change.what == "deadline_moved" and not d["key"].startswith("step:"):
+            prompt = d["key"] in PROMPT_KINDS
             lines.append(
                 t(
-                    "change.deadline_moved",
+                    "change.target_moved" if prompt else "change.deadline_moved",
                     lang,
                     deadline=_deadline_name(d["key"], incident, lang),
-                    before=jst(datetime.fromisoformat(d["from"]), lang),
-                    after=jst(datetime.fromisoformat(d["to"]), lang),
+                    before=jst(datetime.fromisoformat(d["from"]), lang, with_time=not prompt),
+                    after=jst(datetime.fromisoformat(d["to"]), lang, with_time=not prompt),
                 )
             )
         elif change.what == "deadline_added" and not d["key"].startswith("step:"):
+            due = datetime.fromisoformat(d["due_at"])
+            added = DeadlineView(d["key"], d["key"], None, due, None, "pending")
             lines.append(
                 t(
-                    "change.deadline_added",
+                    "change.prompt_added" if d["key"] in PROMPT_KINDS else "change.deadline_added",
                     lang,
                     deadline=_deadline_name(d["key"], incident, lang),
-                    due=jst(datetime.fromisoformat(d["due_at"]), lang),
+                    due=due_text(added, lang),
                 )
             )
         elif change.what == "deadline_filed":
@@ -152,6 +206,17 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
             )
         elif change.what == "closed":
             lines.append(t("change.closed", lang))
+        elif change.what == "reopened":
+            lines.append(t("change.reopened", lang))
+        elif change.what == "corrected":
+            lines.append(correction_line(d, lang))
+        elif (
+            change.what == "deadline_cancelled"
+            and d["key"] == DeadlineKind.INDIVIDUALS
+            and incident.assessment.notify_individuals
+        ):
+            # Its internal target went away (or an older incident had the 確報 date): still due 「速やかに」.
+            lines.append(t("change.individuals_prompt_only", lang))
         elif change.what == "deadline_cancelled" and not d["key"].startswith("step:"):
             lines.append(
                 t("change.deadline_cancelled", lang, deadline=_deadline_name(d["key"], incident, lang))
@@ -173,20 +238,36 @@ def step_meta(step, incident: IncidentView, now: datetime, lang: str) -> list[st
     if step.step.deadline:
         legal = next((d for d in incident.deadlines if d.key == step.step.deadline), None)
         if legal is not None:
-            meta.append(t("step.legal", lang, deadline=deadline_line(legal, incident, now, lang)))
+            key = "step.prompt" if is_prompt(legal) else "step.legal"
+            meta.append(t(key, lang, deadline=deadline_line(legal, incident, now, lang)))
+        elif step.step.deadline == DeadlineKind.INDIVIDUALS and incident.assessment.notify_individuals:
+            line = f"{t('deadline.individuals', lang)}: {t('deadline.prompt_only', lang)}"
+            meta.append(t("step.prompt", lang, deadline=line))
     return meta
 
 
+def _reminder_kind(item, lang: str) -> str:
+    """Why it is said now; a prompt duty's target is "the target day", not "the deadline"."""
+    target_key = f"reminder.target_kind.{item.kind}"
+    if is_prompt(item.deadline) and target_key in catalog():
+        return t(target_key, lang)
+    return t(f"reminder.kind.{item.kind}", lang)
+
+
 def reminder_line(item, now: datetime, lang: str) -> str:
-    """One reminder as a sentence: what is due, when (JST), how long is left, and why it is said now."""
-    return t(
+    """One reminder as a sentence: what is due, when (JST, or 「速やかに（目安: …）」), how long is left, why it
+    is said now, and, while the number of people is unknown, the request for an estimate or upper bound."""
+    line = t(
         "reminder.line",
         lang,
         deadline=deadline_label(item.deadline, item.incident, lang),
-        due=jst(item.deadline.due_at, lang),
+        due=due_text(item.deadline, lang),
         left=days_left_text(item.deadline.due_at, now, lang),
-        kind=t(f"reminder.kind.{item.kind}", lang),
+        kind=_reminder_kind(item, lang),
     )
+    if headcount_undetermined(item.incident.assessment):
+        line += " " + t("reminder.headcount_unknown", lang)
+    return line
 
 
 def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
@@ -198,9 +279,52 @@ def reached_phases(incident: IncidentView, phase_ids: list[str]) -> list[str]:
     return [p for p in phase_ids if p in reached or p in urgent]
 
 
+def _undetermined_note(incident: IncidentView, lang: str) -> str:
+    return (
+        " · " + t("home.headcount_undetermined", lang) if headcount_undetermined(incident.assessment) else ""
+    )
+
+
 def next_deadline_text(incident: IncidentView, lang: str) -> str:
-    """The incident's next legal deadline as "確報 2027年1月4日(月) 23:59", for digests and lists."""
+    """The incident's next deadline as "確報 2027年1月4日(月) 23:59" or "速報 速やかに（目安: …まで）", for
+    digests and lists, with a note while the headcount ground is undetermined."""
     nxt = incident.next_legal_deadline()
     if nxt is None:
-        return t("home.no_next", lang)
-    return f"{deadline_label(nxt, incident, lang)} {jst(nxt.due_at, lang)}"
+        return t("home.no_next", lang) + _undetermined_note(incident, lang)
+    return f"{deadline_label(nxt, incident, lang)} {due_text(nxt, lang)}" + _undetermined_note(incident, lang)
+
+
+def next_deadline_line(incident: IncidentView, now: datetime, lang: str) -> str:
+    """The same with the days left, for App Home."""
+    nxt = incident.next_legal_deadline()
+    text = deadline_line(nxt, incident, now, lang) if nxt else t("home.no_next", lang)
+    return text + _undetermined_note(incident, lang)
+
+
+def correction_line(detail: dict, lang: str) -> str:
+    """A correction of the report, as said in the channel: what was corrected, from what to what, and why."""
+    fields = ", ".join(t(f"field.{f}", lang) for f in detail.get("fields", []))
+    line = t("change.corrected", lang, fields=fields, reason=detail.get("reason", ""))
+    if "aware_to" in detail:
+        line += " " + t(
+            "change.aware_moved",
+            lang,
+            before=jst(datetime.fromisoformat(detail["aware_from"]), lang),
+            after=jst(datetime.fromisoformat(detail["aware_to"]), lang),
+        )
+    return line
+
+
+def refusals_line(incident: IncidentView, who: str, lang: str) -> str | None:
+    """For the commander: how many attempts were refused, and the latest (``who`` rendered per platform)."""
+    last = incident.last_refusal
+    if not incident.refusals or last is None:
+        return None
+    return t(
+        "summary.refusals",
+        lang,
+        count=incident.refusals,
+        who=who,
+        attempt=t(f"attempt.{last.attempt.split(':')[0]}", lang),
+        at=jst(last.at, lang),
+    )

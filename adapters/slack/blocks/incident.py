@@ -11,7 +11,15 @@ from bot.domain.vocabulary import OWNER_ROLES, Role
 from bot.i18n import t
 from bot.playbook.engine import FINISHED, StepStatus
 from bot.playbook.schema import Playbook
-from bot.presentation import assessment_text, deadline_line, jst, persons_text, progress_bar, step_meta
+from bot.presentation import (
+    assessment_text,
+    jst,
+    legal_deadline_lines,
+    persons_text,
+    progress_bar,
+    refusals_line,
+    step_meta,
+)
 
 STATUS_ICON = {
     StepStatus.TODO: "⬜",
@@ -45,8 +53,7 @@ def summary_blocks(incident: IncidentView, now: datetime, lang: str) -> list[Blo
         md(f"*{t('summary.items', lang)}*\n{safe(items, 1900)}"),
         md(f"*{t('summary.reporter', lang)}*\n{user(incident.reporter_id)}"),
     ]
-    legal = [d for d in incident.deadlines if d.kind != "step" and d.status != "cancelled"]
-    deadlines = "\n".join(f"• {deadline_line(d, incident, now, lang)}" for d in legal) or t(
+    deadlines = "\n".join(f"• {line}" for line in legal_deadline_lines(incident, now, lang)) or t(
         "summary.no_deadlines", lang
     )
     team = []
@@ -65,6 +72,10 @@ def summary_blocks(incident: IncidentView, now: datetime, lang: str) -> list[Blo
             f"{t('summary.progress', lang)}: {progress_bar(incident.progress.finished, incident.progress.total)}"
         ),
     ]
+    last = incident.last_refusal
+    refused = refusals_line(incident, user(last.actor.split(":", 1)[1]) if last else "", lang)
+    if refused:
+        blocks.append(context(refused))
     if incident.status == "closed":
         blocks.append(context(t("summary.closed", lang)))
     else:
@@ -75,6 +86,7 @@ def summary_blocks(incident: IncidentView, now: datetime, lang: str) -> list[Blo
                 "elements": [
                     button(t("summary.edit_facts", lang), f"{SUMMARY_ACTION}:facts", value, style="primary"),
                     button(t("summary.calendar", lang), f"{SUMMARY_ACTION}:calendar", value),
+                    button(t("summary.correct", lang), f"{SUMMARY_ACTION}:correct", value),
                     button(t("summary.refresh", lang), f"{SUMMARY_ACTION}:refresh", value),
                 ],
             }
