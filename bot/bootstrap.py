@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
-from bot.config.org import ConfigError, OrgConfig, load_org_config
+from bot.config.org import ConfigError, Organization, OrgConfig, load_org_config, parse_org_config
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
 from bot.reminders.delivery import Notifier
@@ -42,11 +42,36 @@ def load_playbooks(settings: CoreSettings) -> PlaybookRegistry:
 
 
 def load_org(settings: CoreSettings) -> OrgConfig:
+    """The org config from LEAKBOT_CONFIG (a file) or LEAKBOT_CONFIG_YAML (the YAML itself); errors name
+    which one, the field and what is wrong."""
+    if settings.config_yaml is not None:
+        if settings.config_path is not None:
+            raise ConfigError("LEAKBOT_CONFIG and LEAKBOT_CONFIG_YAML are both set: keep one of them")
+        if not settings.config_yaml.strip():
+            raise ConfigError("LEAKBOT_CONFIG_YAML: is empty: put the organization config (YAML) in it")
+        return parse_org_config(settings.config_yaml, "LEAKBOT_CONFIG_YAML")
     if settings.config_path is None:
         raise ConfigError(
-            "LEAKBOT_CONFIG is not set: point it at your organization config (see examples/leakbot.yaml)"
+            "LEAKBOT_CONFIG is not set: point it at your organization config (see examples/leakbot.yaml), "
+            "or put the YAML itself in LEAKBOT_CONFIG_YAML"
         )
     return load_org_config(settings.config_path)
+
+
+def configured_org(settings: CoreSettings) -> bool:
+    return settings.config_path is not None or settings.config_yaml is not None
+
+
+# Reading what is stored (incidents list/show/calendar, audit verify) needs no org config. Without one, the
+# read model recomputes the assessment with the defaults of OrgConfig: a business (threshold: more than
+# 1,000 people) in the general sector (report to the PPC). Deadlines, steps, members and the audit trail
+# are read as stored and do not depend on it. When an org config is set it is used (and must be valid),
+# so the command line shows what the bot shows.
+READ_DEFAULTS = OrgConfig.model_construct(organization=Organization(name="(no org config)"))
+
+
+def load_org_for_reads(settings: CoreSettings) -> OrgConfig:
+    return load_org(settings) if configured_org(settings) else READ_DEFAULTS
 
 
 def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfig | None = None) -> Core:

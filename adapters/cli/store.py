@@ -8,34 +8,44 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.errors import CliError
-from bot.bootstrap import Core, build_core
+from bot.bootstrap import Core, build_core, load_org_for_reads
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookError
 from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotFoundError
+from bot.services.ports import OPERATOR
 from bot.storage import migrate
 
 T = TypeVar("T")
 
 
 def run_with_core(use: Callable[[Core], Awaitable[T]]) -> T:
+    """Run a read against the stored incidents: no org config needed (bot.bootstrap.load_org_for_reads), and
+    a database without this version's schema gets one line saying to run `leakbot db upgrade` (exit 2)."""
+    settings = CoreSettings()
+
     async def main() -> T:
-        core = build_core(CoreSettings())
+        core = build_core(settings, org=load_org_for_reads(settings))
         try:
+            await migrate.check_schema(core.engine)
             return await use(core)
         finally:
             await core.close()
 
     try:
         return asyncio.run(main())
-    except (ConfigError, PlaybookError) as exc:
+    except (ConfigError, PlaybookError, migrate.SchemaNotReady) as exc:
         raise CliError(str(exc)) from None
     except NotFoundError as exc:
         raise CliError(f"no incident {exc.params['reference']}", code=1) from None
+    except (OSError, SQLAlchemyError) as exc:
+        # Never the URL (it may hold a password) nor the driver's text (it may quote data).
+        raise CliError(f"cannot read the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
 
 
 @click.group("db")
@@ -84,7 +94,7 @@ def incidents() -> None:
 @incidents.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def incidents_list(as_json: bool) -> None:
-    views = run_with_core(lambda core: core.incidents.list())
+    views = run_with_core(lambda core: core.incidents.list(OPERATOR))
     if as_json:
         click.echo(json.dumps([incident_json(v) for v in views], ensure_ascii=False))
         return
@@ -103,7 +113,7 @@ def incidents_list(as_json: bool) -> None:
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True)
 def incidents_show(reference: str, as_json: bool) -> None:
-    data = incident_json(run_with_core(lambda core: core.incidents.get(reference)))
+    data = incident_json(run_with_core(lambda core: core.incidents.get(reference, OPERATOR)))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
@@ -136,7 +146,7 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     """Write an .ics calendar of the incident's legal deadlines."""
 
     async def make(core: Core) -> bytes:
-        return deadlines_calendar(await core.incidents.get(reference), core.clock.now(), lang)
+        return deadlines_calendar(await core.incidents.get(reference, OPERATOR), core.clock.now(), lang)
 
     data = run_with_core(make)
     path = output or f"{reference}.ics"

@@ -15,6 +15,9 @@ class CoreSettings(BaseSettings):
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     config_path: Path | None = Field(default=None, alias="LEAKBOT_CONFIG")
+    # The org config itself (YAML text), for containers and platforms without a volume. Not a secret, but it
+    # names people, so it stays out of reprs and logs.
+    config_yaml: str | None = Field(default=None, alias="LEAKBOT_CONFIG_YAML", repr=False)
     playbooks_dir: Path | None = Field(default=None, alias="LEAKBOT_PLAYBOOKS_DIR")
     log_level: str = Field(default="INFO", alias="LEAKBOT_LOG_LEVEL")
     sweep_seconds: float = Field(default=15.0, gt=0, alias="LEAKBOT_SWEEP_SECONDS")

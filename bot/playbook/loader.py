@@ -13,8 +13,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.playbook.schema import Overlay, Playbook, Step
+from bot.resources import shipped
 
-DEFAULT_PLAYBOOKS_DIR = Path(__file__).resolve().parents[2] / "playbooks"
+DEFAULT_PLAYBOOKS_DIR = shipped("playbooks")  # playbooks/ in the checkout, package data when installed
 
 
 class PlaybookError(Exception):
