@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # `leakbot --help` does not import pydantic
+    from pydantic import ValidationError
 
 BAD_INPUT = 2
 

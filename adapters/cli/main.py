@@ -1,27 +1,56 @@
-"""The `leakbot` command."""
+"""The `leakbot` command.
+
+Subcommands are imported only when invoked: `leakbot --help` and `leakbot deadlines` must not pay for
+slack-bolt, the Teams SDK, aiohttp, SQLAlchemy or Alembic (tests/test_cli_startup.py holds this).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from adapters.cli.demo import demo
 from adapters.cli.errors import CliError, fail
-from adapters.cli.legal import assess_command, deadlines
-from adapters.cli.playbooks import playbook
-from adapters.cli.serve import serve
-from adapters.cli.store import audit, db, incidents
-from adapters.cli.teams import teams
+
+# name -> (module, attribute, the one-line help shown by `leakbot --help`), in the order shown.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "deadlines": ("adapters.cli.legal", "deadlines", "The 速報 window and 確報 deadline as JSON."),
+    "assess": ("adapters.cli.legal", "assess_command", "Reportability, grounds and deadlines as JSON."),
+    "db": ("adapters.cli.store", "db", "Database schema."),
+    "incidents": ("adapters.cli.store", "incidents", "Stored incidents."),
+    "audit": ("adapters.cli.store", "audit", "The hash-chained audit trail."),
+    "playbook": ("adapters.cli.playbooks", "playbook", "The leak-response procedure."),
+    "serve": ("adapters.cli.serve", "serve", "Run the app: Slack, Teams, /healthz, /metrics."),
+    "teams": ("adapters.cli.teams", "teams", "Microsoft Teams."),
+    "demo": ("adapters.cli.demo", "demo", "The whole journey against a fake Slack workspace (or Teams)."),
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use; the listing uses the help strings above."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
 def cli() -> None:
     """leakbot: walks a company through a personal-data leak under APPI."""
-
-
-for command in (deadlines, assess_command, db, incidents, audit, playbook, serve, teams, demo):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
