@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.fakes.slack_harness import SlackHarness
+from adapters.fakes.teams_harness import TeamsHarness
 from bot.bootstrap import Core, build_core
 from bot.clock import FakeClock
 from bot.config.org import OrgConfig, parse_org_config
@@ -100,6 +101,16 @@ async def core(clean_database: str, clock: FakeClock, org: OrgConfig):
     await built.close()
 
 
+@pytest.fixture
+async def service(clean_database, clock):
+    """The incident service over the small test playbook (tests/data/playbooks/mini)."""
+    org = parse_org_config(ORG_YAML + "playbook: mini\n", "org.yaml")
+    settings = CoreSettings(DATABASE_URL=clean_database, LEAKBOT_PLAYBOOKS_DIR=str(DATA / "playbooks"))
+    core = build_core(settings, clock=clock, org=org)
+    yield core.incidents
+    await core.close()
+
+
 # --- the Slack app over HTTP against the fake workspace (end-to-end tests) ---------------------------
 
 SLACK_ORG = """
@@ -133,3 +144,23 @@ async def app(clean_database, clock):
             harness.slack.add_user(user, email, locale="en-US" if user == "UPR" else "ja-JP")
         yield harness
         assert harness.slack.violations == [], "every call matched Slack's spec and Block Kit"
+
+
+# --- the Teams endpoint over HTTP against the fake connector (end-to-end tests) -------------------------
+
+TEAMS_ORG = """
+organization: {name: テスト株式会社}
+roles:
+  commander: ["29:commander"]
+  it: ["29:it"]
+  support: ["29:support"]
+  legal: ["29:legal", legal@example.co.jp]
+  executives: ["29:exec"]
+"""
+
+
+@pytest.fixture
+async def teams(clean_database, clock):
+    async with TeamsHarness(clean_database, parse_org_config(TEAMS_ORG, "org.yaml"), clock) as harness:
+        yield harness
+        assert harness.connector.violations == [], "every card matched the Adaptive Card 1.5 schema"

@@ -6,16 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.bootstrap import build_core
-from bot.config.org import parse_org_config
-from bot.config.settings import CoreSettings
 from bot.domain.facts import DataItem, Facts
 from bot.domain.vocabulary import Cause, Role
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.services.errors import NotAllowedError
 from bot.services.incidents import ReportRequest
 from bot.services.ports import OPERATOR, Actor
-from tests.conftest import DATA, ORG_YAML
 
 IT = Actor("slack", "UIT")
 LEGAL = Actor("slack", "ULEGAL")
@@ -30,15 +26,6 @@ class Directory:
         if member.startswith("U"):
             return member
         return {"legal@example.co.jp": "ULEGAL2"}.get(member)
-
-
-@pytest.fixture
-async def service(clean_database, clock):
-    org = parse_org_config(ORG_YAML + "playbook: mini\n", "org.yaml")
-    settings = CoreSettings(DATABASE_URL=clean_database, LEAKBOT_PLAYBOOKS_DIR=str(DATA / "playbooks"))
-    core = build_core(settings, clock=clock, org=org)
-    yield core.incidents
-    await core.close()
 
 
 async def open_incident(service, clock, key: str | None = None, **facts):

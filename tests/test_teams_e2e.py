@@ -3,29 +3,11 @@ through a fake connector; every card checked against the Adaptive Card 1.5 schem
 
 from __future__ import annotations
 
-import pytest
-
 from adapters.fakes.teams_harness import RESPONSE_CHANNEL, TeamsHarness, card_of, execute_data
 from bot.config.org import parse_org_config
 from bot.playbook.engine import StepStatus
 from bot.services.ports import OPERATOR
-
-ORG = """
-organization: {name: テスト株式会社}
-roles:
-  commander: ["29:commander"]
-  it: ["29:it"]
-  support: ["29:support"]
-  legal: ["29:legal", legal@example.co.jp]
-  executives: ["29:exec"]
-"""
-
-
-@pytest.fixture
-async def teams(clean_database, clock):
-    async with TeamsHarness(clean_database, parse_org_config(ORG, "org.yaml"), clock) as harness:
-        yield harness
-        assert harness.connector.violations == [], "every card matched the Adaptive Card 1.5 schema"
+from tests.conftest import TEAMS_ORG
 
 
 async def report(teams: TeamsHarness, **inputs) -> str:
@@ -150,7 +132,7 @@ async def test_no_exception_text_reaches_a_user(teams, monkeypatch) -> None:
 
 async def test_inbound_jwt_is_required_outside_dev_mode(clean_database, clock) -> None:
     async with TeamsHarness(
-        clean_database, parse_org_config(ORG, "org.yaml"), clock, dev_mode=False
+        clean_database, parse_org_config(TEAMS_ORG, "org.yaml"), clock, dev_mode=False
     ) as harness:
         status, _ = await harness.say("29:reporter", "leak")
         assert status == 401

@@ -13,7 +13,7 @@ from bot.services.errors import NotAllowedError, NotFoundError, ServiceError
 from bot.services.incidents import Correction
 from bot.services.policy import Permission
 from bot.services.ports import OPERATOR, Actor
-from tests.test_incident_service import COMMANDER, IT, LEGAL, OUTSIDER, open_incident, service  # noqa: F401
+from tests.test_incident_service import COMMANDER, IT, LEGAL, OUTSIDER, open_incident
 
 REPORTER = Actor("slack", "UREPORTER")
 EXECUTIVE = Actor("slack", "UEXEC")

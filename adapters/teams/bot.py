@@ -185,7 +185,7 @@ class TeamsBot:
             await context.send_activity(text_activity(t("teams.help", lang)))
             return
         if rest.lower() == "status":
-            conversation = context.activity.conversation.id.split(";")[0]
+            conversation = context.activity.conversation.id  # the thread: "19:…;messageid=…"
             try:
                 incident = await self.core.incidents.by_channel(conversation, actor)
             except REFUSALS as refused:

@@ -19,6 +19,7 @@ from bot.presentation import (
     jst,
     persons_text,
     progress_bar,
+    refusals_line,
     reminder_line,
     step_meta,
 )
@@ -234,6 +235,10 @@ def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
             isSubtle=True,
         ),
     ]
+    last = incident.last_refusal
+    refused = refusals_line(incident, escape(last.actor.split(":", 1)[1], 100) if last else "", lang)
+    if refused:
+        body.append(text(refused, isSubtle=True, color="Warning"))
     actions = []
     if incident.status == "open":
         ref = {"r": incident.reference}
