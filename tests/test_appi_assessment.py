@@ -71,3 +71,38 @@ def test_a_processor_owes_the_controller_a_prompt_notice_instead() -> None:
 def test_recipient_follows_the_sector(sector: str, recipient: str) -> None:
     assert recipient_for(sector).key == recipient
     assert recipient_for(sector).name("ja")
+
+
+@pytest.mark.parametrize(
+    ("kw", "reportable", "undetermined"),
+    [
+        ({}, False, ["headcount"]),  # nobody knows how many: not "not reportable"
+        ({"persons": None, "persons_upper_bound": None}, False, ["headcount"]),
+        ({"sensitive": True}, True, ["headcount"]),  # reportable anyway; the count is still open
+        ({"persons": None, "persons_upper_bound": 500}, False, []),  # an upper bound decides it
+        ({"persons": 40}, False, []),  # an estimate decides it
+        ({"persons": None, "persons_upper_bound": 5000}, True, []),
+        ({"encrypted": True}, False, []),  # strong encryption exempts whatever the count
+        ({"acting_as": "processor"}, False, ["headcount"]),
+    ],
+)
+def test_an_unknown_count_leaves_the_headcount_ground_undetermined(
+    kw: dict, reportable: bool, undetermined: list[str]
+) -> None:
+    result = assess(facts(**kw))
+    assert result.reportable is reportable
+    assert [str(g) for g in result.undetermined] == undetermined
+
+
+def test_an_unknown_count_with_strong_encryption_says_it_is_exempted() -> None:
+    assert assess(facts(encrypted=True)).exempt_by_encryption
+
+
+def test_notice_to_individuals_has_no_date_unless_the_org_sets_a_target() -> None:
+    result = assess(facts(persons=1500))
+    assert result.notify_individuals and result.individuals_target is None
+    targeted = assess(facts(persons=1500), individuals_target_days=7)
+    assert targeted.individuals_target is not None
+    assert targeted.individuals_target.due_on == date(2026, 12, 7), "day 7, the day of awareness being day 1"
+    assert targeted.individuals_target.due_on != targeted.final.due_on
+    assert assess(facts(persons=10), individuals_target_days=7).individuals_target is None

@@ -90,3 +90,41 @@ def test_deadlines_bad_input(argv, field, capsys) -> None:
     code, out, err = run(argv, capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and field in err
+
+
+@pytest.mark.parametrize(
+    ("stdin", "reportable", "undetermined"),
+    [
+        ('{"aware_on": "2026-12-01"}', False, ["headcount"]),
+        ('{"aware_on": "2026-12-01", "persons": null, "persons_upper_bound": null}', False, ["headcount"]),
+        ('{"aware_on": "2026-12-01", "persons_upper_bound": 800}', False, []),
+        ('{"aware_on": "2026-12-01", "sensitive": true}', True, ["headcount"]),
+    ],
+)
+def test_assess_says_when_the_headcount_ground_is_undetermined(
+    stdin, reportable, undetermined, capsys, monkeypatch
+) -> None:
+    code, out, _ = run(["assess"], capsys, stdin, monkeypatch)
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["reportable"] is reportable and payload["undetermined"] == undetermined
+
+
+def test_assess_says_the_preliminary_report_and_the_notice_are_due_promptly(capsys, monkeypatch) -> None:
+    code, out, _ = run(["assess"], capsys, '{"aware_on": "2026-12-01", "persons": 1500}', monkeypatch)
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["preliminary_due"] == "promptly" and payload["notify_individuals_due"] == "promptly"
+    assert payload["preliminary_target"]["to"] == "2026-12-05", "the guideline's target, day 5"
+
+
+def test_assess_help_lists_every_input_field_with_its_meaning(capsys) -> None:
+    from bot.appi.assessment import AssessmentInput
+
+    code, out, _ = run(["assess", "--help"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())  # help text is wrapped
+    for name, field in AssessmentInput.model_fields.items():
+        assert field.description, f"{name} has no description"
+        assert f"{name}: {' '.join(field.description.split()[:4])}" in flat, name
+    assert "undetermined:" in flat, "the output fields are explained too"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,9 @@ def _parse_date(value: str, name: str) -> date:
         raise CliError(f"{name}: not a valid date (YYYY-MM-DD): {value!r}") from None
 
 
+PROMPTLY = "promptly"  # 「速やかに」: the law sets no date
+
+
 def deadlines_json(aware_on: date, malicious: bool) -> dict[str, Any]:
     final = final_deadline(aware_on, malicious)
     target = preliminary_target(aware_on)
@@ -32,6 +36,7 @@ def deadlines_json(aware_on: date, malicious: bool) -> dict[str, Any]:
         "final_due": final.due_on.isoformat(),
         "final_due_at": final.due_at.isoformat(),
         "skipped_closed_days": [d.isoformat() for d in final.skipped],
+        "preliminary_due": PROMPTLY,
         "preliminary_target": {"from": target.start.isoformat(), "to": target.end.isoformat()},
     }
 
@@ -43,7 +48,10 @@ def deadlines_json(aware_on: date, malicious: bool) -> dict[str, Any]:
 @click.option("--malicious", is_flag=True, help="Wrongful purpose (規則7条3号): 60 days.")
 @click.option("--my-number", "my_number", is_flag=True, help="My Number data (wrongful purpose → 60 days).")
 def deadlines(aware: str, malicious: bool, my_number: bool) -> None:
-    """Print the 速報 target window and the 確報 deadline as JSON."""
+    """Print the 確報 deadline and the 速報 guideline target as JSON.
+
+    The 速報 is due promptly (「速やかに」, preliminary_due); preliminary_target is the PPC guideline's
+    概ね3～5日 (day 3 to day 5, the day of awareness being day 1), a target and not a legal date."""
     # For My Number data the 60-day rule also follows the wrongful purpose, so the flag only documents it.
     payload = deadlines_json(_parse_date(aware, "--aware"), malicious)
     payload["my_number"] = my_number
@@ -54,6 +62,7 @@ def assessment_json(facts: AssessmentInput, result: Assessment) -> dict[str, Any
     payload: dict[str, Any] = {
         "reportable": result.reportable,
         "grounds": [str(g) for g in result.grounds],
+        "undetermined": [str(g) for g in result.undetermined],
         "notify_individuals": result.notify_individuals,
         "counted_persons": result.counted_persons,
         "threshold": result.threshold,
@@ -62,14 +71,59 @@ def assessment_json(facts: AssessmentInput, result: Assessment) -> dict[str, Any
     }
     if result.reportable:
         payload |= deadlines_json(facts.aware_on, "malicious" in payload["grounds"])
+        payload["notify_individuals_due"] = PROMPTLY
     if result.controller_notice_due_at:
         payload["controller_notice_due_at"] = result.controller_notice_due_at.isoformat()
     return payload
 
 
-@click.command("assess")
+OUTPUT_FIELDS = {
+    "reportable": "true when a ground is established. false is 'not reportable' only while undetermined "
+    "is empty",
+    "grounds": "the established grounds: sensitive, financial, malicious, headcount (規則7条1-4号)",
+    "undetermined": 'grounds the facts cannot decide yet: ["headcount"] while neither persons nor '
+    "persons_upper_bound is known. Give an estimate or an upper bound",
+    "notify_individuals": "the individuals must be notified (法26条2項), due promptly "
+    '(notify_individuals_due: "promptly"; the law sets no date)',
+    "counted_persons": "the number the threshold was checked against (the largest given)",
+    "threshold": "more than this many people is the headcount ground",
+    "exempt_by_encryption": "strong encryption exempted the grounds; check the key handling",
+    "processor_notice": "as a processor, notify the controller promptly instead of reporting",
+    "final_due / final_due_at": "the 確報's legal deadline (when reportable; 30 days, 60 when malicious, "
+    "moved past closed days)",
+    "preliminary_due / preliminary_target": "the 速報 is due promptly; the PPC guideline's target is day 3 "
+    "to day 5",
+}
+
+
+def _wrapped(name: str, meaning: str) -> str:
+    return textwrap.fill(
+        f"{name}: {meaning}",
+        width=96,
+        initial_indent="  ",
+        subsequent_indent="      ",
+        break_on_hyphens=False,
+    )
+
+
+def _assess_help() -> str:
+    """The input fields with their meaning, from the model itself so the help never drifts from it."""
+    lines = ["\b", "Input fields (one JSON object; only aware_on is required):"]
+    for name, field in AssessmentInput.model_fields.items():
+        lines.append(_wrapped(name, field.description or ""))
+    lines += ["", "\b", "Output fields:"]
+    lines += [_wrapped(name, meaning) for name, meaning in OUTPUT_FIELDS.items()]
+    lines += ["", "Bad input exits with code 2 and one line naming the field."]
+    return "\n".join(lines)
+
+
+@click.command("assess", epilog=_assess_help())
 def assess_command() -> None:
-    """Read one JSON object of facts on stdin; print whether and by when the leak must be reported."""
+    """Read one JSON object of facts on stdin; print whether and by when the leak must be reported.
+
+    \b
+    Example:
+      echo '{"aware_on": "2026-12-01", "persons_upper_bound": 3000}' | leakbot assess"""
     text = sys.stdin.read()
     try:
         json.loads(text)

@@ -11,10 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.appi.deadlines import (
     FinalDeadline,
+    InternalTarget,
     PreliminaryTarget,
     controller_notice_due,
     end_of_day,
     final_deadline,
+    internal_target,
     preliminary_target,
 )
 
@@ -35,23 +37,58 @@ class AssessmentInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    aware_on: date
-    persons: int | None = Field(default=None, ge=0)
-    persons_upper_bound: int | None = Field(default=None, ge=0)
-    sensitive: bool = False
-    financial: bool = False
-    malicious: bool = False
-    encrypted: bool = False
-    my_number: bool = False
-    entity: Literal["business", "public_body"] = "business"
-    acting_as: Literal["controller", "processor"] = "controller"
+    aware_on: date = Field(
+        description="YYYY-MM-DD, required. The day the business (any department of it) learned of the leak "
+        "or the suspicion; day 1 of every count"
+    )
+    persons: int | None = Field(
+        default=None,
+        ge=0,
+        description="Number of people affected, or an estimate; null when unknown. While both this and "
+        "persons_upper_bound are unknown the headcount ground is undetermined",
+    )
+    persons_upper_bound: int | None = Field(
+        default=None,
+        ge=0,
+        description="The largest possible number of people when unsure; the headcount ground uses the "
+        "larger of persons and this (規則7条4号)",
+    )
+    sensitive: bool = Field(
+        default=False, description="要配慮個人情報 is included: health, medical history, creed … (規則7条1号)"
+    )
+    financial: bool = Field(
+        default=False,
+        description="Misuse may cause financial damage: card numbers, bank accounts with PINs, "
+        "payment-service logins (2号)",
+    )
+    malicious: bool = Field(
+        default=False,
+        description="May have been caused with a wrongful purpose: unauthorized access, ransomware, theft, "
+        "insider take-out, web skimming (3号); the 確報 is then due in 60 days",
+    )
+    encrypted: bool = Field(
+        default=False,
+        description="Protected by strong encryption or equivalent measures: exempts every ground",
+    )
+    my_number: bool = Field(
+        default=False, description="特定個人情報 (My Number data) is included: threshold more than 100"
+    )
+    entity: Literal["business", "public_body"] = Field(
+        default="business",
+        description="business (threshold more than 1,000) or public_body (行政機関等, more than 100)",
+    )
+    acting_as: Literal["controller", "processor"] = Field(
+        default="controller",
+        description="controller, or processor (委託先): a processor notifies its controller promptly "
+        "instead of reporting",
+    )
 
 
 @dataclass(frozen=True)
 class Assessment:
-    reportable: bool
+    reportable: bool  # a ground is established; False is "not reportable" only when nothing is undetermined
     grounds: tuple[Ground, ...]
-    notify_individuals: bool
+    notify_individuals: bool  # 法26条2項: due 「速やかに」, no legal date
     counted_persons: int | None  # the count the headcount ground used (upper bound when unknown)
     threshold: int
     exempt_by_encryption: bool
@@ -59,6 +96,10 @@ class Assessment:
     final: FinalDeadline | None
     preliminary: PreliminaryTarget | None
     controller_notice_due_at: datetime | None
+    # Grounds that cannot be decided yet: the headcount while neither a count nor an upper bound is known.
+    undetermined: tuple[Ground, ...] = ()
+    # The org's own target for 本人通知 (reminders.individuals_target_days); None: 「速やかに」 only.
+    individuals_target: InternalTarget | None = None
 
     @property
     def final_days(self) -> int | None:
@@ -88,23 +129,40 @@ def grounds_for(facts: AssessmentInput) -> tuple[Ground, ...]:
     return tuple(ground for present, ground in flags if present)
 
 
-def assess(facts: AssessmentInput) -> Assessment:
-    """Pure function: the facts of one incident in, what the law asks and by when out."""
+def undetermined_for(facts: AssessmentInput) -> tuple[Ground, ...]:
+    """Grounds the facts cannot decide yet. An unknown number of people with no upper bound may exceed the
+    threshold (the guideline counts the largest possible number), so the headcount ground stays open until
+    an estimate or an upper bound is given. Strong encryption exempts every ground, so nothing stays open."""
+    unknown = counted_persons(facts.persons, facts.persons_upper_bound) is None
+    return (Ground.HEADCOUNT,) if unknown and not facts.encrypted else ()
+
+
+def assess(facts: AssessmentInput, *, individuals_target_days: int | None = None) -> Assessment:
+    """Pure function: the facts of one incident in, what the law asks and by when out.
+
+    ``individuals_target_days``: the organization's internal target for 本人通知, which the law only says
+    is due 「速やかに」; None leaves it without a date."""
     grounds = () if facts.encrypted else grounds_for(facts)
     obligated = bool(grounds)
     as_processor = facts.acting_as == "processor"
     reportable = obligated and not as_processor
+    unknown_count = counted_persons(facts.persons, facts.persons_upper_bound) is None
     return Assessment(
         reportable=reportable,
         grounds=grounds,
         notify_individuals=reportable,
         counted_persons=counted_persons(facts.persons, facts.persons_upper_bound),
         threshold=threshold_for(facts.entity, facts.my_number),
-        exempt_by_encryption=facts.encrypted and bool(grounds_for(facts)),
+        # Encryption exempts what is established and what the unknown count might establish.
+        exempt_by_encryption=facts.encrypted and (bool(grounds_for(facts)) or unknown_count),
         processor_notice=obligated and as_processor,
         final=final_deadline(facts.aware_on, Ground.MALICIOUS in grounds) if reportable else None,
         preliminary=preliminary_target(facts.aware_on) if reportable else None,
         controller_notice_due_at=end_of_day(controller_notice_due(facts.aware_on))
         if as_processor and obligated
+        else None,
+        undetermined=undetermined_for(facts),
+        individuals_target=internal_target(facts.aware_on, individuals_target_days)
+        if reportable and individuals_target_days
         else None,
     )

@@ -13,8 +13,9 @@ END_OF_DAY = time(23, 59, 59)
 
 FINAL_DAYS = 30
 FINAL_DAYS_MALICIOUS = 60
-# 速報: 「速やかに」, the guideline's target is 概ね3～5日以内. Counted like 確報 (awareness = day 1),
-# the window runs from day 3 to day 5. It is a target, so closed days do not move it.
+# 速報: due 「速やかに」 (規則8条1項); the guideline's target is 概ね3～5日以内. Counted like 確報 (awareness =
+# day 1), the guideline range is day 3 to day 5 and the target we show and remind on is the end of day 5.
+# It is a target, not a legal date: closed days do not move it.
 PRELIMINARY_FROM_DAY = 3
 PRELIMINARY_TO_DAY = 5
 # 委託先 → 委託元: 「速やかに」. We aim at the end of day 2 so the controller can still meet its own 速報.
@@ -40,12 +41,26 @@ class FinalDeadline:
 
 @dataclass(frozen=True)
 class PreliminaryTarget:
-    start: date
-    end: date
+    """The 速報 is due 「速やかに」; ``end`` is the guideline's target (概ね3～5日以内), never a legal date."""
+
+    start: date  # the guideline range's first day (day 3), for information only
+    end: date  # the target: day 5
 
     @property
     def due_at(self) -> datetime:
         return end_of_day(self.end)
+
+
+@dataclass(frozen=True)
+class InternalTarget:
+    """The organization's own target day for a duty the law only says is due 「速やかに」 (本人通知)."""
+
+    days: int
+    due_on: date
+
+    @property
+    def due_at(self) -> datetime:
+        return end_of_day(self.due_on)
 
 
 def final_days(malicious: bool) -> int:
@@ -67,6 +82,11 @@ def preliminary_target(aware_on: date) -> PreliminaryTarget:
     return PreliminaryTarget(
         start=day_n(aware_on, PRELIMINARY_FROM_DAY), end=day_n(aware_on, PRELIMINARY_TO_DAY)
     )
+
+
+def internal_target(aware_on: date, days: int) -> InternalTarget:
+    """Day ``days`` counted like the PPC counts (awareness = day 1); closed days do not move a target."""
+    return InternalTarget(days=days, due_on=day_n(aware_on, days))
 
 
 def controller_notice_due(aware_on: date) -> date:

@@ -85,9 +85,12 @@ class Reminders(_Strict):
 
     quiet_hours: QuietHours = QuietHours()
     morning: time = time(9, 0)  # "the morning of the due day" and overdue escalations
-    preliminary_before_hours: tuple[PositiveInt, ...] = (24,)  # before the end of the 速報 window
+    preliminary_before_hours: tuple[PositiveInt, ...] = (24,)  # before the 速報 guideline target (day 5)
     final_before_days: tuple[PositiveInt, ...] = (7, 3, 1)
-    individuals_before_days: tuple[PositiveInt, ...] = (3, 1)
+    individuals_before_days: tuple[PositiveInt, ...] = (3, 1)  # used only with individuals_target_days
+    # 本人通知 is due 「速やかに」 (法26条2項) with no legal date. An internal target day (counted from the day of
+    # awareness = day 1) makes it a tracked, reminded deadline; None shows 「速やかに」 only.
+    individuals_target_days: PositiveInt | None = None
     step_before_hours: tuple[PositiveInt, ...] = (1,)
     digest_time: time = time(9, 0)
     max_attempts: PositiveInt = 5

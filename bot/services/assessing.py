@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.appi.assessment import Assessment, AssessmentInput, assess
-from bot.appi.deadlines import JST, end_of_day
+from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient_for
 from bot.config.org import OrgConfig
 from bot.domain.facts import Facts
@@ -35,7 +35,8 @@ def assess_facts(facts: Facts, aware_at: datetime, org: OrgConfig) -> Assessment
             my_number=facts.involves_my_number,
             entity=org.organization.entity,
             acting_as="processor" if facts.acting_for_controller else "controller",
-        )
+        ),
+        individuals_target_days=org.reminders.individuals_target_days,
     )
 
 
@@ -82,16 +83,18 @@ def planned_deadlines(
     """Every deadline the incident should carry now, by key."""
     plan: dict[str, PlannedDeadline] = {}
     if assessment.preliminary is not None:
-        start = datetime.combine(assessment.preliminary.start, datetime.min.time(), tzinfo=JST)
+        # 「速やかに」: the row's due time is the guideline's target (end of day 5), not a legal date and
+        # not a window to wait for, so it carries no window start.
         plan[DeadlineKind.PRELIMINARY] = PlannedDeadline(
-            DeadlineKind.PRELIMINARY, assessment.preliminary.due_at, window_start=start
+            DeadlineKind.PRELIMINARY, assessment.preliminary.due_at
         )
     if assessment.final is not None:
         plan[DeadlineKind.FINAL] = PlannedDeadline(DeadlineKind.FINAL, assessment.final.due_at)
-    if assessment.notify_individuals and assessment.final is not None:
-        # 本人通知 is due 「速やかに」 with no day count; we track it with the 確報 date as outer bound.
+    if assessment.notify_individuals and assessment.individuals_target is not None:
+        # 本人通知 is due 「速やかに」 with no legal date: a row only for the org's internal target. Without
+        # one the playbook step notify_individuals tracks it and the summary says 「速やかに」.
         plan[DeadlineKind.INDIVIDUALS] = PlannedDeadline(
-            DeadlineKind.INDIVIDUALS, end_of_day(assessment.final.due_on)
+            DeadlineKind.INDIVIDUALS, assessment.individuals_target.due_at
         )
     if assessment.controller_notice_due_at is not None:
         plan[DeadlineKind.CONTROLLER_NOTICE] = PlannedDeadline(

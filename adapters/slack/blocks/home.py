@@ -7,7 +7,7 @@ from datetime import datetime
 from adapters.slack.blocks.elements import Block, context, divider, header, section
 from bot.domain.views import IncidentView
 from bot.i18n import t
-from bot.presentation import deadline_line, progress_bar
+from bot.presentation import next_deadline_line, progress_bar
 
 MAX_LISTED = 30  # 3 blocks each, within the home tab's 100
 
@@ -19,8 +19,7 @@ def home_view(incidents: list[IncidentView], now: datetime, lang: str) -> dict:
         blocks.append(context(t("home.none", lang)))
     ordered = sorted(incidents, key=lambda i: (i.status != "open", i.reference), reverse=False)
     for incident in ordered[:MAX_LISTED]:
-        nxt = incident.next_legal_deadline()
-        deadline = deadline_line(nxt, incident, now, lang) if nxt else t("home.no_next", lang)
+        deadline = next_deadline_line(incident, now, lang)
         channel = f"<#{incident.channel_id}>" if incident.channel_id else "-"
         status = t("home.status_open" if incident.status == "open" else "home.status_closed", lang)
         blocks.append(section(f"*{incident.reference}* · {status} · {channel}"))
