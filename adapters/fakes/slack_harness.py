@@ -11,6 +11,7 @@ from aiohttp import web
 
 from adapters.fakes.slack.server import TOKEN, FakeSlack
 from adapters.fakes.slack_driver import SlackDriver
+from adapters.logging_setup import quiet_payload_loggers
 from adapters.metrics import Metrics
 from adapters.slack.app import build_slack_app, slack_route
 from adapters.slack.notifier import SlackNotifier
@@ -50,6 +51,7 @@ class SlackHarness:
             LEAKBOT_SLACK_RETRY_BACKOFF=0.01,
         )
         self.bolt = build_slack_app(self.core, slack_settings, self.metrics)
+        quiet_payload_loggers()  # after the app: slack-bolt gives its new loggers the root's level
         app = build_web_app(self.core, self.metrics, {"/slack/events": slack_route(self.bolt, self.metrics)})
         self._runner = web.AppRunner(app)
         await self._runner.setup()
