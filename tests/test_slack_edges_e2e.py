@@ -240,7 +240,7 @@ async def test_a_database_failure_after_the_ack_is_told_in_the_users_language(ap
     status, body = await app.driver.command("UPR", "status", channel=channel.id)
     assert status == 200 and "Traceback" not in body
     told = await app.eventually(lambda: ephemerals_for(app, "UPR"))
-    assert "database did not answer" in told[0], "UPR's Slack locale is English"
+    assert "the system did not answer" in told[0], "UPR's Slack locale is English"
 
 
 async def _hold_the_database(database_url: str, seconds: float) -> None:

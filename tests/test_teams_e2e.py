@@ -127,7 +127,7 @@ async def test_no_exception_text_reaches_a_user(teams, monkeypatch) -> None:
     monkeypatch.setattr(teams.core.incidents, "by_channel", boom)
     await teams.say("29:someone", "leak status")
     texts = " ".join(teams.connector.texts_in("a:personal-29:someone"))
-    assert "hunter2" not in texts and "問題が発生しました" in texts
+    assert "hunter2" not in texts and "いま処理できませんでした" in texts
 
 
 async def test_inbound_jwt_is_required_outside_dev_mode(clean_database, clock) -> None:

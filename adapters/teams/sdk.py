@@ -25,6 +25,7 @@ from microsoft_agents.hosting.core.authorization import (
 )
 
 from adapters.teams.settings import TeamsSettings
+from bot.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -135,9 +136,8 @@ class TeamsGateway:
     async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         """No exception text ever reaches a user: a fixed apology, and the details in our log only."""
         log.error("a Teams turn failed: %s", type(error).__name__, exc_info=error)
-        from bot.i18n import t
-
-        await context.send_activity(t("error.internal", "ja", reference="-"))
+        lang = language_for(getattr(context.activity, "locale", None))
+        await context.send_activity(t("error.unavailable", lang))
 
     def _continuation(self, conversation: Conversation) -> Activity:
         return Activity(
