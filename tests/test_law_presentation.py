@@ -16,7 +16,13 @@ from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
 from bot.domain.facts import Facts
-from bot.presentation import assessment_text, next_deadline_text, reminder_line, step_meta
+from bot.presentation import (
+    assessment_text,
+    change_lines,
+    next_deadline_text,
+    reminder_line,
+    step_meta,
+)
 from bot.reminders.delivery import ReminderItem
 from bot.reminders.ics import deadlines_calendar
 from bot.services.incidents import ReportRequest
@@ -116,6 +122,16 @@ async def test_an_internal_target_for_the_notice_is_tracked_and_shown_as_a_targe
         assert "目安の日を過ぎています" in reminder_line(item, clock.now() + timedelta(days=7), "ja")
     finally:
         await core.close()
+
+
+async def test_becoming_reportable_says_the_prompt_duties_as_promptly(core, clock) -> None:
+    view = await report(core, clock, persons=800)
+    outcome = await core.incidents.update_facts(view.reference, {"persons": 1200}, LEGAL)
+    playbook = core.playbooks.get(outcome.incident.playbook_id)
+    said = "\n".join(change_lines(outcome.changes, outcome.incident, playbook, "ja"))
+    assert "速報: *速やかに（目安: 2026年12月5日(土)まで）*" in said
+    assert "確報の期限: *2027年1月4日(月) 23:59*" in said
+    assert "速報の期限" not in said and "本人通知の期限" not in said, "only the 確報 has a legal date"
 
 
 # --- 4. the .ics carries the VTIMEZONE its TZIDs refer to --------------------------------------------
