@@ -293,3 +293,32 @@ async def test_a_save_slower_than_three_seconds_is_acknowledged_in_time_and_stil
     assert REF in json.dumps(app.slack.calls_to("views.update")[-1], ensure_ascii=False)
     assert [v.reference for v in await app.core.incidents.list(OPERATOR)] == [REF]
     await app.eventually(lambda: any(REF in text for text in dms_to(app, "UREPORTER")), within=15)
+
+
+async def test_a_correction_of_the_discovery_date_is_said_in_the_channel(app) -> None:
+    channel = await opened(app, persons="1500")
+    await app.driver.click("ULEGAL", await summary_message(app, channel.id), channel.id, "summary:correct")
+    form = await app.eventually(lambda: len(app.slack.opened_views) > 1 and app.slack.opened_views[-1])
+    values = modal_state(
+        {
+            "discovered_on": "2026-11-10",
+            "discovered_time": "09:30",
+            "confirmed": "yes",
+            "summary": "顧客リストを誤送信",
+            "reason": "",
+        }
+    )
+    status, body = await app.driver.submit_view("ULEGAL", form, values)
+    assert json.loads(body)["errors"] == {"reason": "訂正の理由を入力してください。"}
+    values["reason"]["value"]["value"] = "発見は11月10日だった"
+    status, body = await app.driver.submit_view("ULEGAL", form, values)
+    assert status == 200 and body == ""
+    said = await app.eventually(
+        lambda: next(m["text"] for m in app.slack.messages[channel.id] if "訂正" in m["text"])
+    )
+    assert "発見は11月10日だった" in said and "2026年11月10日(火) 09:30" in said
+    view = await app.core.incidents.get(REF, OPERATOR)
+    assert (
+        view.facts.confirmed
+        and next(d for d in view.deadlines if d.key == "final").due_at.date().isoformat() == "2026-12-09"
+    )

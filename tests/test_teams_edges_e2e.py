@@ -97,3 +97,27 @@ async def test_a_bad_value_in_the_facts_form_keeps_everything_typed(teams) -> No
     for typed in ('"²"', '"５，０００"', '"financial"', '"unauthorized_access"', "不審メールの報告あり"):
         assert typed in card, typed
     assert (await teams.core.incidents.get(REF, OPERATOR)).facts.persons is None
+
+
+async def test_the_discovery_date_is_corrected_with_a_reason_and_every_deadline_moves(teams) -> None:
+    await report(teams, persons="1500")
+    thread = teams.connector.thread()
+    summary = teams.connector.cards_in(thread)[0]
+    before = {d.key: d.due_at for d in (await teams.core.incidents.get(REF, OPERATOR)).deadlines}
+    _status, body = await teams.execute(
+        "29:legal", "leak.correct", execute_data(summary, "leak.correct"), conversation=thread
+    )
+    form = body["value"]
+    assert "2026-12-01" in json.dumps(form), "the form holds the discovery date as reported"
+    data = execute_data(form, "leak.correct.save", discovered_on="2026-11-20", discovered_time="09:00")
+    data["summary"] = "顧客リストを誤送信しました"
+    _status, body = await teams.execute("29:legal", "leak.correct.save", data, conversation=thread)
+    assert "訂正の理由を入力してください" in json.dumps(body, ensure_ascii=False), "a reason is required"
+    data["reason"] = "発見は11月20日だった"
+    _status, body = await teams.execute("29:legal", "leak.correct.save", data, conversation=thread)
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    await teams.settle()
+    after = {d.key: d.due_at for d in (await teams.core.incidents.get(REF, OPERATOR)).deadlines}
+    assert after["final"] < before["final"]
+    said = " ".join(teams.connector.texts_in(thread))
+    assert "発見は11月20日だった" in said and "すべての期限を計算し直しました" in said

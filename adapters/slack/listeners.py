@@ -43,10 +43,10 @@ from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import ServiceError
-from bot.services.incidents import Correction, ReportRequest
+from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
-from bot.services.report_form import FormErrors, parse_aware_at, parse_facts_form, parse_report
+from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -341,21 +341,11 @@ class SlackListeners:
 
     async def on_correct_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         meta, user_id = context[PARSED], body["user"]["id"]
-        values = state_values(view)
-        errors: dict[str, str] = {}
-        aware_at = parse_aware_at(values, self.core.clock.now(), meta.lang, errors)
-        summary = str(values.get("summary") or "").strip()
-        if not summary:
-            errors["summary"] = t("form.error.required", meta.lang)
-        if errors:
-            await ack(response_action="errors", errors=report_error_blocks(errors))
+        try:
+            correction = parse_correction(state_values(view), self.core.clock.now(), meta.lang)
+        except FormErrors as invalid:
+            await ack(response_action="errors", errors=report_error_blocks(invalid.errors))
             return
-        correction = Correction(
-            reason=str(values.get("reason") or ""),
-            aware_at=aware_at,
-            confirmed=values.get("confirmed") == "yes",
-            summary=summary,
-        )
         try:
             outcome = await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
         except REFUSALS as refused:

@@ -17,6 +17,8 @@ from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnC
 
 from adapters.metrics import Metrics
 from adapters.teams.cards import (
+    correct_card,
+    correct_form_values,
     facts_card,
     facts_form_values,
     facts_values,
@@ -39,7 +41,7 @@ from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
-from bot.services.report_form import FormErrors, parse_facts_form, parse_report
+from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
 
 log = logging.getLogger(__name__)
 LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
@@ -137,6 +139,8 @@ class TeamsBot:
         cards.action_execute("leak.step")(self.on_step)
         cards.action_execute("leak.facts")(self.on_facts_open)
         cards.action_execute("leak.facts.save")(self.on_facts_save)
+        cards.action_execute("leak.correct")(self.on_correct_open)
+        cards.action_execute("leak.correct.save")(self.on_correct_save)
         cards.action_execute("leak.refresh")(self.on_refresh)
         cards.action_execute("leak.ack")(self.on_ack)
         cards.action_execute("leak.file")(self.on_file)
@@ -333,6 +337,38 @@ class TeamsBot:
         except FormErrors as invalid:
             return _card(facts_card(ref, data, lang, invalid.errors))
         except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        self._background(self._after_change(ref, outcome.changes))
+        return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))
+
+    async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            ref = _field(data, "r", REFERENCE)
+            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        return _card(correct_card(ref, correct_form_values(incident), lang))
+
+    async def on_correct_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            ref = _field(data, "r", REFERENCE)
+            await self.core.incidents.authorize(ref, actor, Permission.WORK)
+            correction = parse_correction(data, self.core.clock.now(), lang)
+            outcome = await self.core.incidents.correct_report(ref, correction, actor)
+        except Malformed:
+            return _malformed(lang)
+        except FormErrors as invalid:
+            return _card(correct_card(ref, data, lang, invalid.errors))
+        except REFUSALS as refused:
+            if isinstance(refused, ServiceError) and refused.code in (
+                "correction_reason_required",
+                "too_long",
+            ):
+                return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
             return self._refusal(refused, lang)
         self._background(self._after_change(ref, outcome.changes))
         return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))

@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.teams.text import escape
 from bot.appi.deadlines import JST
-from bot.domain.facts import DataItem, Facts
+from bot.domain.facts import REASON_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.views import IncidentView, StepView
 from bot.domain.vocabulary import OWNER_ROLES, Cause, Role
 from bot.i18n import t
@@ -244,6 +244,7 @@ def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
         ref = {"r": incident.reference}
         actions = [
             execute(t("summary.edit_facts", lang), "leak.facts", ref),
+            execute(t("summary.correct", lang), "leak.correct", ref),
             execute(t("summary.refresh", lang), "leak.refresh", ref),
         ]
     return card(body, actions)
@@ -339,6 +340,71 @@ def phase_card(incident: IncidentView, playbook: Playbook, phase_id: str, now: d
             else _step_container(step, incident, now, lang)[:1]
         )
     return card(body)
+
+
+def correct_card(
+    reference: str, values: dict[str, Any], lang: str, errors: dict[str, str] | None = None
+) -> Card:
+    """Correct the original report (discovery date and time, suspected/confirmed, summary) with a reason."""
+    errors = errors or {}
+    body: list[dict] = [
+        text(t("correct.title", lang), size="Medium", weight="Bolder"),
+        text(t("correct.intro", lang, reference=reference), isSubtle=True),
+        {
+            "type": "Input.Date",
+            "id": "discovered_on",
+            "label": t("form.discovered_on", lang),
+            "value": _typed(values, "discovered_on"),
+        },
+        *_error(errors, "discovered_on"),
+        {
+            "type": "Input.Time",
+            "id": "discovered_time",
+            "label": t("form.discovered_time", lang),
+            "value": _typed(values, "discovered_time"),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "confirmed",
+            "label": t("form.confirmed", lang),
+            "style": "expanded",
+            "value": _typed(values, "confirmed") or "no",
+            "choices": choices([(t("form.suspected", lang), "no"), (t("form.confirmed_yes", lang), "yes")]),
+        },
+        {
+            "type": "Input.Text",
+            "id": "summary",
+            "label": t("form.summary", lang),
+            "isMultiline": True,
+            "maxLength": SUMMARY_MAX,
+            "value": _typed(values, "summary"),
+        },
+        *_error(errors, "summary"),
+        {
+            "type": "Input.Text",
+            "id": "reason",
+            "label": t("correct.reason", lang),
+            "isMultiline": True,
+            "maxLength": REASON_MAX,
+            "value": _typed(values, "reason"),
+        },
+        *_error(errors, "reason"),
+    ]
+    actions = [
+        execute(t("correct.save", lang), "leak.correct.save", {"r": reference}, style="positive"),
+        execute(t("form.cancel", lang), "leak.refresh", {"r": reference}),
+    ]
+    return card(body, actions)
+
+
+def correct_form_values(incident: IncidentView) -> dict[str, str]:
+    local = incident.aware_at.astimezone(JST)
+    return {
+        "discovered_on": local.date().isoformat(),
+        "discovered_time": local.strftime("%H:%M"),
+        "confirmed": "yes" if incident.facts.confirmed else "no",
+        "summary": incident.facts.summary,
+    }
 
 
 def facts_form_values(facts: Facts) -> dict[str, str]:

@@ -13,6 +13,7 @@ from bot.appi.deadlines import JST
 from bot.domain.facts import EARLIEST_AWARE, FUTURE_TOLERANCE, NOTE_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
+from bot.services.incidents import Correction
 
 FIELDS = (
     "summary",
@@ -169,3 +170,23 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
     if errors:
         raise FormErrors(errors)
     return updates | {"persons": persons, "persons_upper_bound": upper, "secondary_damage": damage}
+
+
+def parse_correction(values: dict[str, object], now: datetime, lang: str) -> Correction:
+    """The correction form (discovery date and time, suspected/confirmed, summary, reason) to a Correction;
+    the reason's presence and length are the use case's to decide."""
+    errors: dict[str, str] = {}
+    aware_at = parse_aware_at(values, now, lang, errors)
+    summary = _text(values.get("summary"))
+    if not summary:
+        errors["summary"] = t("form.error.required", lang)
+    elif len(summary) > SUMMARY_MAX:
+        errors["summary"] = t("form.error.too_long", lang, limit=SUMMARY_MAX)
+    if errors:
+        raise FormErrors(errors)
+    return Correction(
+        reason=_text(values.get("reason")),
+        aware_at=aware_at,
+        confirmed=values.get("confirmed") in (True, "yes"),
+        summary=summary,
+    )
