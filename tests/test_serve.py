@@ -1,8 +1,11 @@
-"""`leakbot serve` as an operator starts it: real settings, /healthz answers; no signing secret, no start."""
+"""`leakbot serve` as an operator starts it: real settings, /healthz answers; no signing secret, no start;
+a bot token without the manifest's scopes, no start (the missing scopes named in one line)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +13,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from adapters.fakes.slack.server import TOKEN, FakeSlack
+from adapters.slack.scopes import requested_scopes
 from tests.conftest import ORG_YAML
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +28,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def leakbot(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
+def leakbot_argv(args: list[str]) -> list[str]:
     code = "import sys; from adapters.cli.main import main; main(sys.argv[1:])"
-    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, cwd=ROOT, **kw)
+    return [sys.executable, "-c", code, *args]
+
+
+def leakbot(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
+    return subprocess.Popen(leakbot_argv(args), env=env, cwd=ROOT, **kw)
 
 
 def base_env(tmp_path: Path) -> dict[str, str]:
@@ -80,3 +91,69 @@ def test_teams_refuses_to_start_anonymous_outside_dev_mode(tmp_path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert b"MICROSOFT_APP_PASSWORD" in err and b"LEAKBOT_TEAMS_DEV_MODE" in err and b"Traceback" not in err
+
+
+# --- the bot token is checked at start against the manifest's scopes (auth.test, x-oauth-scopes) ------------
+
+
+async def serve_against(
+    fake: FakeSlack, tmp_path: Path, migrated: Path, token: str = TOKEN
+) -> tuple[int | None, str]:
+    """Run `leakbot serve` against the fake workspace: (exit code or None if it kept running, stderr)."""
+    env = base_env(tmp_path)
+    shutil.copy(migrated, tmp_path / "serve.db")  # what `leakbot db upgrade` makes, without a process
+    env |= {
+        "SLACK_BOT_TOKEN": token,
+        "SLACK_SIGNING_SECRET": "s3cret",
+        "LEAKBOT_PORT": str(free_port()),
+        "LEAKBOT_HOST": "127.0.0.1",
+        "LEAKBOT_SLACK_API_URL": fake.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        *leakbot_argv(["serve"]), env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE
+    )
+    assert process.stderr is not None
+    lines: list[str] = []
+    try:
+        async with asyncio.timeout(30):
+            while line := (await process.stderr.readline()).decode():
+                lines.append(line)
+                if "leakbot listening" in line:
+                    return None, "".join(lines)
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await process.wait()
+    return process.returncode, "".join(lines)
+
+
+@pytest.fixture
+async def fake_slack():
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def test_serve_starts_when_the_token_has_every_scope_the_manifest_asks_for(
+    fake_slack, tmp_path, sqlite_template
+) -> None:
+    code, err = await serve_against(fake_slack, tmp_path, sqlite_template)
+    assert code is None, err
+    assert fake_slack.calls_to("auth.test"), "the token was checked at start"
+    assert "every scope the manifest asks for" in err
+
+
+async def test_serve_names_the_missing_scopes_in_one_line(fake_slack, tmp_path, sqlite_template) -> None:
+    fake_slack.scopes = [s for s in requested_scopes() if s not in ("im:write", "users:read.email")]
+    code, err = await serve_against(fake_slack, tmp_path, sqlite_template)
+    assert code == 2, err
+    assert "Traceback" not in err
+    [line] = [line for line in err.splitlines() if line.startswith("leakbot: error")]
+    assert "im:write" in line and "users:read.email" in line and "chat:write" not in line
+
+
+async def test_serve_refuses_a_token_slack_refuses(fake_slack, tmp_path, sqlite_template) -> None:
+    code, err = await serve_against(fake_slack, tmp_path, sqlite_template, token="xoxb-revoked")
+    assert code == 2, err
+    assert "invalid_auth" in err and "xoxb-revoked" not in err and "Traceback" not in err

@@ -1,4 +1,8 @@
-"""`leakbot serve`: the web application with every configured platform."""
+"""`leakbot serve`: the web application with every configured platform.
+
+``LeakbotServer`` is the whole of it (checks, web app, reminders, Slack Socket Mode); the command only
+builds one from the environment and runs it until interrupted. Tests drive the same class.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,39 @@ import asyncio
 import logging
 import os
 
+import aiohttp
 import click
 from aiohttp import web
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.cli.errors import CliError
 from adapters.logging_setup import configure_logging
 from adapters.metrics import Metrics
-from adapters.slack.app import build_slack_app, slack_route
+from adapters.slack.app import Installation, build_slack_app, slack_route
 from adapters.slack.notifier import SlackNotifier
+from adapters.slack.scopes import granted_scopes, missing_scopes
 from adapters.slack.settings import SlackSettings
 from adapters.teams.bot import TeamsBot
 from adapters.teams.settings import TeamsSettings
 from adapters.web import build_web_app
-from bot.bootstrap import build_core
+from bot.bootstrap import Core, build_core
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import PlaybookError
 from bot.scheduling.runner import ReminderRunner, worker_id
 
 log = logging.getLogger("leakbot")
+
+# auth.test errors that mean the token itself is wrong (not that Slack is briefly unreachable).
+TOKEN_REFUSED = {
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "not_allowed_token_type",
+}
 
 
 def _check(slack: SlackSettings, teams: TeamsSettings) -> None:
@@ -37,51 +55,127 @@ def _check(slack: SlackSettings, teams: TeamsSettings) -> None:
         raise CliError("cannot start: " + "; ".join(problems))
 
 
+async def check_slack_token(client: AsyncWebClient, installation: Installation) -> None:
+    """auth.test at start: the bot token works and was granted every scope the manifest asks for (named in
+    one line if not, instead of a missing_scope mid-incident); learns the installed workspace and org.
+
+    When Slack does not answer (network, 5xx after retries) the start goes on with a warning: the other
+    platform keeps working, and bolt learns the workspace from its own auth.test on the first request."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown")) if exc.response else "unknown"
+        if error in TOKEN_REFUSED:
+            raise CliError(f"cannot start: Slack refused SLACK_BOT_TOKEN ({error})") from None
+        log.warning("could not check the Slack bot token at start: auth.test answered %s", error)
+        return
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        log.warning(
+            "could not check the Slack bot token at start: Slack did not answer (%s)", type(exc).__name__
+        )
+        return
+    installation.learn(response.data if isinstance(response.data, dict) else {})
+    granted = granted_scopes(response.headers)
+    if granted is None:
+        log.warning(
+            "Slack did not say which scopes the bot token has (no x-oauth-scopes header): not checked"
+        )
+        return
+    missing = missing_scopes(granted)
+    if missing:
+        raise CliError(
+            "cannot start: the Slack bot token lacks the scope"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + " that adapters/slack/manifest.yml asks for; add it under OAuth & Permissions and reinstall the app"
+        )
+    log.info("Slack bot token checked: workspace %s, every scope the manifest asks for", installation.team_id)
+
+
+class LeakbotServer:
+    """Everything `leakbot serve` runs. ``core`` may be given (tests pass their clock and org config)."""
+
+    def __init__(
+        self,
+        settings: CoreSettings,
+        slack: SlackSettings,
+        teams: TeamsSettings,
+        *,
+        core: Core | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.settings = settings
+        self.slack_settings = slack
+        self.teams_settings = teams
+        self.core = core
+        self.metrics = metrics or Metrics()
+        self.installation = Installation()
+        self.slack_app = None
+        self.socket_mode = None
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._reminders: ReminderRunner | None = None
+
+    async def start(self, host: str, port: int) -> None:
+        slack, teams = self.slack_settings, self.teams_settings
+        _check(slack, teams)
+        if self.core is None:
+            self.core = build_core(self.settings)
+        core = self.core
+        routes, state, notifiers = {}, {}, {}
+        if slack.configured:
+            self.slack_app = build_slack_app(core, slack, self.metrics, self.installation)
+            await check_slack_token(self.slack_app.client, self.installation)
+            routes["/slack/events"] = slack_route(self.slack_app, self.metrics)
+            notifiers["slack"] = SlackNotifier(core, self.slack_app.client)
+        if teams.configured:
+            bot = TeamsBot(core, teams, self.metrics)
+            routes["/api/messages"] = bot.route()
+            state["agent_configuration"] = bot.gateway.auth_config
+            notifiers["teams"] = bot.notifier
+            if teams.dev_mode:
+                log.warning("Teams runs in development mode: inbound requests are not authenticated")
+        app = build_web_app(core, self.metrics, routes, state)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1] if site._server else port
+        self._reminders = ReminderRunner(
+            core.reminder_service(notifiers, worker_id()), sweep_seconds=self.settings.sweep_seconds
+        )
+        await self._reminders.start()
+        core.incidents.after_commit.append(self._reminders.poke)
+        if self.slack_app is not None and slack.app_token is not None:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self.socket_mode = AsyncSocketModeHandler(self.slack_app, slack.app_token.get_secret_value())
+            await self.socket_mode.connect_async()
+            log.info("Slack Socket Mode connected")
+        log.info(
+            "leakbot listening on http://%s:%d (%s)", host, self.port, ", ".join(routes) or "no platform"
+        )
+
+    async def stop(self) -> None:
+        if self._reminders is not None:
+            await self._reminders.stop()
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.core is not None:
+            await self.core.close()
+
+
 async def _serve(host: str, port: int) -> None:
     settings = CoreSettings()
     configure_logging(settings.log_level)
-    slack, teams = SlackSettings(), TeamsSettings()
-    _check(slack, teams)
-    core = build_core(settings)
-    metrics = Metrics()
-    routes, state, notifiers = {}, {}, {}
-    slack_app = None
-    if slack.configured:
-        slack_app = build_slack_app(core, slack, metrics)
-        routes["/slack/events"] = slack_route(slack_app, metrics)
-        notifiers["slack"] = SlackNotifier(core, slack_app.client)
-    if teams.configured:
-        bot = TeamsBot(core, teams, metrics)
-        routes["/api/messages"] = bot.route()
-        state["agent_configuration"] = bot.gateway.auth_config
-        notifiers["teams"] = bot.notifier
-        if teams.dev_mode:
-            log.warning("Teams runs in development mode: inbound requests are not authenticated")
-    app = build_web_app(core, metrics, routes, state)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    reminders = ReminderRunner(
-        core.reminder_service(notifiers, worker_id()), sweep_seconds=settings.sweep_seconds
-    )
-    await reminders.start()
-    core.incidents.after_commit.append(reminders.poke)
-    socket_mode = None
-    if slack_app is not None and slack.app_token is not None:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        socket_mode = AsyncSocketModeHandler(slack_app, slack.app_token.get_secret_value())
-        await socket_mode.connect_async()
-        log.info("Slack Socket Mode connected")
-    log.info("leakbot listening on http://%s:%d (%s)", host, port, ", ".join(routes) or "no platform")
+    server = LeakbotServer(settings, SlackSettings(), TeamsSettings())
     try:
+        await server.start(host, port)
         await asyncio.Event().wait()
     finally:
-        await reminders.stop()
-        if socket_mode is not None:
-            await socket_mode.close_async()
-        await runner.cleanup()
-        await core.close()
+        await server.stop()
 
 
 @click.command("serve")

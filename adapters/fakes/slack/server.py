@@ -19,8 +19,11 @@ from aiohttp import web
 
 from adapters.fakes.slack.blockkit import block_problems, view_problems
 from adapters.fakes.slack.spec import check_call, response_errors
+from adapters.slack.scopes import requested_scopes
 
 TOKEN = "xoxb-test"
+APP_TOKEN = "xapp-1-test"  # app-level token: Socket Mode's apps.connections.open only
+APP_TOKEN_METHODS = {"apps.connections.open": {"token", "team_id"}}  # not in the 2021 spec: known arguments
 TEAM = "T0LEAKBOT"
 BOT_USER = "UBOT"
 JSON_ARGS = ("blocks", "view", "attachments", "files")
@@ -87,6 +90,11 @@ class FakeSlack:
         # Knobs for load and resilience tests: seconds every Web API answer is delayed, and per method.
         self.latency: float = 0.0
         self.method_latency: dict[str, float] = {}
+        # The bot token's scopes, as if installed from adapters/slack/manifest.yml: every answer carries them
+        # in the x-oauth-scopes header, and a call needing one the token lacks fails with missing_scope.
+        self.scopes: list[str] = list(requested_scopes())
+        # Socket Mode: the WebSocket URL apps.connections.open hands out (adapters/fakes/socket_mode.py).
+        self.socket_mode_url: str | None = None
         self.add_user(BOT_USER, "leakbot@bot.invalid", name="leakbot")
 
     # --- set-up and inspection ---------------------------------------------------------------------------
@@ -112,6 +120,39 @@ class FakeSlack:
 
     def latency_of(self, method: str) -> float:
         return self.method_latency.get(method, self.latency)
+
+    def needed_scope(self, method: str, args: dict[str, Any]) -> str | None:
+        """The bot scope Slack's method documentation names for this call (None: none, or not modelled)."""
+        fixed = {
+            "chat.postMessage": "chat:write",
+            "chat.postEphemeral": "chat:write",
+            "chat.update": "chat:write",
+            "users.info": "users:read",
+            "users.list": "users:read",
+            "users.lookupByEmail": "users:read.email",
+            "files.getUploadURLExternal": "files:write",
+            "files.completeUploadExternal": "files:write",
+            "conversations.open": "im:write",
+        }
+        if method in fixed:
+            return fixed[method]
+        if method == "conversations.create":
+            private = str(args.get("is_private", "")).lower() in ("true", "1")
+            return "groups:write" if private else "channels:manage"
+        if method in (
+            "conversations.invite",
+            "conversations.setTopic",
+            "conversations.info",
+            "conversations.members",
+        ):
+            channel = self.channels.get(str(args.get("channel") or ""))
+            if channel is None:
+                return None  # channel_not_found comes first
+            kind = "im" if channel.is_im else "groups" if channel.is_private else "channels"
+            if method in ("conversations.info", "conversations.members"):
+                return f"{kind}:read"
+            return f"{kind}:write" if kind != "channels" else "channels:manage"
+        return None
 
     def fail_invite_for(self, user_id: str, error: str = "user_not_found") -> None:
         self._invite_failures[user_id] = error
@@ -169,14 +210,27 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         self.calls.append((method, args))
-        problems = check_call(method, args, has_token=bool(token))
+        if method in APP_TOKEN_METHODS:
+            unknown = sorted(set(args) - APP_TOKEN_METHODS[method])
+            problems = [f"{method}: unknown argument {name!r}" for name in unknown]
+        else:
+            problems = check_call(method, args, has_token=bool(token))
         if problems:
             self.violations += problems
             return web.json_response(
                 {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
             )
-        if token != TOKEN:
+        if token not in (TOKEN, APP_TOKEN):
             return web.json_response({"ok": False, "error": "invalid_auth" if token else "not_authed"})
+        if (token == APP_TOKEN) != (method in APP_TOKEN_METHODS):
+            return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+        headers = {"x-oauth-scopes": ",".join(self.scopes)} if token == TOKEN else {}
+        needed = self.needed_scope(method, args) if token == TOKEN else None
+        if needed is not None and needed not in self.scopes:
+            return web.json_response(
+                {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(self.scopes)},
+                headers=headers,
+            )
         if self._faults[method]:
             status, retry_after = self._faults[method].pop(0)
             if status == 429:
@@ -193,9 +247,9 @@ class FakeSlack:
         try:
             body = {"ok": True, **handler(args)}
         except SlackApiFailure as failure:
-            return web.json_response({"ok": False, "error": failure.error, **failure.extra})
+            return web.json_response({"ok": False, "error": failure.error, **failure.extra}, headers=headers)
         self.violations += response_errors(method, body)
-        return web.json_response(body)
+        return web.json_response(body, headers=headers)
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08X}"
@@ -246,6 +300,12 @@ class FakeSlack:
             "bot_id": "B0LEAKBOT1",
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: dict) -> dict:
+        if self.socket_mode_url is None:
+            self.violations.append("apps.connections.open: no Socket Mode server attached to the fake")
+            raise SlackApiFailure("internal_error")
+        return {"url": self.socket_mode_url}
 
     def _users_info(self, args: dict) -> dict:
         with_locale = str(args.get("include_locale", "")).lower() in ("true", "1")
