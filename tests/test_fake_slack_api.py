@@ -12,7 +12,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.fakes.slack.server import TOKEN, FakeSlack
+from adapters.fakes.slack.server import APP_TOKEN, TOKEN, FakeSlack
+from adapters.slack.scopes import requested_scopes
 
 
 @pytest.fixture
@@ -144,3 +145,31 @@ async def test_server_errors_answer_the_given_status(slack) -> None:
             await client(slack).auth_test()
         assert failed.value.response.status_code == 500
     assert (await client(slack).auth_test())["ok"]
+
+
+async def test_scopes_come_back_in_the_header_and_a_missing_one_is_refused(slack) -> None:
+    api = client(slack)
+    response = await api.auth_test()
+    assert set(response.headers["x-oauth-scopes"].split(",")) == set(requested_scopes())
+    slack.scopes = ["chat:write"]
+    assert (await api.auth_test()).headers["x-oauth-scopes"] == "chat:write"
+    with pytest.raises(SlackApiError) as failed:
+        await api.conversations_create(name="leak-room", is_private=True)
+    assert failed.value.response["error"] == "missing_scope"
+    assert failed.value.response["needed"] == "groups:write"
+    assert slack.channels == {}
+
+
+async def test_apps_connections_open_takes_the_app_token_only(slack) -> None:
+    slack.socket_mode_url = "ws://127.0.0.1:9/link/"
+    opened = await AsyncWebClient(base_url=slack.base_url).apps_connections_open(app_token=APP_TOKEN)
+    assert opened["url"] == "ws://127.0.0.1:9/link/"
+    with pytest.raises(SlackApiError) as failed:
+        await client(slack).apps_connections_open(app_token=TOKEN)
+    assert failed.value.response["error"] == "not_allowed_token_type"
+    with pytest.raises(SlackApiError) as failed:
+        await AsyncWebClient(token=APP_TOKEN, base_url=slack.base_url).chat_postMessage(
+            channel="C1", text="x"
+        )
+    assert failed.value.response["error"] == "not_allowed_token_type"
+    assert slack.violations == []
