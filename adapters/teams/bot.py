@@ -224,8 +224,8 @@ class TeamsBot:
             outcome = await self.core.incidents.report(
                 ReportRequest(PLATFORM, actor.user_id, lang, parsed.aware_at, parsed.facts, key)
             )
-        except Exception:
-            log.exception("a Teams report could not be saved")
+        except Exception as exc:
+            log.error("a Teams report could not be saved: %s", type(exc).__name__)
             errors = {"summary": t("form.error.not_saved", lang)}
             return _card(report_form(lang, self.core.clock.now(), data.get("form_id", ""), data, errors))
         if outcome.created:
