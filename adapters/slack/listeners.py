@@ -214,9 +214,12 @@ class SlackListeners:
             outcome = await saving
         except Exception as exc:
             log.error("a slow report save failed: %s", type(exc).__name__)
-            await self.client.chat_postMessage(
-                channel=user_id, text=t("report.not_saved_dm", lang, summary=summary)
-            )
+            try:
+                await self.client.chat_postMessage(
+                    channel=user_id, text=t("report.not_saved_dm", lang, summary=summary)
+                )
+            except Exception as again:
+                log.error("could not tell the reporter either: %s", type(again).__name__)
             return
         ref = outcome.incident.reference
         try:
