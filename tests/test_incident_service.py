@@ -118,7 +118,7 @@ async def test_headcount_passing_1000_makes_it_reportable(service, clock) -> Non
     outcome = await service.update_facts(ref, {"persons": 1200}, LEGAL)
     assert outcome.incident.assessment.reportable
     added = {c.detail["key"] for c in outcome.changes if c.what == "deadline_added"}
-    assert added == {"preliminary", "final", "individuals"}
+    assert added == {"preliminary", "final"}, "本人通知 is 「速やかに」: no date unless the org sets a target"
     assert "preliminary" in [s.step.id for s in outcome.incident.steps]
 
 

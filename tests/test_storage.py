@@ -148,7 +148,7 @@ def test_cli_audit_verify_fails_after_tampering(cli_env, org, clock, capsys) -> 
     payload = json.loads(capsys.readouterr().out)
     assert shown.value.code == 0
     assert payload["assessment"]["grounds"] == ["headcount"]
-    assert {d["key"] for d in payload["deadlines"]} >= {"preliminary", "final", "individuals"}
+    assert {d["key"] for d in payload["deadlines"]} >= {"preliminary", "final"}
     assert payload["steps"] and all(s["state"] == "todo" for s in payload["steps"])
 
 
@@ -180,6 +180,6 @@ def test_cli_calendar_writes_the_legal_deadlines(cli_env, org, clock, tmp_path, 
     assert done.value.code == 0
     events = [c for c in Calendar.from_ical(target.read_bytes()).walk("VEVENT")]
     summaries = sorted(str(e["summary"]) for e in events)
-    assert summaries == [f"{ref} 本人通知", f"{ref} 確報", f"{ref} 速報"]
+    assert summaries == [f"{ref} 確報", f"{ref} 速報（目安）"]
     final = next(e for e in events if "確報" in str(e["summary"]))
     assert final.decoded("dtend").isoformat() == "2027-01-04T23:59:59+09:00"

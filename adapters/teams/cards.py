@@ -15,8 +15,8 @@ from bot.playbook.engine import FINISHED, StepStatus
 from bot.playbook.schema import Playbook
 from bot.presentation import (
     assessment_text,
-    deadline_line,
     jst,
+    legal_deadline_lines,
     persons_text,
     progress_bar,
     refusals_line,
@@ -199,7 +199,6 @@ def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
     facts = incident.facts
     items = ", ".join(t(f"item.{i}", lang) for i in facts.data_items) or t("summary.none", lang)
     status = t("form.confirmed_yes" if facts.confirmed else "form.suspected", lang)
-    legal = [d for d in incident.deadlines if d.kind != "step" and d.status != "cancelled"]
     team = [
         {
             "title": t("role." + role, lang),
@@ -225,7 +224,7 @@ def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
         text(_md(assessment_text(incident.assessment, lang))),
         text(_md(t("summary.deadlines", lang)), weight="Bolder", spacing="Medium"),
         text(
-            "\n\n".join(f"- {deadline_line(d, incident, now, lang)}" for d in legal)
+            "\n\n".join(f"- {line}" for line in legal_deadline_lines(incident, now, lang))
             or t("summary.no_deadlines", lang)
         ),
         text(_md(t("summary.team", lang)), weight="Bolder", spacing="Medium"),
