@@ -6,13 +6,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.bootstrap import load_playbooks
 from bot.config.settings import CoreSettings
 from bot.domain.vocabulary import Cause, DeadlineKind
 from bot.playbook.loader import PlaybookRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT.parent / "shared" / "seeds"  # the source material, beside the checkout; not in the repository
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+needs_seeds = pytest.mark.skipif(
+    not SEED_FILES, reason=f"no seeds at {SEEDS} (../shared beside the checkout): seed checks skipped"
+)
 BOOK = PlaybookRegistry.load(ROOT / "playbooks").get("personal-data-leak")
 MAPPING = (ROOT / "docs" / "seed-mapping.md").read_text(encoding="utf-8")
 
@@ -64,8 +70,9 @@ def test_every_step_id_in_the_mapping_exists() -> None:
     assert mentioned - known == set()
 
 
+@needs_seeds
 def test_every_seed_has_a_table() -> None:
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in SEED_FILES:
         prefix = seed.name.split("_")[0]
         assert f"## {prefix} — " in MAPPING, seed.name
 
