@@ -173,6 +173,7 @@ async def seed(url: str, incidents: int, reminders: int, fire: int, fire_at: dat
                         "deadline_due_at": far,
                         "kind": "before",
                         "target": "channel",
+                        "planned_at": far - timedelta(minutes=n + 1),
                         "due_at": far - timedelta(minutes=n + 1),
                         "state": "pending",
                         "attempts": 0,
@@ -182,7 +183,7 @@ async def seed(url: str, incidents: int, reminders: int, fire: int, fire_at: dat
         due_by_channel = {}
         for k in range(fire):
             row = rows[k * (len(rows) // fire)]
-            row["due_at"] = fire_at + timedelta(milliseconds=(k * SPREAD * 1000) // fire)
+            row["due_at"] = row["planned_at"] = fire_at + timedelta(milliseconds=(k * SPREAD * 1000) // fire)
             due_by_channel[f"C{row['incident_id']:08d}"] = row["due_at"].timestamp()
         DUE_FILE.write_text(json.dumps(due_by_channel))
         for start in range(0, len(rows), 10000):

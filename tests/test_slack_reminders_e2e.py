@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.services.ports import OPERATOR
 from tests.test_slack_e2e import opened
 
 
@@ -19,7 +20,7 @@ async def test_executive_ping_with_buttons_acknowledge_and_file(app, clock) -> N
     await reminders.sweep()
     card = app.slack.latest(dm_channel(app, "UEXEC"), "LEAK-2026-0001")
     text = json.dumps(card, ensure_ascii=False)
-    assert "速報" in text and "2026年12月5日(土) 23:59" in text and "あと4日" in text
+    assert "速報" in text and "2026年12月5日(土)" in text and "あと4日" in text
     assert "確認しました" in text and "提出済みにする" in text and f"<#{channel.id}>" in text
     assert app.slack.latest(channel.id, "⏰"), "the owning role hears it in the channel"
 
@@ -35,7 +36,7 @@ async def test_executive_ping_with_buttons_acknowledge_and_file(app, clock) -> N
     # The executive holds no owner role: filing is refused and nothing changes.
     await app.driver.click("UEXEC", card, dm_channel(app, "UEXEC"), "reminder:file:1")
     await app.eventually(lambda: next(e for e in app.slack.ephemerals if e["user"] == "UEXEC"))
-    view = await app.core.incidents.get("LEAK-2026-0001")
+    view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert next(d for d in view.deadlines if d.key == "preliminary").status == "pending"
 
     commander_card = app.slack.latest(dm_channel(app, "UCOMMANDER"), "LEAK-2026-0001")

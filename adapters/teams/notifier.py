@@ -3,7 +3,10 @@ a 1:1 chat (created when needed) for executives and the commander."""
 
 from __future__ import annotations
 
-from adapters.teams.cards import reminder_card
+from dataclasses import replace
+from datetime import datetime
+
+from adapters.teams.cards import Card, reminder_card
 from adapters.teams.channel import PLATFORM, TeamsThread
 from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_activity
 from bot.bootstrap import Core
@@ -11,6 +14,10 @@ from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.presentation import jst, next_deadline_text, progress_bar, reminder_line
 from bot.reminders.delivery import Delivery
+from bot.reminders.targets import CHANNEL_TARGET
+from bot.reminders.texts import action_text, item_line, part_suffix
+
+MAX_ITEMS = 15  # deadlines per Teams message, well under the connector's message size limit
 
 
 class TeamsNotifier:
@@ -34,26 +41,42 @@ class TeamsNotifier:
         return conversation
 
     async def deliver(self, delivery: Delivery) -> None:
+        """Send every item: more than one message holds go out as several messages, never fewer lines."""
         now = self.core.clock.now()
         incident = delivery.items[0].incident
         thread = await self.thread.conversation(incident.reference)
+        pieces = _pieces(delivery, MAX_ITEMS)
         if delivery.channel_of is not None:
             if thread is None:
                 raise RuntimeError("the incident has no response thread yet")
-            head = t(
-                "reminder.missed_header" if delivery.missed else "reminder.channel_header",
-                self.lang,
-                reference=incident.reference,
-            ).replace("*", "**")
-            lines = [f"- {reminder_line(i, now, self.lang)}" for i in delivery.latest_per_deadline()]
-            await self.gateway.send(thread, text_activity(head + "\n\n" + "\n\n".join(lines)))
+            for piece in pieces:
+                head = t(
+                    "reminder.missed_header" if piece.missed else "reminder.channel_header",
+                    self.lang,
+                    reference=incident.reference,
+                ).replace("*", "**") + part_suffix(piece, self.lang)
+                lines = []
+                for item in piece.latest_per_deadline():
+                    action = action_text(item, self.lang)
+                    lines.append(f"- {item_line(item, now, self.lang)}" + (f"\n  {action}" if action else ""))
+                await self.gateway.send(thread, text_activity(head + "\n\n" + "\n\n".join(lines)))
             return
         assert delivery.user_id is not None
         chat = await self._chat_with(delivery.user_id, thread)
-        await self.gateway.send(chat, card_activity(reminder_card(delivery, now, self.lang)))
+        for piece in pieces:
+            card = _annotated(reminder_card(piece, now, self.lang), piece, now, self.lang)
+            await self.gateway.send(chat, card_activity(card))
 
     async def alert_failure(self, incident: IncidentView, recipient: str, error: str) -> None:
+        """By another route than the one that failed: the commanders' 1:1 chats when the response thread
+        failed, the thread when a 1:1 chat failed."""
         thread = await self.thread.conversation(incident.reference)
+        if recipient == CHANNEL_TARGET:
+            text = t("reminder.failed_dm", self.lang, reference=incident.reference, channel="Teams")
+            for commander in incident.members_with_role("commander"):
+                chat = await self._chat_with(commander, thread)
+                await self.gateway.send(chat, text_activity(text))
+            return
         if thread is None:
             return
         commanders = incident.members_with_role("commander")
@@ -78,3 +101,29 @@ class TeamsNotifier:
         head = t("digest.header", self.lang, date=jst(now, self.lang, with_time=False))
         chat = await self._chat_with(user_id, None)
         await self.gateway.send(chat, text_activity(head + "\n\n" + "\n".join(lines)))
+
+
+def _pieces(delivery: Delivery, per_message: int) -> list[Delivery]:
+    items = delivery.latest_per_deadline()
+    if len(items) <= per_message:
+        return [delivery]
+    return [replace(delivery, items=items[i : i + per_message]) for i in range(0, len(items), per_message)]
+
+
+def _annotated(card: Card, delivery: Delivery, now: datetime, lang: str) -> Card:
+    """The reminder card with what ``reminder_card`` does not say yet: the part number, a delivery delay,
+    and what to do about an overdue deadline (each item's first line is replaced in place)."""
+    body = card["body"]
+    if body and delivery.parts > 1:
+        body[0]["text"] += part_suffix(delivery, lang)
+    for item in delivery.latest_per_deadline():
+        plain = f"**{item.incident.reference}** {reminder_line(item, now, lang)}"
+        action = action_text(item, lang)
+        richer = f"**{item.incident.reference}** {item_line(item, now, lang)}" + (
+            f"\n\n{action}" if action else ""
+        )
+        for block in body:
+            if block.get("type") == "TextBlock" and block.get("text") == plain:
+                block["text"] = richer
+                break
+    return card

@@ -13,9 +13,10 @@ from bot.domain.views import DeadlineView, IncidentView
 class ReminderItem:
     incident: IncidentView
     deadline: DeadlineView
-    kind: str  # opened, before, due_morning, due, overdue
-    scheduled_for: datetime
+    kind: str  # opened, late, before, due_morning, due, overdue
+    scheduled_for: datetime  # the planned moment
     owner_role: str | None  # the role that owns the deadline's step, mentioned in the channel
+    delayed_from: datetime | None = None  # planned moment of a ping that goes out late after failed tries
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class Delivery:
     user_id: str | None  # when sent to one person
     items: tuple[ReminderItem, ...]
     missed: bool  # they fell due while leakbot was offline: one gathered message, not a flood
+    part: int = 1  # many deadlines for one recipient go out as several messages: this is message `part`
+    parts: int = 1  # of `parts`
 
     @property
     def overdue(self) -> bool:
-        return any(i.kind == "overdue" for i in self.items)
+        return any(i.kind in ("overdue", "late") for i in self.items)
 
     def latest_per_deadline(self) -> tuple[ReminderItem, ...]:
         """One line per incident deadline: a catch-up may hold "7 days before", "due today" and "overdue"
@@ -43,10 +46,13 @@ class Delivery:
 
 class Notifier(Protocol):
     async def deliver(self, delivery: Delivery) -> None:
-        """Send it, or raise: the service retries with backoff."""
+        """Send every item of it (never fewer: every row is marked sent), or raise: the service retries
+        with backoff."""
 
     async def alert_failure(self, incident: IncidentView, recipient: str, error: str) -> None:
-        """Tell the commander in the response channel that a reminder could not be delivered."""
+        """Tell the commander that a reminder to ``recipient`` could not be delivered, by another route
+        than the one that failed: by direct message when the channel failed, in the channel when a direct
+        message failed."""
 
     async def digest(self, user_id: str, incidents: list[IncidentView]) -> None:
         """The daily executive digest: open incidents and their next deadlines."""

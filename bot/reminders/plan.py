@@ -13,9 +13,15 @@ CHANNEL = "channel"  # the response channel, mentioning the owning role
 EXECUTIVES = "executives"  # direct messages to executives and the commander
 
 
+# Kinds said at once when a deadline appears: "opened" (速報 / 委託元通知 set), "late" (already past when it
+# appeared: a late report, a reassessment, a corrected discovery date).
+AT_ONCE = ("opened", "late")
+URGENT = ("overdue", "late")  # not held by quiet hours
+
+
 @dataclass(frozen=True)
 class PlannedReminder:
-    kind: str  # opened, before, due_morning, overdue
+    kind: str  # opened, late, before, due_morning, due, overdue
     due_at: datetime
     audience: str  # CHANNEL or EXECUTIVES
 
@@ -43,17 +49,36 @@ def next_escalation(after: datetime, config: Reminders) -> datetime:
 
 
 def plan(kind: str, due_at: datetime, opened_at: datetime, config: Reminders) -> list[PlannedReminder]:
-    """Reminders for one pending deadline. ``opened_at``: when the deadline appeared."""
+    """Reminders for one pending deadline. ``opened_at``: when the deadline appeared in this form.
+
+    A deadline already past when it appears is said at once ("late": by how much and what to do), then
+    escalates every business day like any overdue deadline. One that appears on its due day after the
+    morning ping gets that "due today" ping at once instead."""
     due_day = due_at.astimezone(JST).date()
     wanted: list[PlannedReminder] = []
     both = (CHANNEL, EXECUTIVES)
+    late = due_at <= opened_at
     if kind == "step":
-        wanted += [
-            PlannedReminder("before", due_at - timedelta(hours=h), CHANNEL) for h in config.step_before_hours
-        ]
-        wanted.append(PlannedReminder("due", due_at, CHANNEL))
+        if late:
+            wanted.append(PlannedReminder("late", opened_at, CHANNEL))
+        else:
+            wanted += [
+                PlannedReminder("before", due_at - timedelta(hours=h), CHANNEL)
+                for h in config.step_before_hours
+            ]
+            wanted.append(PlannedReminder("due", due_at, CHANNEL))
+    elif late:
+        wanted += [PlannedReminder("late", opened_at, a) for a in both]
+        wanted += [PlannedReminder("overdue", next_escalation(opened_at, config), a) for a in both]
     else:
-        if kind in ("preliminary", "controller_notice"):
+        morning = outside_quiet_hours(_at(due_day, config.morning), config)
+        local = opened_at.astimezone(JST)
+        due_today = (
+            local.date() == due_day and morning < opened_at and not config.quiet_hours.contains(local.time())
+        )
+        if due_today:  # the morning ping passed before the deadline existed: say "due today" now
+            wanted += [PlannedReminder("due_morning", opened_at, a) for a in both]
+        elif kind in ("preliminary", "controller_notice"):
             wanted += [PlannedReminder("opened", opened_at, a) for a in both]
         if kind == "preliminary":
             wanted += [
@@ -73,10 +98,17 @@ def plan(kind: str, due_at: datetime, opened_at: datetime, config: Reminders) ->
         wanted += [PlannedReminder("overdue", next_escalation(due_at, config), a) for a in both]
     result: dict[tuple[str, datetime, str], PlannedReminder] = {}
     for reminder in wanted:
-        when = reminder.due_at if reminder.kind == "overdue" else outside_quiet_hours(reminder.due_at, config)
-        if reminder.kind != "opened" and when < opened_at:
+        at_once = reminder.kind in AT_ONCE or (
+            reminder.kind == "due_morning" and reminder.due_at == opened_at
+        )
+        when = (
+            reminder.due_at
+            if at_once or reminder.kind in URGENT
+            else outside_quiet_hours(reminder.due_at, config)
+        )
+        if not at_once and when < opened_at:
             continue  # e.g. "7 days before" a deadline 3 days away
-        if reminder.kind not in ("overdue", "due") and when > due_at:
+        if reminder.kind not in ("overdue", "due", "late") and when > due_at:
             continue  # quiet hours pushed it past the deadline: the due-day ping covers it
         result[(reminder.kind, when, reminder.audience)] = PlannedReminder(
             reminder.kind, when, reminder.audience

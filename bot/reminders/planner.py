@@ -1,5 +1,9 @@
 """Keeping an incident's reminder rows equal to its pending deadlines. Runs inside the use case's
-transaction, so a reassessment, a filing or a closing replaces the reminders atomically."""
+transaction, so a reassessment, a filing or a closing replaces the reminders atomically.
+
+A row is matched on its *planned* moment (``planned_at``), never on when it is to be tried next
+(``due_at``, which quiet hours and retry backoffs move), so replanning never makes a twin of a row that is
+waiting for a retry."""
 
 from __future__ import annotations
 
@@ -12,10 +16,29 @@ from bot.config.org import Reminders
 from bot.reminders.plan import CHANNEL, plan
 from bot.reminders.targets import CHANNEL_TARGET, EXECUTIVE_ROLES, user_target
 from bot.services.records import deadline_rows, member_rows
-from bot.storage.tables import Incident, Reminder
+from bot.storage.tables import Deadline, Incident, Reminder
 
-LIVE = ("pending", "claimed", "sent")
+MATCHED = ("pending", "claimed", "sent", "failed")  # a row in these states stands for its planned ping
 LATE_TOLERANCE = timedelta(minutes=1)
+
+Key = tuple[str, str, str, datetime, datetime]  # deadline key, kind, target, planned_at, deadline due_at
+
+
+def appeared_at(deadline: Deadline, incident: Incident, rows: list[Reminder], now: datetime) -> datetime:
+    """When the deadline appeared with its current due date, as recorded on the rows planned for it; now
+    when nothing was ever planned for it (just created, or moved by a reassessment or a corrected
+    discovery date)."""
+    form = [
+        r
+        for r in rows
+        if r.deadline_key == deadline.key and r.deadline_due_at == deadline.due_at and r.state in MATCHED
+    ]
+    if not form:
+        return now
+    seen = [r.deadline_seen_at for r in form if r.deadline_seen_at is not None]
+    if seen:
+        return min(seen)
+    return deadline.created_at or incident.created_at  # rows planned before 0006 recorded it
 
 
 async def replan(session: AsyncSession, incident: Incident, config: Reminders, now: datetime) -> int:
@@ -23,19 +46,22 @@ async def replan(session: AsyncSession, incident: Incident, config: Reminders, n
     deadlines = await deadline_rows(session, incident)
     members = await member_rows(session, incident)
     executives = sorted({user_target(m.platform, m.user_id) for m in members if m.role in EXECUTIVE_ROLES})
-    desired: dict[tuple[str, str, str, datetime], datetime] = {}
+    rows = list(await session.scalars(select(Reminder).where(Reminder.incident_id == incident.id)))
+    desired: set[Key] = set()
+    seen: dict[str, datetime] = {}
     if incident.status == "open":
         for deadline in deadlines.values():
             if deadline.status != "pending":
                 continue
-            opened = deadline.created_at or incident.created_at
+            opened = appeared_at(deadline, incident, rows, now)
             for planned in plan(deadline.kind, deadline.due_at, opened, config):
-                if planned.kind not in ("opened", "overdue") and planned.due_at < now - LATE_TOLERANCE:
+                at_once = planned.due_at == opened
+                if planned.kind != "overdue" and not at_once and planned.due_at < now - LATE_TOLERANCE:
                     continue  # its moment passed before the deadline existed in this form
                 targets = [CHANNEL_TARGET] if planned.audience == CHANNEL else executives
+                seen[deadline.key] = opened
                 for target in targets:
-                    desired[(deadline.key, planned.kind, target, planned.due_at)] = deadline.due_at
-    rows = list(await session.scalars(select(Reminder).where(Reminder.incident_id == incident.id)))
+                    desired.add((deadline.key, planned.kind, target, planned.due_at, deadline.due_at))
     changed = 0
     for row in rows:
         if row.state not in ("pending", "claimed"):
@@ -51,10 +77,12 @@ async def replan(session: AsyncSession, incident: Incident, config: Reminders, n
         if stale:
             row.state = "cancelled"
             changed += 1
-    existing = {(r.deadline_key, r.kind, r.target, r.due_at) for r in rows if r.state in LIVE}
-    for (key, kind, target, due_at), deadline_due in desired.items():
-        if (key, kind, target, due_at) in existing:
-            continue
+    existing = {
+        (r.deadline_key, r.kind, r.target, r.planned_at, r.deadline_due_at)
+        for r in rows
+        if r.state in MATCHED
+    }
+    for key, kind, target, planned_at, deadline_due in sorted(desired - existing):
         session.add(
             Reminder(
                 incident_id=incident.id,
@@ -62,7 +90,9 @@ async def replan(session: AsyncSession, incident: Incident, config: Reminders, n
                 deadline_due_at=deadline_due,
                 kind=kind,
                 target=target,
-                due_at=due_at,
+                planned_at=planned_at,
+                deadline_seen_at=seen[key],
+                due_at=planned_at,
                 state="pending",
                 attempts=0,
             )

@@ -23,7 +23,7 @@ from bot.config.org import OrgConfig
 from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookRegistry
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
-from bot.reminders.plan import next_escalation, outside_quiet_hours
+from bot.reminders.plan import URGENT, next_escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views
@@ -36,10 +36,24 @@ MISSED_AFTER = timedelta(minutes=2)
 BATCH = 500
 DIGEST_LIMIT = 20  # incidents per executive digest, nearest legal deadline first
 CONCURRENT_DELIVERIES = 16  # Web API calls in flight at once; Slack's per-method limits are far above
+ITEMS_PER_MESSAGE = 10  # deadlines shown in one message; more go out as further messages, never dropped
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+@dataclass(frozen=True)
+class ReminderFailure:
+    """A reminder given up after its last try: what `leakbot incidents show` lists."""
+
+    deadline_key: str
+    kind: str
+    target: str  # "channel" or "user:<platform>:<user id>"
+    planned_at: datetime
+    attempts: int
+    last_attempt_at: datetime | None
+    error: str | None
 
 
 @dataclass
@@ -118,45 +132,70 @@ class ReminderService:
                 return total
 
     async def _deliver(self, ids: list[int], now: datetime, result: SweepResult) -> None:
-        """Send every group at once (bounded), then record all outcomes in one transaction each."""
+        """Send every recipient's messages at once (bounded; one recipient's parts in order), then record
+        all outcomes in one transaction each. Each message carries exactly the rows it shows."""
         groups = await self._load(ids, now, result)
         quiet = self.org.reminders.quiet_hours.contains(now.astimezone(JST).time())
+        release = outside_quiet_hours(now, self.org.reminders)
         held: list[Reminder] = []
-        sendable = []
+        recipients: list[list[tuple[list[Reminder], Delivery]]] = []
         for (platform, channel_of, user_id), rows_items in groups.items():
             rows = [r for r, _ in rows_items]
             items = tuple(i for _, i in rows_items)
-            if quiet and not any(i.kind == "overdue" for i in items):
+            if quiet and not any(i.kind in URGENT for i in items):  # overdue goes out even at night
                 held += rows
                 continue
             missed = any(r.due_at < now - MISSED_AFTER for r in rows)
-            sendable.append((rows, Delivery(platform, channel_of, user_id, items, missed)))
+            parts = split_messages(rows_items, ITEMS_PER_MESSAGE)
+            recipients.append(
+                [
+                    (
+                        [r for r, _ in part],
+                        Delivery(
+                            platform,
+                            channel_of,
+                            user_id,
+                            tuple(i for _, i in part),
+                            missed,
+                            number,
+                            len(parts),
+                        ),
+                    )
+                    for number, part in enumerate(parts, start=1)
+                ]
+            )
         if held:
-            await self._postpone(held, outside_quiet_hours(now, self.org.reminders))
+            await self._postpone(held, release)
             result.postponed += len(held)
         limit = asyncio.Semaphore(CONCURRENT_DELIVERIES)
 
         async def send(delivery: Delivery) -> str | None:
-            async with limit:
-                notifier = self.notifiers.get(delivery.platform)
-                try:
-                    if notifier is None:
-                        raise RuntimeError(f"no notifier for {delivery.platform}")
-                    await notifier.deliver(delivery)
-                except Exception as exc:
-                    log.warning("reminder delivery failed (%s): %s", delivery.platform, type(exc).__name__)
-                    return f"{type(exc).__name__}: {exc}"[:500]
-                return None
+            notifier = self.notifiers.get(delivery.platform)
+            try:
+                if notifier is None:
+                    raise RuntimeError(f"no notifier for {delivery.platform}")
+                await notifier.deliver(delivery)
+            except Exception as exc:
+                log.warning("reminder delivery failed (%s): %s", delivery.platform, type(exc).__name__)
+                return f"{type(exc).__name__}: {exc}"[:500]
+            return None
 
-        outcomes = await asyncio.gather(*(send(delivery) for _, delivery in sendable))
-        sent = [
-            row for (rows, _), error in zip(sendable, outcomes, strict=True) if error is None for row in rows
+        async def send_all(messages: list[tuple[list[Reminder], Delivery]]) -> list[str | None]:
+            async with limit:
+                return [await send(delivery) for _, delivery in messages]
+
+        outcomes = await asyncio.gather(*(send_all(messages) for messages in recipients))
+        done = [
+            (rows, delivery, error)
+            for messages, errors in zip(recipients, outcomes, strict=True)
+            for (rows, delivery), error in zip(messages, errors, strict=True)
         ]
+        sent = [row for rows, _, error in done if error is None for row in rows]
         if sent:
             await self._sent(sent, now)
             result.sent += len(sent)
-            result.deliveries += sum(1 for error in outcomes if error is None)
-        for (rows, delivery), error in zip(sendable, outcomes, strict=True):
+            result.deliveries += sum(1 for _, _, error in done if error is None)
+        for rows, delivery, error in done:
             if error is not None:
                 result.failed += len(rows)
                 await self._failed(rows, delivery.items, now, error)
@@ -190,7 +229,15 @@ class ReminderService:
                     row.state = "cancelled"  # replaced while it was in flight
                     result.cancelled += 1
                     continue
-                item = ReminderItem(view, deadline, row.kind, row.due_at, _owner_role(view, deadline))
+                late = row.attempts > 0 and row.planned_at < now - MISSED_AFTER
+                item = ReminderItem(
+                    view,
+                    deadline,
+                    row.kind,
+                    row.planned_at,
+                    _owner_role(view, deadline),
+                    delayed_from=row.planned_at if late else None,
+                )
                 if row.target == CHANNEL_TARGET:
                     key = (view.platform, view.reference, None)
                 else:
@@ -215,10 +262,17 @@ class ReminderService:
             await uow.session.execute(
                 update(Reminder)
                 .where(Reminder.id.in_([r.id for r in rows]))
-                .values(state="sent", sent_at=now, attempts=Reminder.attempts + 1, lease_until=None)
+                .values(
+                    state="sent",
+                    sent_at=now,
+                    last_attempt_at=now,
+                    attempts=Reminder.attempts + 1,
+                    lease_until=None,
+                )
             )
             for row in rows:
                 if row.kind == "overdue":  # escalate again the next business day while it stays open
+                    escalation = next_escalation(max(row.planned_at, now), self.org.reminders)
                     uow.session.add(
                         Reminder(
                             incident_id=row.incident_id,
@@ -226,7 +280,8 @@ class ReminderService:
                             deadline_due_at=row.deadline_due_at,
                             kind="overdue",
                             target=row.target,
-                            due_at=next_escalation(max(row.due_at, now), self.org.reminders),
+                            planned_at=escalation,
+                            due_at=escalation,
                             state="pending",
                             attempts=0,
                         )
@@ -239,11 +294,17 @@ class ReminderService:
         async with UnitOfWork(self._sessions) as uow:
             for row in rows:
                 attempts = row.attempts + 1
-                values = {"attempts": attempts, "last_error": error, "claimed_by": None, "lease_until": None}
+                values = {
+                    "attempts": attempts,
+                    "last_error": error,
+                    "last_attempt_at": now,
+                    "claimed_by": None,
+                    "lease_until": None,
+                }
                 if attempts >= self.org.reminders.max_attempts:
                     values["state"] = "failed"
                     gave_up.append(row)
-                else:
+                else:  # only the next try moves: the planned moment stays what replanning matches on
                     values |= {"state": "pending", "due_at": now + backoff(attempts)}
                 await uow.session.execute(update(Reminder).where(Reminder.id == row.id).values(**values))
             for row in gave_up:
@@ -261,14 +322,40 @@ class ReminderService:
                         "attempts": row.attempts + 1,
                     },
                 )
+        told: set[tuple[str, str]] = set()  # once per incident and recipient, however many deadlines
         for row in gave_up:
             item = next(i for r, i in zip(rows, items, strict=True) if r.id == row.id)
+            if (item.incident.reference, row.target) in told:
+                continue
+            told.add((item.incident.reference, row.target))
             notifier = self.notifiers.get(item.incident.platform)
             if notifier is not None:
                 try:
                     await notifier.alert_failure(item.incident, row.target, error)
                 except Exception as exc:
                     log.error("could not tell the commander about a failed reminder: %s", type(exc).__name__)
+
+    async def failures(self, reference: str) -> list[ReminderFailure]:
+        """Reminders of one incident given up after their last try, oldest planned first."""
+        async with UnitOfWork(self._sessions) as uow:
+            rows = await uow.session.scalars(
+                select(Reminder)
+                .join(Incident, Incident.id == Reminder.incident_id)
+                .where(Incident.reference == reference, Reminder.state == "failed")
+                .order_by(Reminder.planned_at, Reminder.id)
+            )
+            return [
+                ReminderFailure(
+                    r.deadline_key,
+                    r.kind,
+                    r.target,
+                    r.planned_at,
+                    r.attempts,
+                    r.last_attempt_at,
+                    r.last_error,
+                )
+                for r in rows
+            ]
 
     async def run_digest(self) -> int:
         """The daily executive digest, once a day across all replicas; returns how many were sent."""
@@ -323,6 +410,21 @@ class ReminderService:
                 )
             )
             return await build_views(uow.session, rows, self.org, self.playbooks)
+
+
+def split_messages(
+    rows_items: list[tuple[Reminder, ReminderItem]], per_message: int
+) -> list[list[tuple[Reminder, ReminderItem]]]:
+    """One recipient's reminders as messages of at most ``per_message`` deadlines each, nearest deadline
+    first; every row of one deadline goes in the same message (it shows them as one line)."""
+    by_deadline: dict[tuple[str, str], list[tuple[Reminder, ReminderItem]]] = defaultdict(list)
+    for row, item in rows_items:
+        by_deadline[(item.incident.reference, item.deadline.key)].append((row, item))
+    ordered = sorted(by_deadline.values(), key=lambda group: (group[0][1].deadline.due_at, group[0][0].id))
+    return [
+        [pair for group in ordered[start : start + per_message] for pair in group]
+        for start in range(0, len(ordered), per_message)
+    ]
 
 
 def _owner_role(view: IncidentView, deadline) -> str | None:

@@ -112,12 +112,15 @@ class Reminder(Base):
     deadline_due_at: Mapped[datetime | None]  # the deadline it was planned for: stale when that moves
     kind: Mapped[str] = mapped_column(String(24))
     target: Mapped[str] = mapped_column(String(255))  # "channel" or "user:<platform>:<user id>"
-    due_at: Mapped[datetime]
+    planned_at: Mapped[datetime]  # the moment the plan chose; replanning matches rows on it, never moves
+    deadline_seen_at: Mapped[datetime | None]  # when its deadline appeared with this due date
+    due_at: Mapped[datetime]  # when to try next: planned_at, then quiet-hours holds and retry backoffs
     state: Mapped[str] = mapped_column(String(16))  # pending, claimed, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]  # the last delivery try, successful or not
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
