@@ -56,7 +56,10 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the migrations to DATABASE_URL (creates the schema on an empty database)."""
-    migrate.upgrade(CoreSettings().database_url)
+    try:
+        migrate.upgrade(CoreSettings().database_url)
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot upgrade the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
     click.echo("database is up to date")
 
 
