@@ -97,7 +97,7 @@ def test_teams_refuses_to_start_anonymous_outside_dev_mode(tmp_path) -> None:
 
 
 async def serve_against(
-    fake: FakeSlack, tmp_path: Path, migrated: Path, token: str = TOKEN
+    fake: FakeSlack, tmp_path: Path, migrated: Path, token: str = TOKEN, app_token: str | None = None
 ) -> tuple[int | None, str]:
     """Run `leakbot serve` against the fake workspace: (exit code or None if it kept running, stderr)."""
     env = base_env(tmp_path)
@@ -108,7 +108,7 @@ async def serve_against(
         "LEAKBOT_PORT": str(free_port()),
         "LEAKBOT_HOST": "127.0.0.1",
         "LEAKBOT_SLACK_API_URL": fake.base_url,
-    }
+    } | ({"SLACK_APP_TOKEN": app_token} if app_token else {})
     process = await asyncio.create_subprocess_exec(
         *leakbot_argv(["serve"]), env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE
     )
@@ -157,3 +157,10 @@ async def test_serve_refuses_a_token_slack_refuses(fake_slack, tmp_path, sqlite_
     code, err = await serve_against(fake_slack, tmp_path, sqlite_template, token="xoxb-revoked")
     assert code == 2, err
     assert "invalid_auth" in err and "xoxb-revoked" not in err and "Traceback" not in err
+
+
+async def test_serve_refuses_a_socket_mode_token_slack_refuses(fake_slack, tmp_path, sqlite_template) -> None:
+    code, err = await serve_against(fake_slack, tmp_path, sqlite_template, app_token=TOKEN)
+    assert code == 2, err
+    assert "SLACK_APP_TOKEN" in err and "not_allowed_token_type" in err and "Traceback" not in err
+    assert TOKEN not in err

@@ -78,7 +78,7 @@ async def socket_app(clean_database, clock):
 
 async def test_a_report_over_socket_mode(socket_app) -> None:
     slack, link = socket_app.slack, socket_app.link
-    assert len(slack.calls_to("apps.connections.open")) == 1, "the connection URL came from the Web API"
+    assert slack.calls_to("apps.connections.open"), "the connection URL came from the Web API"
 
     ack = await link.command("UREPORTER", "顧客リストを誤送信した")
     assert set(ack) == {"envelope_id"}, "a /leak that opens a modal is acknowledged with no payload"

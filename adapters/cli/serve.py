@@ -92,6 +92,21 @@ async def check_slack_token(client: AsyncWebClient, installation: Installation) 
     log.info("Slack bot token checked: workspace %s, every scope the manifest asks for", installation.team_id)
 
 
+async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
+    """A Socket Mode app token Slack refuses stops the start (the client would otherwise retry forever)."""
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown")) if exc.response else "unknown"
+        if error in TOKEN_REFUSED:
+            raise CliError(
+                f"cannot start: Slack refused SLACK_APP_TOKEN ({error}); it must be an app-level token "
+                "(xapp-…) with connections:write"
+            ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        pass  # Slack unreachable: the Socket Mode client keeps trying
+
+
 class LeakbotServer:
     """Everything `leakbot serve` runs. ``core`` may be given (tests pass their clock and org config)."""
 
@@ -126,6 +141,8 @@ class LeakbotServer:
         if slack.configured:
             self.slack_app = build_slack_app(core, slack, self.metrics, self.installation)
             await check_slack_token(self.slack_app.client, self.installation)
+            if slack.app_token is not None:
+                await check_app_token(self.slack_app.client, slack.app_token.get_secret_value())
             routes["/slack/events"] = slack_route(self.slack_app, self.metrics)
             notifiers["slack"] = SlackNotifier(core, self.slack_app.client)
         if teams.configured:
