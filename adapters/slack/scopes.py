@@ -33,6 +33,8 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files.getUploadURLExternal": "files:write",  # files_upload_v2: the deadlines calendar (.ics)
     "files.completeUploadExternal": "files:write",
 }
+# Methods called with the Socket Mode app-level token (xapp-…), whose scope is not a bot scope.
+APP_TOKEN_SCOPES: dict[str, str] = {"apps.connections.open": "connections:write"}
 # Scopes a feature needs without any Web API call.
 FEATURE_SCOPES: dict[str, str] = {"commands": "the /leak slash command"}
 
