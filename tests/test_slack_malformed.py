@@ -96,3 +96,10 @@ async def test_a_signature_header_that_is_not_ascii_is_a_400(app) -> None:
     status, _ = await app.driver.post(form, FORM, headers={"X-Slack-Signature": "v0=é"})
     assert status == 400
     await nothing_happened(app)
+
+
+async def test_slacks_url_verification_is_still_answered(app) -> None:
+    """It names no workspace: the workspace check must not swallow it."""
+    body = '{"token": "legacy-unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}'
+    status, answer = await app.driver.post(body, "application/json")
+    assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer
