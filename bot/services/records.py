@@ -78,7 +78,9 @@ async def build_views(
     refused = await _refusals(session, ids)
     return [
         replace(
-            _view(i, steps_by[i.id], deadlines_by[i.id], members_by[i.id], counts.get(i.id, 0), org, playbooks),
+            _view(
+                i, steps_by[i.id], deadlines_by[i.id], members_by[i.id], counts.get(i.id, 0), org, playbooks
+            ),
             **refused.get(i.id, {}),
         )
         for i in incidents
