@@ -56,3 +56,11 @@ def test_an_unknown_command_is_one_line_with_exit_2() -> None:
         [sys.executable, "-c", PROBE, "nosuchcommand"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2 and "No such command" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_leakbot_alone_shows_the_help_readably() -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode in (0, 2) and "Commands:" in done.stdout + done.stderr
+    assert (
+        "\n  incidents" in done.stdout + done.stderr
+    )  # one command a line, not the help folded into an error

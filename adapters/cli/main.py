@@ -11,7 +11,11 @@ import sys
 
 import click
 
-from adapters.cli.errors import CliError, fail
+from adapters.cli.errors import BAD_INPUT, CliError, fail
+
+NO_ARGS = getattr(
+    click.exceptions, "NoArgsIsHelpError", ()
+)  # click >= 8.2; older click prints the help itself
 
 # name -> (module, attribute, the one-line help shown by `leakbot --help`), in the order shown.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -61,5 +65,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         fail("aborted", 1)
     except click.ClickException as exc:
+        if isinstance(exc, NO_ARGS) and exc.ctx is not None:  # `leakbot` alone: the help, as --help shows it
+            click.echo(exc.ctx.get_help(), err=True)
+            sys.exit(BAD_INPUT)
         fail(exc.format_message(), exc.exit_code)
     sys.exit(0)
