@@ -20,10 +20,10 @@ from bot.presentation import (
     persons_text,
     progress_bar,
     refusals_line,
-    reminder_line,
     step_meta,
 )
 from bot.reminders.delivery import Delivery
+from bot.reminders.texts import action_text, item_line, part_suffix
 
 Card = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -509,11 +509,12 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
 
 def reminder_card(delivery: Delivery, now: datetime, lang: str) -> Card:
     head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
-    body: list[dict] = [text(t(head, lang).replace("*", "**"), weight="Bolder")]
+    body: list[dict] = [text(t(head, lang).replace("*", "**") + part_suffix(delivery, lang), weight="Bolder")]
     actions: list[dict] = []
     for item in delivery.latest_per_deadline():
-        line = reminder_line(item, now, lang)
-        body.append(text(f"**{item.incident.reference}** {line}"))
+        action = action_text(item, lang)
+        line = f"**{item.incident.reference}** {item_line(item, now, lang)}"
+        body.append(text(line + (f"\n\n{action}" if action else "")))
         body.append(
             text(
                 t(

@@ -4,15 +4,14 @@ a 1:1 chat (created when needed) for executives and the commander."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
-from adapters.teams.cards import Card, reminder_card
+from adapters.teams.cards import reminder_card
 from adapters.teams.channel import PLATFORM, TeamsThread
 from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_activity
 from bot.bootstrap import Core
 from bot.domain.views import IncidentView
 from bot.i18n import t
-from bot.presentation import jst, next_deadline_text, progress_bar, reminder_line
+from bot.presentation import jst, next_deadline_text, progress_bar
 from bot.reminders.delivery import Delivery
 from bot.reminders.targets import CHANNEL_TARGET
 from bot.reminders.texts import action_text, item_line, part_suffix
@@ -64,8 +63,7 @@ class TeamsNotifier:
         assert delivery.user_id is not None
         chat = await self._chat_with(delivery.user_id, thread)
         for piece in pieces:
-            card = _annotated(reminder_card(piece, now, self.lang), piece, now, self.lang)
-            await self.gateway.send(chat, card_activity(card))
+            await self.gateway.send(chat, card_activity(reminder_card(piece, now, self.lang)))
 
     async def alert_failure(self, incident: IncidentView, recipient: str, error: str) -> None:
         """By another route than the one that failed: the commanders' 1:1 chats when the response thread
@@ -108,22 +106,3 @@ def _pieces(delivery: Delivery, per_message: int) -> list[Delivery]:
     if len(items) <= per_message:
         return [delivery]
     return [replace(delivery, items=items[i : i + per_message]) for i in range(0, len(items), per_message)]
-
-
-def _annotated(card: Card, delivery: Delivery, now: datetime, lang: str) -> Card:
-    """The reminder card with what ``reminder_card`` does not say yet: the part number, a delivery delay,
-    and what to do about an overdue deadline (each item's first line is replaced in place)."""
-    body = card["body"]
-    if body and delivery.parts > 1:
-        body[0]["text"] += part_suffix(delivery, lang)
-    for item in delivery.latest_per_deadline():
-        plain = f"**{item.incident.reference}** {reminder_line(item, now, lang)}"
-        action = action_text(item, lang)
-        richer = f"**{item.incident.reference}** {item_line(item, now, lang)}" + (
-            f"\n\n{action}" if action else ""
-        )
-        for block in body:
-            if block.get("type") == "TextBlock" and block.get("text") == plain:
-                block["text"] = richer
-                break
-    return card
