@@ -152,6 +152,15 @@ class SlackNotifier:
         dm = await self.client.conversations_open(users=user_id)
         await self.client.chat_postMessage(channel=dm["channel"]["id"], text=head + "\n" + "\n".join(lines))
 
+    async def ask_headcount(self, incident: IncidentView) -> None:
+        if not incident.channel_id:
+            return
+        people = [user(u) for role in ("it", "legal") for u in incident.members_with_role(role)]
+        await self.client.chat_postMessage(
+            channel=incident.channel_id,
+            text=" ".join(dict.fromkeys(people)) + " " + t("assessment.ask_headcount", self.lang),
+        )
+
 
 def _pieces(delivery: Delivery, per_message: int) -> list[Delivery]:
     """The delivery as it fits Slack's block limit; normally one piece (the service sends at most

@@ -89,6 +89,20 @@ class TeamsNotifier:
             thread, text_activity(t("reminder.failed", self.lang, commander=names, recipient=shown), mentions)
         )
 
+    async def ask_headcount(self, incident: IncidentView) -> None:
+        thread = await self.thread.conversation(incident.reference)
+        if thread is None:
+            return
+        people = [
+            (u, t(f"role.{role}", self.lang))
+            for role in ("it", "legal")
+            for u in incident.members_with_role(role)
+        ]
+        names = " ".join(f"<at>{name}</at>" for _, name in people)
+        await self.gateway.send(
+            thread, text_activity(f"{names} {t('assessment.ask_headcount', self.lang)}".strip(), people)
+        )
+
     async def digest(self, user_id: str, incidents: list[IncidentView]) -> None:
         now = self.core.clock.now()
         lines = []

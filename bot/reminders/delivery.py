@@ -56,3 +56,7 @@ class Notifier(Protocol):
 
     async def digest(self, user_id: str, incidents: list[IncidentView]) -> None:
         """The daily executive digest: open incidents and their next deadlines."""
+
+    async def ask_headcount(self, incident: IncidentView) -> None:
+        """In the response channel, to IT and legal: the number of people is still unknown; give an estimate
+        or an upper bound (asked every business morning until one is given)."""

@@ -17,11 +17,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.appi.calendar import is_closed
 from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookRegistry
+from bot.presentation import headcount_undetermined
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
 from bot.reminders.plan import URGENT, next_escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
@@ -388,6 +390,39 @@ class ReminderService:
             except Exception as exc:
                 log.warning("digest delivery failed: %s", type(exc).__name__)
         return sent
+
+    async def run_headcount_asks(self) -> int:
+        """Every business morning, once across replicas: each open incident whose number of people is
+        still unknown asks its channel for an estimate or an upper bound; returns how many were asked."""
+        now = self.clock.now()
+        local = now.astimezone(JST)
+        if is_closed(local.date()) or local.time() < self.org.reminders.morning:
+            return 0
+        try:
+            async with UnitOfWork(self._sessions) as uow:
+                uow.session.add(
+                    JobRun(key=f"ask-headcount:{local.date().isoformat()}", worker=self.worker, ran_at=now)
+                )
+        except IntegrityError:
+            return 0
+        async with UnitOfWork(self._sessions) as uow:
+            rows = list(
+                await uow.session.scalars(
+                    select(Incident).where(Incident.status == "open", Incident.channel_id.is_not(None))
+                )
+            )
+            views = await build_views(uow.session, rows, self.org, self.playbooks)
+        asked = 0
+        for view in views:
+            notifier = self.notifiers.get(view.platform)
+            if notifier is None or not headcount_undetermined(view.assessment):
+                continue
+            try:
+                await notifier.ask_headcount(view)
+                asked += 1
+            except Exception as exc:
+                log.warning("asking for the headcount failed: %s", type(exc).__name__)
+        return asked
 
     async def _digest_incidents(self, platform: str, user_id: str) -> list[IncidentView]:
         """The open incidents of one executive whose legal deadlines come first (at most DIGEST_LIMIT)."""

@@ -53,10 +53,19 @@ class ReminderRunner:
             coalesce=True,
             misfire_grace_time=3600,
         )
+        morning = self.service.org.reminders.morning
+        self.scheduler.add_job(
+            self.service.run_headcount_asks,
+            CronTrigger(hour=morning.hour, minute=morning.minute, timezone=JST),
+            id="ask-headcount",
+            coalesce=True,
+            misfire_grace_time=3600,
+        )
         self.scheduler.start()
         await self.tick()  # catch up on what fell due while offline, then wait for the next one
         # A digest missed while offline is sent in the background: it must not delay the start.
         self.scheduler.add_job(self.service.run_digest, id="digest-catch-up")
+        self.scheduler.add_job(self.service.run_headcount_asks, id="ask-headcount-catch-up")
 
     def poke(self) -> None:
         """Something changed in the database: look again at what is due next, soon."""
