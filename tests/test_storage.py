@@ -183,3 +183,45 @@ def test_cli_calendar_writes_the_legal_deadlines(cli_env, org, clock, tmp_path, 
     assert summaries == [f"{ref} 確報", f"{ref} 速報（目安）"]
     final = next(e for e in events if "確報" in str(e["summary"]))
     assert final.decoded("dtend").isoformat() == "2027-01-04T23:59:59+09:00"
+
+
+def test_cli_show_lists_undelivered_reminders_and_refused_attempts(cli_env, org, clock, capsys) -> None:
+    """What the commander must know and the chat could not tell: pings given up, attempts refused."""
+    from datetime import timedelta
+
+    from bot.bootstrap import build_core
+    from bot.config.settings import CoreSettings
+    from bot.playbook.engine import StepStatus
+    from bot.services.errors import NotAllowedError
+    from bot.services.ports import Actor
+
+    class Down:
+        async def deliver(self, delivery) -> None:
+            raise ConnectionError("slack is down")
+
+        async def alert_failure(self, incident, recipient, error) -> None:
+            raise ConnectionError("slack is down")
+
+    async def seed() -> str:
+        core = build_core(CoreSettings(DATABASE_URL=cli_env), clock=clock, org=org)
+        ref = (await core.incidents.report(report(clock, persons=1500))).incident.reference
+        try:
+            await core.incidents.set_step(
+                ref, "report_to_superior", StepStatus.DONE, Actor("slack", "UMALLORY")
+            )
+        except NotAllowedError:
+            pass
+        reminders = core.reminder_service({"slack": Down()}, "test")
+        for _ in range(org.reminders.max_attempts):
+            await reminders.sweep()
+            clock.advance(timedelta(hours=2))
+        await core.close()
+        return ref
+
+    ref = asyncio.run(seed())
+    with pytest.raises(SystemExit) as shown:
+        main(["incidents", "show", ref])
+    out = capsys.readouterr().out
+    assert shown.value.code == 0
+    assert "reminders that could not be delivered:" in out and "preliminary/opened -> channel" in out
+    assert "refused attempts: 1" in out and "slack:UMALLORY" in out and "not_a_member" in out

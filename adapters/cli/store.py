@@ -86,7 +86,33 @@ def incident_json(view: IncidentView) -> dict[str, Any]:
         "progress": {"finished": view.progress.finished, "total": view.progress.total},
         "steps": [{"id": s.step.id, "phase": s.step.phase, "state": str(s.status)} for s in view.steps],
         "members": [{"role": m.role, "user": f"{m.platform}:{m.user_id}"} for m in view.members],
+        "refused_attempts": {
+            "count": view.refusals,
+            "latest": None
+            if view.last_refusal is None
+            else {
+                "at": view.last_refusal.at.isoformat(),
+                "actor": view.last_refusal.actor,
+                "attempt": view.last_refusal.attempt,
+                "code": view.last_refusal.code,
+            },
+        },
     }
+
+
+def failures_json(failures: list) -> list[dict[str, Any]]:
+    return [
+        {
+            "deadline": f.deadline_key,
+            "kind": f.kind,
+            "target": f.target,
+            "planned_at": f.planned_at.isoformat() if f.planned_at else None,
+            "attempts": f.attempts,
+            "last_attempt_at": f.last_attempt_at.isoformat() if f.last_attempt_at else None,
+            "error": f.error,
+        }
+        for f in failures
+    ]
 
 
 @click.group("incidents")
@@ -116,7 +142,12 @@ def incidents_list(as_json: bool) -> None:
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True)
 def incidents_show(reference: str, as_json: bool) -> None:
-    data = incident_json(run_with_core(lambda core: core.incidents.get(reference, OPERATOR)))
+    async def read(core: Core) -> dict[str, Any]:
+        data = incident_json(await core.incidents.get(reference, OPERATOR))
+        failures = await core.reminder_service({}, "cli").failures(reference)
+        return data | {"reminder_failures": failures_json(failures)}
+
+    data = run_with_core(read)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
@@ -133,6 +164,20 @@ def incidents_show(reference: str, as_json: bool) -> None:
     click.echo(f"steps ({data['progress']['finished']}/{data['progress']['total']} finished):")
     for s in data["steps"]:
         click.echo(f"  [{s['state']:<14}] {s['phase']:<17} {s['id']}")
+    if data["reminder_failures"]:
+        click.echo("reminders that could not be delivered:")
+        for f in data["reminder_failures"]:
+            click.echo(
+                f"  {f['deadline']}/{f['kind']} -> {f['target']}  planned {f['planned_at']}  "
+                f"{f['attempts']} tries: {f['error']}"
+            )
+    refused = data["refused_attempts"]
+    if refused["count"]:
+        latest = refused["latest"]
+        click.echo(
+            f"refused attempts: {refused['count']} (latest {latest['at']} {latest['actor']} "
+            f"{latest['attempt']}: {latest['code']})"
+        )
 
 
 @incidents.command("calendar")
