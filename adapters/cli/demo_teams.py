@@ -66,6 +66,7 @@ def person(user: str, action: str) -> None:
 
 
 async def run_teams_demo() -> None:
+    from adapters.fakes.specs import ADAPTIVE_CARD, spec_path
     from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
 
     logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # dev mode's "no App ID" notices
@@ -116,4 +117,9 @@ async def run_teams_demo() -> None:
             f"{view.reference} ({view.platform}): reportable={view.assessment.reportable}, "
             f"progress {view.progress.finished}/{view.progress.total}, audit events {view.audit_events}"
         )
-        click.echo(f"  every card matched the Adaptive Card 1.5 schema: {not teams.connector.violations}")
+        if spec_path(ADAPTIVE_CARD) is not None:
+            click.echo(f"  every card matched the Adaptive Card 1.5 schema: {not teams.connector.violations}")
+        else:
+            click.echo(
+                f"  Adaptive Card schema not found (LEAKBOT_SPECS_DIR); cards refused: {len(teams.connector.violations)}"
+            )
