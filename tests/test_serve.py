@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -96,10 +97,32 @@ def test_teams_refuses_to_start_anonymous_outside_dev_mode(tmp_path) -> None:
 # --- the bot token is checked at start against the manifest's scopes (auth.test, x-oauth-scopes) ------------
 
 
+def run_until_listening(env: dict[str, str], within: float = 60.0) -> tuple[int | None, str]:
+    """`leakbot serve` until it says it listens (None) or exits (its code); what it wrote to stderr."""
+    process = leakbot(["serve"], env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    lines: list[str] = []
+    timer = threading.Timer(within, process.kill)  # a hung start fails the test instead of the suite
+    timer.start()
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if "leakbot listening" in line:
+                return None, "".join(lines)
+        return process.wait(), "".join(lines)
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=30)
+        process.stderr.close()
+
+
 async def serve_against(
     fake: FakeSlack, tmp_path: Path, migrated: Path, token: str = TOKEN, app_token: str | None = None
 ) -> tuple[int | None, str]:
-    """Run `leakbot serve` against the fake workspace: (exit code or None if it kept running, stderr)."""
+    """Run `leakbot serve` against the fake workspace (served by this test's event loop while a thread
+    waits for the process): (exit code, or None if it started and kept running; stderr)."""
     env = base_env(tmp_path)
     shutil.copy(migrated, tmp_path / "serve.db")  # what `leakbot db upgrade` makes, without a process
     env |= {
@@ -109,22 +132,7 @@ async def serve_against(
         "LEAKBOT_HOST": "127.0.0.1",
         "LEAKBOT_SLACK_API_URL": fake.base_url,
     } | ({"SLACK_APP_TOKEN": app_token} if app_token else {})
-    process = await asyncio.create_subprocess_exec(
-        *leakbot_argv(["serve"]), env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE
-    )
-    assert process.stderr is not None
-    lines: list[str] = []
-    try:
-        async with asyncio.timeout(30):
-            while line := (await process.stderr.readline()).decode():
-                lines.append(line)
-                if "leakbot listening" in line:
-                    return None, "".join(lines)
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await process.wait()
-    return process.returncode, "".join(lines)
+    return await asyncio.to_thread(run_until_listening, env)
 
 
 @pytest.fixture

@@ -64,14 +64,16 @@ async def socket_app(clean_database, clock):
     )
     teams = TeamsSettings(MICROSOFT_APP_ID=None, LEAKBOT_TEAMS_DEV_MODE=False)
     server = LeakbotServer(settings, slack_settings, teams, core=core)
-    await server.start("127.0.0.1", 0)
     try:
-        await link.connected()
+        async with asyncio.timeout(60):  # the Socket Mode client retries forever: a hang must fail the test
+            await server.start("127.0.0.1", 0)
+            await link.connected()
         yield SimpleNamespace(slack=slack, link=link, server=server, core=core)
     finally:
-        await server.stop()
-        await link.stop()
-        await slack.stop()
+        async with asyncio.timeout(60):
+            await server.stop()
+            await link.stop()
+            await slack.stop()
     assert slack.violations == [], "every call matched Slack's spec and Block Kit"
     assert link.violations == [], "every acknowledgement was one Slack accepts"
 
