@@ -174,12 +174,23 @@ class LeakbotServer:
         )
 
     async def stop(self) -> None:
-        if self._reminders is not None:
-            await self._reminders.stop()
+        """Inbound first (Socket Mode, then HTTP, which lets answers in flight finish), then the reminders
+        (waiting a little for a sweep in flight), then the database."""
         if self.socket_mode is not None:
             await self.socket_mode.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        if self._reminders is not None:
+            if self.core is not None and self._reminders.poke in self.core.incidents.after_commit:
+                self.core.incidents.after_commit.remove(self._reminders.poke)
+            await self._reminders.stop()
+            in_flight = getattr(self._reminders, "_lock", None)  # ReminderRunner.stop does not wait for it
+            if isinstance(in_flight, asyncio.Lock):
+                try:
+                    async with asyncio.timeout(10), in_flight:
+                        pass
+                except TimeoutError:
+                    log.warning("stopping while a reminder sweep is still running")
         if self.core is not None:
             await self.core.close()
 
