@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from adapters.slack.client import make_client  # noqa: E402
-from adapters.slack.notifier import SlackNotifier  # noqa: E402
+from adapters.slack.platform import SlackPlatform  # noqa: E402
 from bot.bootstrap import build_core  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config.org import parse_org_config  # noqa: E402
 from bot.config.settings import CoreSettings  # noqa: E402
+from bot.journey.notifier import PlatformNotifier  # noqa: E402
 from bot.scheduling.runner import ReminderRunner  # noqa: E402
 from bot.storage import migrate  # noqa: E402
 from bot.storage.tables import Base, Deadline, Incident, Member, Reminder, StepState  # noqa: E402
@@ -201,7 +202,10 @@ async def measure(url: str, fire: int) -> dict:
     )
     client = make_client("xoxb-bench", api_url)
     runner = ReminderRunner(
-        core.reminder_service({"slack": SlackNotifier(core, client)}, "bench"), sweep_seconds=30
+        core.reminder_service(
+            {"slack": PlatformNotifier(SlackPlatform(client), core.clock, core.org.language)}, "bench"
+        ),
+        sweep_seconds=30,
     )
     await runner.start()
     rebuild = time.perf_counter() - started

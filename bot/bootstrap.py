@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
 from bot.config.org import ConfigError, Organization, OrgConfig, load_org_config, parse_org_config
 from bot.config.settings import CoreSettings
+from bot.journey.journey import Journey
+from bot.journey.notifier import PlatformNotifier
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
 from bot.reminders.delivery import Notifier
 from bot.reminders.service import ReminderService
+from bot.services.bus import MessageBus
 from bot.services.conversations import ConversationService
 from bot.services.incidents import IncidentService
 from bot.services.posts import PostService
+from bot.services.provisioning import ProvisioningService
 from bot.storage.db import create_engine, session_factory
 
 
@@ -27,9 +34,25 @@ class Core:
     org: OrgConfig
     playbooks: PlaybookRegistry
     clock: Clock
+    bus: MessageBus
+    journey: Journey
+    worker: str
+
+    async def settle(self) -> None:
+        """Wait for what follows the last changes (handlers, provisioning, coalesced updates)."""
+        await self.bus.settle()
+        await self.journey.settle()
 
     async def close(self) -> None:
+        await self.settle()
         await self.engine.dispose()
+
+    def notifiers(self) -> dict[str, Notifier]:
+        """Reminders through each platform the journey serves."""
+        return {
+            name: PlatformNotifier(platform, self.clock, self.org.language)
+            for name, platform in self.journey.platforms.items()
+        }
 
     def reminder_service(self, notifiers: dict[str, Notifier], worker: str) -> ReminderService:
         return ReminderService(
@@ -80,13 +103,25 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
     playbooks = load_playbooks(settings)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    service = IncidentService(sessions, clock, org, playbooks)
+    bus = MessageBus()
+    service = IncidentService(sessions, clock, org, playbooks, bus)
+    posts = PostService(sessions, clock)
+    worker = worker_id()
+    provisioning = ProvisioningService(sessions, clock, timedelta(seconds=settings.provision_lease_seconds))
     return Core(
         engine=engine,
         incidents=service,
-        posts=PostService(sessions, clock),
+        posts=posts,
         conversations=ConversationService(sessions, clock),
         org=org,
         playbooks=playbooks,
         clock=clock,
+        bus=bus,
+        journey=Journey(service, posts, provisioning, bus, worker),
+        worker=worker,
     )
+
+
+def worker_id() -> str:
+    """Names this process in claims (reminders, provisioning), so a stuck claim can be traced to its replica."""
+    return f"{socket.gethostname()}-{os.getpid()}"[:64]

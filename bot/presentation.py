@@ -1,6 +1,7 @@
 """Platform-neutral text for people: dates in Japan time, days left, progress bars, labels.
 
-Slack and Teams renderers both use these, so a date or a label reads the same everywhere.
+Plain words are ``str``; where bold or a mention matters the text is ``Rich`` (bot.i18n.rich), which each
+platform renders in its own format. Slack and Teams both use these, so a date or a label reads the same.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.appi.recipients import recipient
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView
 from bot.domain.vocabulary import DeadlineKind
 from bot.i18n import catalog, t
+from bot.i18n.rich import Rich, Span, join, r, rich
 from bot.playbook.engine import FINISHED, StepStatus
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -114,24 +116,24 @@ def headcount_undetermined(assessment: AssessmentView) -> bool:
     return assessment.counted_persons is None and not assessment.exempt_by_encryption
 
 
-def assessment_text(assessment: AssessmentView, lang: str) -> str:
+def assessment_text(assessment: AssessmentView, lang: str) -> Rich:
     """The verdict for the summary. While the headcount is undetermined it says so and keeps asking for an
     estimate or an upper bound: the line stays in the living summary until one is given."""
-    ask = [t("assessment.ask_headcount", lang)] if headcount_undetermined(assessment) else []
+    ask = [r(t("assessment.ask_headcount", lang))] if headcount_undetermined(assessment) else []
     if assessment.reportable:
         recipient_name = recipient(assessment.recipient).name(lang)
         recipient_how = recipient(assessment.recipient).how(lang)
-        lines = [t("assessment.reportable", lang, recipient=recipient_name), recipient_how]
-        lines += [f"• {g}" for g in grounds_text(assessment, lang)]
-        lines.append(t("assessment.notify_individuals", lang))
-        return "\n".join(lines + ask)
+        lines = [rich("assessment.reportable", lang, recipient=recipient_name), r(recipient_how)]
+        lines += [r(f"• {g}") for g in grounds_text(assessment, lang)]
+        lines.append(r(t("assessment.notify_individuals", lang)))
+        return join(lines + ask)
     if assessment.processor_notice:
-        return "\n".join([t("assessment.processor_notice", lang), *ask])
+        return join([r(t("assessment.processor_notice", lang)), *ask])
     if assessment.exempt_by_encryption:
-        return t("assessment.exempt_encrypted", lang)
+        return r(t("assessment.exempt_encrypted", lang))
     if ask:
-        return "\n".join([t("assessment.undetermined_headcount", lang, threshold=assessment.threshold), *ask])
-    return t("assessment.not_reportable", lang, threshold=assessment.threshold)
+        return join([rich("assessment.undetermined_headcount", lang, threshold=assessment.threshold), *ask])
+    return r(t("assessment.not_reportable", lang, threshold=assessment.threshold))
 
 
 def persons_text(incident: IncidentView, lang: str) -> str:
@@ -158,28 +160,31 @@ def _step_titles(step_ids: list[str], incident: IncidentView, lang: str, playboo
     return "、".join(playbook_steps[s].title.get(lang) if s in playbook_steps else s for s in step_ids)
 
 
-def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) -> list[str]:
+def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) -> list[Rich]:
     """What a use case changed, as sentences for the channel. Step-level noise is left out."""
     steps = {s.id: s for s in playbook.steps}
-    lines: list[str] = []
+    lines: list[Rich] = []
     for change in changes:
         d = change.detail
         if change.what == "facts":
             lines.append(
-                t("change.facts", lang, fields=", ".join(t(f"field.{f}", lang) for f in d["fields"]))
+                rich("change.facts", lang, fields=", ".join(t(f"field.{f}", lang) for f in d["fields"]))
             )
         elif change.what == "reassessed":
             before, after = d["from"], d["to"]
             if before.get("reportable") != after.get("reportable"):
                 lines.append(
-                    t("change.now_reportable" if after["reportable"] else "change.no_longer_reportable", lang)
+                    rich(
+                        "change.now_reportable" if after["reportable"] else "change.no_longer_reportable",
+                        lang,
+                    )
                 )
             if before.get("final_days") != after.get("final_days") and after.get("final_days"):
-                lines.append(t("change.final_days", lang, days=after["final_days"]))
+                lines.append(rich("change.final_days", lang, days=after["final_days"]))
         elif change.what == "deadline_moved" and not d["key"].startswith("step:"):
             prompt = d["key"] in PROMPT_KINDS
             lines.append(
-                t(
+                rich(
                     "change.target_moved" if prompt else "change.deadline_moved",
                     lang,
                     deadline=_deadline_name(d["key"], incident, lang),
@@ -191,7 +196,7 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
             due = datetime.fromisoformat(d["due_at"])
             added = DeadlineView(d["key"], d["key"], None, due, None, "pending")
             lines.append(
-                t(
+                rich(
                     "change.prompt_added" if d["key"] in PROMPT_KINDS else "change.deadline_added",
                     lang,
                     deadline=_deadline_name(d["key"], incident, lang),
@@ -199,15 +204,17 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
                 )
             )
         elif change.what == "deadline_filed":
-            lines.append(t("change.deadline_filed", lang, deadline=_deadline_name(d["key"], incident, lang)))
+            lines.append(
+                rich("change.deadline_filed", lang, deadline=_deadline_name(d["key"], incident, lang))
+            )
         elif change.what == "deadline_pending" and not d["key"].startswith("step:"):
             lines.append(
-                t("change.deadline_reopened", lang, deadline=_deadline_name(d["key"], incident, lang))
+                rich("change.deadline_reopened", lang, deadline=_deadline_name(d["key"], incident, lang))
             )
         elif change.what == "closed":
-            lines.append(t("change.closed", lang))
+            lines.append(rich("change.closed", lang))
         elif change.what == "reopened":
-            lines.append(t("change.reopened", lang))
+            lines.append(rich("change.reopened", lang))
         elif change.what == "corrected":
             lines.append(correction_line(d, lang))
         elif (
@@ -216,16 +223,18 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
             and incident.assessment.notify_individuals
         ):
             # Its internal target went away (or an older incident had the 確報 date): still due 「速やかに」.
-            lines.append(t("change.individuals_prompt_only", lang))
+            lines.append(rich("change.individuals_prompt_only", lang))
         elif change.what == "deadline_cancelled" and not d["key"].startswith("step:"):
             lines.append(
-                t("change.deadline_cancelled", lang, deadline=_deadline_name(d["key"], incident, lang))
+                rich("change.deadline_cancelled", lang, deadline=_deadline_name(d["key"], incident, lang))
             )
         elif change.what == "steps_added":
-            lines.append(t("change.steps_added", lang, steps=_step_titles(d["steps"], incident, lang, steps)))
+            lines.append(
+                rich("change.steps_added", lang, steps=_step_titles(d["steps"], incident, lang, steps))
+            )
         elif change.what == "steps_removed":
             lines.append(
-                t("change.steps_removed", lang, steps=_step_titles(d["steps"], incident, lang, steps))
+                rich("change.steps_removed", lang, steps=_step_titles(d["steps"], incident, lang, steps))
             )
     return lines
 
@@ -301,12 +310,12 @@ def next_deadline_line(incident: IncidentView, now: datetime, lang: str) -> str:
     return text + _undetermined_note(incident, lang)
 
 
-def correction_line(detail: dict, lang: str) -> str:
+def correction_line(detail: dict, lang: str) -> Rich:
     """A correction of the report, as said in the channel: what was corrected, from what to what, and why."""
     fields = ", ".join(t(f"field.{f}", lang) for f in detail.get("fields", []))
-    line = t("change.corrected", lang, fields=fields, reason=detail.get("reason", ""))
+    line = rich("change.corrected", lang, fields=fields, reason=detail.get("reason", ""))
     if "aware_to" in detail:
-        line += " " + t(
+        line += r(" ") + rich(
             "change.aware_moved",
             lang,
             before=jst(datetime.fromisoformat(detail["aware_from"]), lang),
@@ -315,12 +324,12 @@ def correction_line(detail: dict, lang: str) -> str:
     return line
 
 
-def refusals_line(incident: IncidentView, who: str, lang: str) -> str | None:
-    """For the commander: how many attempts were refused, and the latest (``who`` rendered per platform)."""
+def refusals_line(incident: IncidentView, who: Span, lang: str) -> Rich | None:
+    """For the commander: how many attempts were refused, and the latest (``who``: a mention or a name)."""
     last = incident.last_refusal
     if not incident.refusals or last is None:
         return None
-    return t(
+    return rich(
         "summary.refusals",
         lang,
         count=incident.refusals,

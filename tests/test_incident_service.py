@@ -20,7 +20,7 @@ OUTSIDER = Actor("slack", "UOUTSIDER")
 
 
 class Directory:
-    platform = "slack"
+    name = "slack"
 
     async def resolve(self, member: str) -> str | None:
         if member.startswith("U"):

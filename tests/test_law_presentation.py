@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
-from adapters.slack.blocks.home import home_view
-from adapters.slack.blocks.incident import summary_blocks
+from adapters.slack.render import home_blocks, mrkdwn, summary_blocks
 from bot.appi.deadlines import JST
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
 from bot.domain.facts import Facts
+from bot.i18n.rich import text_of
 from bot.presentation import (
     assessment_text,
     change_lines,
@@ -27,13 +27,15 @@ from bot.reminders.delivery import ReminderItem
 from bot.reminders.ics import deadlines_calendar
 from bot.services.incidents import ReportRequest
 from bot.services.ports import Actor
+from bot.views.incident import summary_view
+from bot.views.notices import home_view
 from tests.conftest import ORG_YAML
 
 LEGAL = Actor("slack", "ULEGAL")
 
 
 class Directory:
-    platform = "slack"
+    name = "slack"
 
     async def resolve(self, member: str) -> str | None:
         return member if member.startswith("U") else None
@@ -49,7 +51,7 @@ async def report(core, clock, **facts):
 
 
 def summary_text(view, clock, lang: str = "ja") -> str:
-    return json.dumps(summary_blocks(view, clock.now(), lang), ensure_ascii=False)
+    return json.dumps(summary_blocks(summary_view(view, clock.now(), lang)), ensure_ascii=False)
 
 
 def deadline(view, key: str):
@@ -61,14 +63,14 @@ def deadline(view, key: str):
 
 async def test_an_unknown_headcount_is_undetermined_and_asked_for_until_given(core, clock) -> None:
     view = await report(core, clock)  # nobody knows how many people yet
-    text = assessment_text(view.assessment, "ja")
+    text = text_of(assessment_text(view.assessment, "ja"))
     assert "報告要否は未確定" in text and "推計か上限" in text
     assert "報告対象の事由はありません" not in text, "an unknown count is not 'not reportable'"
-    assert "undetermined" in assessment_text(view.assessment, "en").lower()
+    assert "undetermined" in text_of(assessment_text(view.assessment, "en")).lower()
     assert "人数不明" in next_deadline_text(view, "ja"), "the digest line says it too"
 
     outcome = await core.incidents.update_facts(view.reference, {"persons_upper_bound": 300}, LEGAL)
-    text = assessment_text(outcome.incident.assessment, "ja")
+    text = text_of(assessment_text(outcome.incident.assessment, "ja"))
     assert "報告対象の事由はありません" in text and "推計か上限" not in text
     assert "人数不明" not in next_deadline_text(outcome.incident, "ja")
 
@@ -76,7 +78,7 @@ async def test_an_unknown_headcount_is_undetermined_and_asked_for_until_given(co
 async def test_a_reportable_incident_with_an_unknown_count_still_asks_for_it(core, clock) -> None:
     view = await report(core, clock, sensitive=True)
     assert view.assessment.reportable
-    assert "推計か上限" in assessment_text(view.assessment, "ja"), "本人の数 is still needed"
+    assert "推計か上限" in text_of(assessment_text(view.assessment, "ja")), "本人の数 is still needed"
     item = ReminderItem(view, deadline(view, "final"), "before", clock.now(), "legal")
     assert "本人の数が未確定" in reminder_line(item, clock.now(), "ja"), "reminders keep asking"
 
@@ -103,7 +105,7 @@ async def test_prompt_duties_are_shown_as_promptly_with_a_target(core, clock) ->
     line = reminder_line(item, clock.now(), "ja")
     assert "速やかに（目安: 2026年12月5日(土)まで）" in line and "目安の日が近づいています" in line
     assert next_deadline_text(view, "ja") == "速報 速やかに（目安: 2026年12月5日(土)まで）"
-    home = json.dumps(home_view([view], clock.now(), "ja"), ensure_ascii=False)
+    home = json.dumps(home_blocks(home_view([view], clock.now(), "ja")), ensure_ascii=False)
     assert "速やかに（目安: 2026年12月5日(土)まで）" in home
 
 
@@ -128,7 +130,7 @@ async def test_becoming_reportable_says_the_prompt_duties_as_promptly(core, cloc
     view = await report(core, clock, persons=800)
     outcome = await core.incidents.update_facts(view.reference, {"persons": 1200}, LEGAL)
     playbook = core.playbooks.get(outcome.incident.playbook_id)
-    said = "\n".join(change_lines(outcome.changes, outcome.incident, playbook, "ja"))
+    said = "\n".join(mrkdwn(line) for line in change_lines(outcome.changes, outcome.incident, playbook, "ja"))
     assert "速報: *速やかに（目安: 2026年12月5日(土)まで）*" in said
     assert "確報の期限: *2027年1月4日(月) 23:59*" in said
     assert "速報の期限" not in said and "本人通知の期限" not in said, "only the 確報 has a legal date"

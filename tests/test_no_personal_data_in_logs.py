@@ -244,7 +244,7 @@ async def test_the_teams_journey_logs_no_personal_data(clean_database, clock, ca
         _status, body = await teams.execute("29:it", "leak.step", skip, conversation=thread)
         assert NAME in str(card_of(body))
 
-        summary = teams.connector.cards_in(thread)[0]
+        summary = teams.connector.summary_in(thread)
         _status, body = await teams.execute(
             "29:legal", "leak.facts", execute_data(summary, "leak.facts"), conversation=thread
         )

@@ -27,7 +27,7 @@ COMMANDER = Actor("slack", "UCOMMANDER")
 
 
 class Directory:
-    platform = "slack"
+    name = "slack"
 
     async def resolve(self, member: str) -> str | None:
         return member if member.startswith("U") else None

@@ -14,9 +14,8 @@ async def opened(app: SlackHarness, text: str = "顧客リストを誤送信し�
     status, body, _ = await app.report("UREPORTER", text, {"summary": text, **values})
     assert status == 200 and json.loads(body)["response_action"] == "update"
     channel = await app.eventually(lambda: app.slack.channel_named("leak-20261201-0001"))
-    await app.eventually(
-        lambda: app.slack.messages["D" + "0" * 0] if False else _phase_posted(app, channel.id)
-    )
+    await app.eventually(lambda: _phase_posted(app, channel.id))
+    await app.core.settle()  # provisioning done: the summary (posted with the phases) is there too
     return channel
 
 

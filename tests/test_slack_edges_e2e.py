@@ -176,7 +176,7 @@ async def test_implausible_discovery_dates_are_refused_with_a_message(app, disco
 async def test_malformed_payloads_get_400_and_change_nothing(app) -> None:
     channel = await opened(app)
     message = phase_message(app, channel.id)
-    good = block_action_payload("UIT", message, channel.id, "step:report_to_superior:done")
+    good = block_action_payload("UIT", message, channel.id, "step:report_to_superior:in_progress")
     bad_value = json.loads(json.dumps(good))
     bad_value["actions"][0]["value"] = "not json"
     wrong_type = json.loads(json.dumps(good))
@@ -216,10 +216,10 @@ async def test_malformed_payloads_get_400_and_change_nothing(app) -> None:
 async def test_a_click_naming_an_unknown_incident_says_so(app) -> None:
     channel = await opened(app)
     payload = block_action_payload(
-        "UIT", phase_message(app, channel.id), channel.id, "step:report_to_superior:done"
+        "UIT", phase_message(app, channel.id), channel.id, "step:report_to_superior:in_progress"
     )
     payload["actions"][0]["value"] = json.dumps(
-        {"r": "LEAK-2026-0999", "s": "report_to_superior", "t": "done"}
+        {"r": "LEAK-2026-0999", "s": "report_to_superior", "t": "in_progress"}
     )
     status, _ = await app.driver.interactive(payload)
     assert status == 200

@@ -83,7 +83,7 @@ async def test_a_click_from_another_workspace_changes_nothing(app, caplog) -> No
     view = await opened_view(app)
     await app.driver.submit_view("UREPORTER", view, modal_state({"summary": "誤送信"}))
     channel = await app.eventually(lambda: app.slack.channel_named("leak-"))
-    message = await app.eventually(lambda: app.slack.latest(channel.id, "step:report_to_superior:done"))
+    message = await app.eventually(lambda: app.slack.latest(channel.id, "stepmenu:report_to_superior"))
     updates = len(app.slack.calls_to("chat.update"))
     caplog.set_level(logging.DEBUG)
     status, body = await app.driver.click(

@@ -13,7 +13,7 @@ from datetime import timedelta
 from adapters.fakes.slack_harness import SlackHarness
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
-from tests.test_reminders import Directory
+from bot.services.ports import OPERATOR
 from tests.test_slack_e2e import opened
 from tests.test_slack_reminders_e2e import dm_channel
 
@@ -30,14 +30,13 @@ def texts(app: SlackHarness, channel_id: str) -> list[str]:
 async def many_incidents(app: SlackHarness, count: int) -> list[tuple[str, str]]:
     """``count`` incidents with their response channels, reported now (速報 "opened" due at once)."""
     made = []
-    for n in range(count):
+    for _ in range(count):
         request = ReportRequest(
             "slack", "UREPORTER", "ja", app.core.clock.now(), Facts(summary="誤送信", persons=2000)
         )
         ref = (await app.core.incidents.report(request)).incident.reference
-        channel_id = app.slack.add_channel(f"leak-many-{n:03d}", private=True)
-        await app.core.incidents.attach_channel(ref, channel_id, f"leak-many-{n:03d}")
-        await app.core.incidents.resolve_team(ref, Directory())
+        await app.core.settle()  # the journey provisions its response channel
+        channel_id = (await app.core.incidents.get(ref, OPERATOR)).channel_id
         made.append((ref, channel_id))
     return made
 

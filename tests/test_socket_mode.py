@@ -99,7 +99,7 @@ async def test_a_report_over_socket_mode(socket_app) -> None:
     assert await incident_count(socket_app.core) == 1
 
     # a click and a command answered with text, over the same socket
-    message = await eventually(lambda: slack.latest(channel.id, "step:report_to_superior:done"))
+    message = await eventually(lambda: slack.latest(channel.id, "stepmenu:report_to_superior"))
     ack = await link.click("UCOMMANDER", message, channel.id, "step:report_to_superior:done")
     assert set(ack) == {"envelope_id"}
     await eventually(

@@ -7,14 +7,8 @@ from datetime import timedelta
 import pytest
 
 from adapters.fakes.card_schema import card_errors
-from adapters.teams.cards import (
-    facts_card,
-    facts_form_values,
-    phase_card,
-    reminder_card,
-    report_form,
-    summary_card,
-)
+from adapters.teams.cards import facts_card, facts_form_values, report_form
+from adapters.teams.render import phase_card, reminder_card, summary_card
 from adapters.teams.text import escape
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
@@ -23,6 +17,8 @@ from bot.domain.facts import DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.services.incidents import ReportRequest
+from bot.views.incident import phase_view, summary_view
+from bot.views.reminders import reminder_message
 from tests.conftest import DATA, ORG_YAML
 
 
@@ -49,15 +45,30 @@ async def test_cards_validate_against_the_schema(incident, clock, lang) -> None:
     cards = [
         report_form(lang, clock.now(), "form-1"),
         report_form(lang, clock.now(), "form-1", {"summary": "x"}, {"summary": "必須", "persons": "数字"}),
-        summary_card(view, clock.now(), lang),
+        summary_card(summary_view(view, clock.now(), lang)),
         facts_card(view.reference, facts_form_values(view.facts), lang, {"persons": "bad"}),
-        *[phase_card(view, playbook, p, clock.now(), lang) for p in ("initial", "reporting")],
+        *[
+            phase_card(phase_view(view, playbook, p, clock.now(), lang), lang)
+            for p in ("initial", "reporting")
+        ],
     ]
     deadline = next(d for d in view.deadlines if d.key == "final")
     item = ReminderItem(view, deadline, "before", clock.now() + timedelta(days=1), "legal")
-    cards.append(reminder_card(Delivery("teams", None, "29:exec", (item,), missed=True), clock.now(), lang))
+    delivery = Delivery("teams", None, "29:exec", (item,), missed=True)
+    cards.append(reminder_card(reminder_message(delivery, clock.now(), lang)))
     for card in cards:
         assert card_errors(card) == []
+        ids = input_ids(card)
+        assert len(ids) == len(set(ids)), f"every Input id is unique in a card: {ids}"
+
+
+def input_ids(node) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["id"]] if str(node.get("type", "")).startswith("Input.") else []
+        return own + [i for value in node.values() for i in input_ids(value)]
+    if isinstance(node, list):
+        return [i for value in node for i in input_ids(value)]
+    return []
 
 
 def test_user_text_cannot_forge_links_or_emphasis() -> None:
@@ -67,5 +78,6 @@ def test_user_text_cannot_forge_links_or_emphasis() -> None:
 
 async def test_the_summary_escapes_the_report(incident, clock) -> None:
     _, view = incident
-    body = summary_card(view, clock.now(), "ja")["body"]
-    assert body[1]["text"].startswith(r"\[click\]\(http://evil\.example\)")
+    body = summary_card(summary_view(view, clock.now(), "ja"))["body"]
+    description = next(b["text"] for b in body if "click" in b.get("text", ""))
+    assert description.startswith(r"\[click\]\(http://evil.example\) \*\*now\*\* \<at\>all\</at\>")

@@ -81,7 +81,7 @@ async def test_member_and_outsider_clicks_and_a_retried_invoke(teams) -> None:
 async def test_facts_update_reassesses(teams) -> None:
     await report(teams, persons="10")
     thread = teams.connector.thread()
-    summary = teams.connector.cards_in(thread)[0]
+    summary = teams.connector.summary_in(thread)
     status, body = await teams.execute(
         "29:legal", "leak.facts", execute_data(summary, "leak.facts"), conversation=thread
     )

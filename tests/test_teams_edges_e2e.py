@@ -16,7 +16,7 @@ MESSAGE = "application/vnd.microsoft.activity.message"
 async def test_an_outsider_reads_nothing_and_changes_nothing(teams) -> None:
     await report(teams, persons="1500")
     thread = teams.connector.thread()
-    summary = teams.connector.cards_in(thread)[0]
+    summary = teams.connector.summary_in(thread)
     phase = next(c for c in teams.connector.cards_in(thread) if "初動" in c["body"][0]["text"])
     before = await teams.core.incidents.get(REF, OPERATOR)
     verbs = [
@@ -102,7 +102,7 @@ async def test_a_bad_value_in_the_facts_form_keeps_everything_typed(teams) -> No
 async def test_the_discovery_date_is_corrected_with_a_reason_and_every_deadline_moves(teams) -> None:
     await report(teams, persons="1500")
     thread = teams.connector.thread()
-    summary = teams.connector.cards_in(thread)[0]
+    summary = teams.connector.summary_in(thread)
     before = {d.key: d.due_at for d in (await teams.core.incidents.get(REF, OPERATOR)).deadlines}
     _status, body = await teams.execute(
         "29:legal", "leak.correct", execute_data(summary, "leak.correct"), conversation=thread

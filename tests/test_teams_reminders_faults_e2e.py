@@ -26,7 +26,7 @@ roles:
 
 
 class TeamsDirectory:
-    platform = "teams"
+    name = "teams"
 
     async def resolve(self, member: str) -> str | None:
         return member if member.startswith("29:") else None
@@ -69,7 +69,10 @@ async def test_many_incidents_due_at_once_reach_the_executive_in_several_cards(t
 
 
 async def test_a_thread_that_cannot_be_reached_is_reported_to_the_commander_in_a_chat(teams, clock) -> None:
+    platform = teams.bot.platform  # no response channel: the thread can never be started
+    platform.settings = platform.settings.model_copy(update={"response_channel": None})
     ref = await teams_incident(teams)
+    await teams.core.settle()
     reminders = teams.core.reminder_service({"teams": teams.bot.notifier}, "test")
     for _ in range(8):
         await reminders.sweep()

@@ -94,14 +94,15 @@ class Transcript:
         self.seen_ephemeral = len(slack.ephemerals)
 
     async def settle(self) -> None:
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.05)  # the app answers Slack first, then works
+        await self.app.core.settle()  # everything that follows a change has been posted or updated
         self.flush()
 
 
 async def click_step(
     app: Any, show: Transcript, user: str, channel_id: str, phase: str, step: str, to: str
 ) -> None:
-    message = app.slack.latest(channel_id, phase)
+    message = app.slack.latest(channel_id, f"📋 {phase}")
     await app.driver.click(user, message, channel_id, f"step:{step}:{to}")
     await show.settle()
 

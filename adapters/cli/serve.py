@@ -20,7 +20,6 @@ from adapters.cli.errors import CliError
 from adapters.logging_setup import configure_logging
 from adapters.metrics import Metrics
 from adapters.slack.app import Installation, build_slack_app, slack_route
-from adapters.slack.notifier import SlackNotifier
 from adapters.slack.scopes import granted_scopes, missing_scopes
 from adapters.slack.settings import SlackSettings
 from adapters.teams.bot import TeamsBot
@@ -30,7 +29,7 @@ from bot.bootstrap import Core, build_core
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import PlaybookError
-from bot.scheduling.runner import ReminderRunner, worker_id
+from bot.scheduling.runner import ReminderRunner
 
 log = logging.getLogger("leakbot")
 
@@ -144,7 +143,7 @@ class LeakbotServer:
             if slack.app_token is not None:
                 await check_app_token(self.slack_app.client, slack.app_token.get_secret_value())
             routes["/slack/events"] = slack_route(self.slack_app, self.metrics)
-            notifiers["slack"] = SlackNotifier(core, self.slack_app.client)
+            notifiers["slack"] = core.notifiers()["slack"]
         if teams.configured:
             bot = TeamsBot(core, teams, self.metrics)
             routes["/api/messages"] = bot.route()
@@ -159,7 +158,9 @@ class LeakbotServer:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1] if site._server else port
         self._reminders = ReminderRunner(
-            core.reminder_service(notifiers, worker_id()), sweep_seconds=self.settings.sweep_seconds
+            core.reminder_service(notifiers, core.worker),
+            sweep_seconds=self.settings.sweep_seconds,
+            resume=core.journey.resume,
         )
         await self._reminders.start()
         core.incidents.after_commit.append(self._reminders.poke)

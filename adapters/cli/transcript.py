@@ -13,6 +13,13 @@ def _clean(text: str) -> str:
     return re.sub(r"\*([^*\n]+)\*", r"\1", text)
 
 
+def _element(element: dict[str, Any]) -> str:
+    """A button as [label]; an overflow menu as [⋯ option / option]."""
+    if element.get("type") == "overflow":
+        return "[⋯ " + " / ".join(o["text"]["text"] for o in element.get("options", [])) + "]"
+    return f"[{element['text']['text']}]"
+
+
 def blocks_as_text(blocks: list[dict[str, Any]], text: str = "") -> list[str]:
     if not blocks:
         return [_clean(line) for line in text.splitlines()]
@@ -24,12 +31,14 @@ def blocks_as_text(blocks: list[dict[str, Any]], text: str = "") -> list[str]:
         elif kind == "section":
             if block.get("text"):
                 lines += [_clean(line) for line in block["text"]["text"].splitlines()]
+            if block.get("accessory"):
+                lines.append("  " + _element(block["accessory"]))
             for field in block.get("fields", []):
                 lines.append("  " + _clean(field["text"]).replace("\n", ": ", 1))
         elif kind == "context":
             lines.append("  " + " · ".join(_clean(e.get("text", "")) for e in block.get("elements", [])))
         elif kind == "actions":
-            lines.append("  " + " ".join(f"[{e['text']['text']}]" for e in block.get("elements", [])))
+            lines.append("  " + " ".join(_element(e) for e in block.get("elements", [])))
         elif kind == "divider":
             lines.append("  " + "─" * 40)
     return lines

@@ -92,12 +92,25 @@ def block_action_payload(
     team: str = TEAM,
     enterprise: str | None = None,
 ) -> dict[str, Any]:
-    """Clicking the button ``action_id`` in a message the bot posted."""
+    """Clicking the button ``action_id`` in a message the bot posted; for a step's "step:<id>:<state>" that is
+    not a button, choosing that state in the step's overflow menu (as a person would)."""
     element, block_id = None, None
     for block in message.get("blocks", []):
-        for candidate in block.get("elements", []) if block.get("type") == "actions" else []:
+        for candidate in _elements(block):
             if candidate.get("action_id") == action_id:
                 element, block_id = candidate, block.get("block_id")
+    if element is None and action_id.startswith("step:"):
+        _, step, target = action_id.split(":")
+        for block in message.get("blocks", []):
+            for candidate in _elements(block):
+                if candidate.get("action_id") == f"stepmenu:{step}":
+                    option = next(
+                        (o for o in candidate["options"] if o["value"].endswith(f"|{target}")), None
+                    )
+                    if option is not None:
+                        return _menu_payload(
+                            user, message, channel, candidate, block, option, team, enterprise
+                        )
     assert element is not None, f"no button {action_id} in the message"
     payload: dict[str, Any] = {
         "type": "block_actions",
@@ -114,6 +127,48 @@ def block_action_payload(
                 "action_id": action_id,
                 "block_id": block_id,
                 "value": element["value"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    if enterprise is not None:
+        payload["enterprise"] = {"id": enterprise, "name": "another org"}
+    return payload
+
+
+def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interactive elements of a block: an actions block's elements, or a section's accessory."""
+    if block.get("type") == "actions":
+        return list(block.get("elements", []))
+    accessory = block.get("accessory")
+    return [accessory] if isinstance(accessory, dict) else []
+
+
+def _menu_payload(
+    user: str,
+    message: dict[str, Any],
+    channel: str,
+    menu: dict[str, Any],
+    block: dict[str, Any],
+    option: dict[str, Any],
+    team: str,
+    enterprise: str | None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": _team(team, enterprise),
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "ALEAKBOT",
+        "trigger_id": f"trigger-{next(_ids)}",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+        "channel": {"id": channel},
+        "message": message,
+        "actions": [
+            {
+                "type": "overflow",
+                "action_id": menu["action_id"],
+                "block_id": block.get("block_id"),
+                "selected_option": option,
                 "action_ts": f"{time.time():.6f}",
             }
         ],

@@ -14,13 +14,13 @@ from adapters.fakes.slack_driver import SlackDriver
 from adapters.logging_setup import quiet_payload_loggers
 from adapters.metrics import Metrics
 from adapters.slack.app import build_slack_app, slack_route
-from adapters.slack.notifier import SlackNotifier
 from adapters.slack.settings import SlackSettings
 from adapters.web import build_web_app
 from bot.bootstrap import Core, build_core
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.config.settings import CoreSettings
+from bot.reminders.delivery import Notifier
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -69,8 +69,8 @@ class SlackHarness:
         await self.core.close()
         await self.slack.stop()
 
-    def notifier(self) -> SlackNotifier:
-        return SlackNotifier(self.core, self.bolt.client)
+    def notifier(self) -> Notifier:
+        return self.core.notifiers()["slack"]
 
     async def eventually(self, check: Callable[[], Any], within: float = 10.0) -> Any:
         """Wait for work the app does after acknowledging (Slack's 3-second rule)."""

@@ -26,6 +26,7 @@ from slack_bolt.response import BoltResponse
 from adapters.metrics import Metrics
 from adapters.slack.client import make_client
 from adapters.slack.listeners import SlackListeners
+from adapters.slack.platform import SlackPlatform
 from adapters.slack.settings import SlackSettings
 from bot.bootstrap import Core
 
@@ -78,6 +79,7 @@ def build_slack_app(
     app.error(_on_error)
     app.use(only_the_installed_workspace(installation or Installation(), metrics))
     SlackListeners(core, app, metrics).register(app)
+    core.journey.add_platform(SlackPlatform(app.client))
     return app
 
 

@@ -29,24 +29,21 @@ from adapters.slack.blocks.forms import (
     report_values,
     skip_modal,
 )
-from adapters.slack.blocks.home import home_view
-from adapters.slack.blocks.incident import STEP_ACTION, SUMMARY_ACTION
-from adapters.slack.channel import ChannelUpdater
 from adapters.slack.directory import LocaleCache
 from adapters.slack.mrkdwn import user
-from adapters.slack.notifier import REMINDER_ACTION
 from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
-from adapters.slack.provisioning import Provisioner
+from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
 from bot.bootstrap import Core
 from bot.i18n import t
+from bot.i18n.rich import rich
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
-from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
+from bot.views.notices import home_view
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -64,8 +61,7 @@ class SlackListeners:
         self.client = app.client
         self.metrics = metrics
         self.locales = LocaleCache(app.client)
-        self.updater = ChannelUpdater(core, app.client)
-        self.provisioner = Provisioner(core, app.client, self.updater)
+        self.journey = core.journey
         self._tasks: set[asyncio.Task] = set()
 
     def register(self, app: AsyncApp) -> None:
@@ -76,6 +72,7 @@ class SlackListeners:
         app.view(SKIP_CALLBACK)(self.on_skip_submitted)
         app.view(CORRECT_CALLBACK)(self.on_correct_submitted)
         app.action(re.compile(rf"^{STEP_ACTION}:"))(self.on_step_button)
+        app.action(re.compile(rf"^{STEP_MENU}:"))(self.on_step_button)
         app.action(f"{SUMMARY_ACTION}:facts")(self.on_edit_facts)
         app.action(f"{SUMMARY_ACTION}:correct")(self.on_correct)
         app.action(f"{SUMMARY_ACTION}:refresh")(self.on_refresh)
@@ -127,7 +124,7 @@ class SlackListeners:
         word = (command.get("text") or "").strip().lower()
         user_id, channel_id = command["user_id"], command.get("channel_id")
         if word in ("help", "ヘルプ"):
-            await ack(text=t("help.text", await self.locales.language(user_id)))
+            await ack(text=mrkdwn(rich("help.text", await self.locales.language(user_id))))
             return
         await ack()
         if word in ("status", "状況"):
@@ -148,7 +145,7 @@ class SlackListeners:
             lang = await self.locales.language(user_id)
             await self._tell(user_id, channel_id, t("status.not_a_response_channel", lang))
             return
-        await self.updater.post_summary(incident)
+        await self.journey.post_summary(incident)
 
     async def _close_or_reopen(self, channel_id: str | None, user_id: str, reopen: bool) -> None:
         incident = await self.core.incidents.by_channel(channel_id or "", _actor(user_id))
@@ -157,9 +154,7 @@ class SlackListeners:
             await self._tell(user_id, channel_id, t("close.usage", lang))
             return
         change = self.core.incidents.reopen if reopen else self.core.incidents.close
-        outcome = await change(incident.reference, _actor(user_id))
-        await self.updater.refresh(incident.reference)
-        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
+        await change(incident.reference, _actor(user_id))
 
     # --- the report modal ------------------------------------------------------------------------------
 
@@ -193,7 +188,7 @@ class SlackListeners:
             view=self._notice_view(lang, t("report.saved_view", lang, reference=ref), ref),
         )
         if outcome.created:
-            await self._provision(outcome, lang)
+            self._opened(outcome)
 
     def _notice_view(self, lang: str, text: str, ref: str | None = None) -> dict:
         done = modal(
@@ -230,12 +225,12 @@ class SlackListeners:
         except SlackApiError as exc:  # the person may have closed the modal: the DM still tells them
             log.info("could not update the report modal: %s", exc.response.get("error"))
         if outcome.created:
-            await self._provision(outcome, lang)
+            self._opened(outcome)
 
-    async def _provision(self, outcome, lang: str) -> None:
+    def _opened(self, outcome) -> None:
+        """Counted and logged; the journey provisions the response channel (a domain event after commit)."""
         self.metrics.incidents_opened.labels(PLATFORM).inc()
         log.info("incident %s reported", outcome.incident.reference)
-        await self.provisioner.provision(outcome.incident, lang)
 
     # --- the playbook buttons --------------------------------------------------------------------------
 
@@ -254,9 +249,7 @@ class SlackListeners:
     async def _set_step(
         self, ref: str, step_id: str, target: StepStatus, user_id: str, acted_at: datetime | None
     ) -> None:
-        outcome = await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), acted_at=acted_at)
-        await self.updater.refresh(ref)
-        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
+        await self.core.incidents.set_step(ref, step_id, target, _actor(user_id), acted_at=acted_at)
 
     async def _open_skip(
         self, trigger_id: str, ref: str, step_id: str, user_id: str, acted_at: datetime | None
@@ -286,7 +279,6 @@ class SlackListeners:
             await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
             return
         await ack()
-        await self._guarded(user_id, None, self.updater.refresh(meta.ref))
 
     # --- facts and corrections -------------------------------------------------------------------------
 
@@ -307,7 +299,7 @@ class SlackListeners:
         meta, user_id = context[PARSED], body["user"]["id"]
         try:
             updates = parse_facts_form(facts_values(state_values(view)), meta.lang)
-            outcome = await self.core.incidents.update_facts(meta.ref, updates, _actor(user_id))
+            await self.core.incidents.update_facts(meta.ref, updates, _actor(user_id))
         except FormErrors as invalid:
             await ack(response_action="errors", errors=invalid.errors)
             return
@@ -319,12 +311,6 @@ class SlackListeners:
             await ack(response_action="errors", errors={"cause": t("error.unavailable", meta.lang)})
             return
         await ack()
-        if outcome.changes:
-            await self._guarded(user_id, None, self._announce(outcome, user_id))
-
-    async def _announce(self, outcome, user_id: str) -> None:
-        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
-        await self.updater.refresh(outcome.incident.reference)
 
     async def on_correct(self, ack, body: dict[str, Any], context) -> None:
         await ack()
@@ -350,7 +336,7 @@ class SlackListeners:
             await ack(response_action="errors", errors=report_error_blocks(invalid.errors))
             return
         try:
-            outcome = await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
+            await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
         except REFUSALS as refused:
             await ack(response_action="errors", errors={"reason": refusal(refused, meta.lang)})
             return
@@ -359,8 +345,6 @@ class SlackListeners:
             await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
             return
         await ack()
-        if outcome.changes:
-            await self._guarded(user_id, None, self._announce(outcome, user_id))
 
     # --- summary buttons -------------------------------------------------------------------------------
 
@@ -373,16 +357,7 @@ class SlackListeners:
         )
 
     async def _share_calendar(self, ref: str, user_id: str) -> None:
-        incident = await self.core.incidents.get(ref, _actor(user_id))
-        if not incident.channel_id:
-            return
-        data = deadlines_calendar(incident, self.core.clock.now(), self.core.org.language)
-        await self.client.files_upload_v2(
-            channel=incident.channel_id,
-            content=data,
-            filename=f"{ref}.ics",
-            title=t("summary.calendar_title", self.core.org.language, reference=ref),
-        )
+        await self.journey.share_calendar(await self.core.incidents.get(ref, _actor(user_id)))
 
     async def on_refresh(self, ack, body: dict[str, Any], context) -> None:
         await ack()
@@ -390,8 +365,8 @@ class SlackListeners:
         await self._guarded(user_id, (body.get("channel") or {}).get("id"), self._refresh(ref, user_id))
 
     async def _refresh(self, ref: str, user_id: str) -> None:
-        await self.core.incidents.get(ref, _actor(user_id))  # only those who may read it may refresh it
-        await self.updater.refresh(ref)
+        # only those who may read it may refresh it
+        await self.journey.refresh(await self.core.incidents.get(ref, _actor(user_id)))
 
     # --- reminder cards -------------------------------------------------------------------------------
 
@@ -414,10 +389,8 @@ class SlackListeners:
         )
 
     async def _file(self, body, action, value, user_id: str) -> None:
-        outcome = await self.core.incidents.mark_filed(value.r, value.k, _actor(user_id), action_time(action))
+        await self.core.incidents.mark_filed(value.r, value.k, _actor(user_id), action_time(action))
         await self._mark_card(body, action, t("reminder.filed", self.core.org.language, who=user(user_id)))
-        await self.updater.refresh(value.r)
-        await self.updater.say_changes(outcome.incident, outcome.changes, user_id)
 
     async def _mark_card(self, body: dict[str, Any], action: dict[str, Any], note: str) -> None:
         """Replace the clicked card's buttons with who did what, so nobody clicks twice."""
@@ -449,7 +422,7 @@ class SlackListeners:
         incidents = await self.core.incidents.list(_actor(user_id))
         try:
             await self.client.views_publish(
-                user_id=user_id, view=home_view(incidents, self.core.clock.now(), lang)
+                user_id=user_id, view=home_blocks(home_view(incidents, self.core.clock.now(), lang))
             )
         except SlackApiError as exc:
             log.warning("could not publish App Home: %s", exc.response.get("error"))

@@ -104,6 +104,17 @@ def _json_object(raw: object) -> dict[str, Any]:
     return data
 
 
+def _menu_choice(action: dict[str, Any]) -> StepValue:
+    """A step's overflow menu: the step from the action id, "<reference>|<target state>" from the option."""
+    option = action.get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    if not isinstance(value, str) or value.count("|") != 1:
+        raise Malformed("selected_option")
+    reference, target = value.split("|")
+    step = str(action["action_id"]).split(":", 1)[1]
+    return StepValue.model_validate({"r": reference, "s": step, "t": target})
+
+
 def action_time(action: dict[str, Any]) -> datetime | None:
     """Slack's action_ts ("1700000000.000100") as an aware datetime."""
     raw = action.get("action_ts")
@@ -125,10 +136,13 @@ def parse(body: dict[str, Any]) -> Any:
                 raise Malformed("actions")
             action = actions[0]
             match = ACTION_ID.match(str(action.get("action_id") or ""))
-            model = ACTION_VALUES.get(match.group("family")) if match else None
+            family = match.group("family") if match else None
+            action_time(action)
+            if family == "stepmenu":
+                return _menu_choice(action)
+            model = ACTION_VALUES.get(family or "")
             if model is None:
                 return None
-            action_time(action)
             return model.model_validate(_json_object(action.get("value")))
         if kind == "view_submission":
             view = body.get("view")

@@ -24,7 +24,12 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations.create": "groups:write",  # the private response channel (is_private=true)
     "conversations.invite": "groups:write",  # the response team into the private channel
     "conversations.setTopic": "groups:write",  # the reference and deadlines in the channel topic
-    "conversations.open": "im:write",  # a DM with an executive or a role owner
+    "conversations.list": "groups:read",  # after a crash: find the private channel created just before it
+    "conversations.history": "groups:history",  # after a crash: find a post made just before it (metadata)
+    "pins.add": "pins:write",  # the summary pinned in the response channel
+    "bookmarks.add": "bookmarks:write",  # and bookmarked at its top
+    "chat.getPermalink": None,  # the bookmark's link to the summary
+    "conversations.open": "im:write",  # a DM with the reporter, an executive or a role owner
     "users.info": "users:read",  # the person's locale (Japanese or English)
     "users.lookupByEmail": "users:read.email",  # org-config members given by e-mail address
     "views.open": None,  # the report, facts and skip modals

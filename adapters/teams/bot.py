@@ -22,18 +22,15 @@ from adapters.teams.cards import (
     facts_card,
     facts_form_values,
     facts_values,
-    phase_card,
     received,
     report_form,
     report_values,
-    summary_card,
 )
-from adapters.teams.channel import PLATFORM, TeamsThread, incident_key
-from adapters.teams.notifier import TeamsNotifier
+from adapters.teams.platform import PLATFORM, TeamsPlatform
+from adapters.teams.render import phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
-from bot.domain.vocabulary import OWNER_ROLES
 from bot.i18n import language_for, t
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
@@ -42,6 +39,7 @@ from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
+from bot.views.incident import phase_view, summary_view
 
 log = logging.getLogger(__name__)
 LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
@@ -71,15 +69,6 @@ def _status(data: dict[str, Any]) -> StepStatus:
         return StepStatus(_field(data, "t"))
     except ValueError:
         raise Malformed("t") from None
-
-
-class TeamsDirectory:
-    """Teams members are written as 29:… ids or Entra object ids; emails need Graph, which is not set up."""
-
-    platform = PLATFORM
-
-    async def resolve(self, member: str) -> str | None:
-        return member if TEAMS_ID.match(member) else None
 
 
 def _card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
@@ -124,8 +113,8 @@ class TeamsBot:
         self.settings = settings
         self.metrics = metrics
         self.gateway = TeamsGateway(settings)
-        self.thread = TeamsThread(core, self.gateway)
-        self.notifier = TeamsNotifier(core, self.gateway, self.thread)
+        self.platform = TeamsPlatform(self.gateway, settings, core.conversations, core.org.language)
+        core.journey.add_platform(self.platform)
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(), connection_manager=self.gateway.connections
         )
@@ -163,13 +152,21 @@ class TeamsBot:
         task.add_done_callback(self._tasks.discard)
 
     async def settle(self) -> None:
-        """Wait for background work (tests and the demo)."""
+        """Wait for background work (tests and the demo): ours, then the journey's."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.core.settle()
 
-    @staticmethod
-    def _who(context: TurnContext) -> tuple[Actor, str]:
+    @property
+    def notifier(self):
+        """Reminders on Teams: the core's notifier over this platform."""
+        return self.core.notifiers()[PLATFORM]
+
+    def _who(self, context: TurnContext) -> tuple[Actor, str]:
         activity = context.activity
+        self.platform.seen(
+            activity.service_url, activity.conversation.tenant_id if activity.conversation else None
+        )
         return Actor(PLATFORM, activity.from_property.id), language_for(activity.locale)
 
     def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
@@ -198,9 +195,7 @@ class TeamsBot:
             if incident is None:
                 await context.send_activity(text_activity(t("status.not_a_response_channel", lang)))
             else:
-                await context.send_activity(
-                    card_activity(summary_card(incident, self.core.clock.now(), lang))
-                )
+                await context.send_activity(card_activity(self._summary(incident)))
             return
         form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
         await context.send_activity(card_activity(form))
@@ -231,55 +226,10 @@ class TeamsBot:
         if outcome.created:
             self.metrics.incidents_opened.labels(PLATFORM).inc()
             log.info("incident %s reported", outcome.incident.reference)
-            origin = Conversation.of(context.activity)
-            self._background(self.provision(outcome.incident.reference, origin, lang))
         return _card(received(outcome.incident.reference, lang))
 
-    async def provision(self, reference: str, origin: Conversation, lang: str) -> None:
-        try:
-            await self._provision(reference, origin, lang)
-        except Exception as exc:  # the incident is saved; say what failed, never the exception text
-            log.error("Teams provisioning of %s failed: %s", reference, type(exc).__name__, exc_info=exc)
-            await self.core.incidents.note(reference, "provisioning_failed", {"error": type(exc).__name__})
-
-    async def _provision(self, reference: str, origin: Conversation, lang: str) -> None:
-        outcome, unresolved = await self.core.incidents.resolve_team(reference, TeamsDirectory())
-        incident = outcome.incident
-        if not self.settings.response_channel:
-            await self.gateway.send(
-                origin, text_activity(t("teams.no_response_channel", lang, reference=reference))
-            )
-            return
-        now = self.core.clock.now()
-        first = card_activity(summary_card(incident, now, self.core.org.language))
-        thread, summary_id = await self.gateway.create_conversation(
-            origin.service_url, origin.tenant_id, channel=self.settings.response_channel, first=first
-        )
-        thread = Conversation(thread.service_url, thread.conversation_id, thread.tenant_id, origin.bot_id)
-        await self.core.conversations.remember(PLATFORM, incident_key(reference), thread.as_json())
-        await self.core.incidents.attach_channel(reference, thread.conversation_id, f"Teams {reference}")
-        await self.core.posts.remember(reference, PLATFORM, "summary", thread.conversation_id, summary_id)
-        team = [
-            (m.user_id, t(f"role.{m.role}", self.core.org.language))
-            for m in incident.members
-            if m.platform == PLATFORM and m.role in {str(r) for r in OWNER_ROLES}
-        ]
-        mentions = " ".join(f"<at>{name}</at>" for _, name in team)
-        text = t("teams.team_call", self.core.org.language, mentions=mentions)
-        if unresolved:
-            text += "\n\n" + "\n\n".join(
-                t("channel.unresolved", self.core.org.language, member=m) for m in unresolved
-            )
-        await self.gateway.send(thread, text_activity(text, team))
-        await self.thread.refresh(reference)
-        await self.gateway.send(
-            origin,
-            text_activity(
-                t("report.received", lang, reference=reference, channel=f"Teams {reference}").replace(
-                    "*", "**"
-                )
-            ),
-        )
+    def _summary(self, incident) -> dict:
+        return summary_card(summary_view(incident, self.core.clock.now(), self.core.org.language))
 
     # --- cards in the response thread ---------------------------------------------------------------------
 
@@ -292,7 +242,8 @@ class TeamsBot:
             ref, step_id, target = _field(data, "r", REFERENCE), _field(data, "s"), _status(data)
         except Malformed:
             return _malformed(lang)
-        reason = data.get("reason") if isinstance(data.get("reason"), str) else None
+        typed = data.get(f"reason_{step_id}", data.get("reason"))  # the skip form's input is per step
+        reason = typed if isinstance(typed, str) else None
         try:
             outcome = await self.core.incidents.set_step(
                 ref, step_id, target, actor, reason, context.activity.timestamp
@@ -300,16 +251,12 @@ class TeamsBot:
         except REFUSALS as refused:
             return self._refusal(refused, lang)
         incident = outcome.incident
-        self._background(self._after_change(ref, outcome.changes))
         playbook = self.core.playbooks.get(incident.playbook_id)
         step = next(s for s in playbook.steps if s.id == step_id)
+        lang = self.core.org.language
         return _card(
-            phase_card(incident, playbook, step.phase, self.core.clock.now(), self.core.org.language)
+            phase_card(phase_view(incident, playbook, step.phase, self.core.clock.now(), lang), lang)
         )
-
-    async def _after_change(self, reference: str, changes) -> None:
-        incident = await self.thread.refresh(reference)
-        await self.thread.say_changes(incident, changes)
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -338,8 +285,7 @@ class TeamsBot:
             return _card(facts_card(ref, data, lang, invalid.errors))
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        self._background(self._after_change(ref, outcome.changes))
-        return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))
+        return _card(self._summary(outcome.incident))
 
     async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -370,8 +316,7 @@ class TeamsBot:
             ):
                 return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
             return self._refusal(refused, lang)
-        self._background(self._after_change(ref, outcome.changes))
-        return _card(summary_card(outcome.incident, self.core.clock.now(), self.core.org.language))
+        return _card(self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -381,7 +326,7 @@ class TeamsBot:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(summary_card(incident, self.core.clock.now(), self.core.org.language))
+        return _card(self._summary(incident))
 
     # --- reminder cards ----------------------------------------------------------------------------------
 
@@ -399,10 +344,9 @@ class TeamsBot:
         actor, lang = self._who(context)
         try:
             ref, key = _field(data, "r", REFERENCE), _field(data, "k")
-            outcome = await self.core.incidents.mark_filed(ref, key, actor, context.activity.timestamp)
+            await self.core.incidents.mark_filed(ref, key, actor, context.activity.timestamp)
         except Malformed:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        self._background(self._after_change(ref, outcome.changes))
         return _message(t("reminder.filed", lang, who=actor.user_id))

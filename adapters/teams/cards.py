@@ -1,51 +1,21 @@
-"""Adaptive Cards 1.5 for Teams, rendered from the same core view models as Slack's Block Kit."""
+"""The Teams forms as Adaptive Cards 1.5: the report, the facts, the correction. (The incident's living
+messages are rendered from the core's view models in adapters/teams/render.py.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from adapters.teams.text import escape
+from adapters.teams.render import Card, card, markdown, text
 from bot.appi.deadlines import JST
 from bot.domain.facts import REASON_MAX, SUMMARY_MAX, DataItem, Facts
-from bot.domain.views import IncidentView, StepView
-from bot.domain.vocabulary import OWNER_ROLES, Cause, Role
+from bot.domain.views import IncidentView
+from bot.domain.vocabulary import Cause
 from bot.i18n import t
-from bot.playbook.engine import FINISHED, StepStatus
-from bot.playbook.schema import Playbook
-from bot.presentation import (
-    assessment_text,
-    jst,
-    legal_deadline_lines,
-    persons_text,
-    progress_bar,
-    refusals_line,
-    step_meta,
-)
-from bot.reminders.delivery import Delivery
-from bot.reminders.texts import action_text, item_line, part_suffix
+from bot.i18n.rich import rich
 
-Card = dict[str, Any]
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-VERSION = "1.5"
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
-
-
-def card(body: list[dict], actions: list[dict] | None = None) -> Card:
-    result: Card = {
-        "type": "AdaptiveCard",
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": VERSION,
-        "body": body,
-    }
-    if actions:
-        result["actions"] = actions
-    return result
-
-
-def text(value: str, **extra: Any) -> dict:
-    return {"type": "TextBlock", "text": value, "wrap": True, **extra}
 
 
 def execute(title: str, verb: str, data: dict, **extra: Any) -> dict:
@@ -192,153 +162,7 @@ def report_values(data: dict[str, Any]) -> dict[str, object]:
 
 
 def received(reference: str, lang: str) -> Card:
-    return card([text(t("report.saved_view", lang, reference=reference).replace("*", "**"))])
-
-
-def summary_card(incident: IncidentView, now: datetime, lang: str) -> Card:
-    facts = incident.facts
-    items = ", ".join(t(f"item.{i}", lang) for i in facts.data_items) or t("summary.none", lang)
-    status = t("form.confirmed_yes" if facts.confirmed else "form.suspected", lang)
-    team = [
-        {
-            "title": t("role." + role, lang),
-            "value": ", ".join(escape(u, 200) for u in incident.members_with_role(str(role)))
-            or t("summary.nobody", lang),
-        }
-        for role in (*OWNER_ROLES, Role.EXECUTIVES)
-    ]
-    body: list[dict] = [
-        text(t("summary.header", lang, reference=incident.reference), size="Large", weight="Bolder"),
-        text(escape(facts.summary or "-")),
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": t("summary.discovered", lang), "value": jst(incident.aware_at, lang)},
-                {"title": t("summary.status", lang), "value": status},
-                {"title": t("summary.cause", lang), "value": t("cause." + facts.cause, lang)},
-                {"title": t("summary.persons", lang), "value": persons_text(incident, lang)},
-                {"title": t("summary.items", lang), "value": escape(items, 500)},
-            ],
-        },
-        text(_md(t("summary.assessment", lang)), weight="Bolder", spacing="Medium"),
-        text(_md(assessment_text(incident.assessment, lang))),
-        text(_md(t("summary.deadlines", lang)), weight="Bolder", spacing="Medium"),
-        text(
-            "\n\n".join(f"- {line}" for line in legal_deadline_lines(incident, now, lang))
-            or t("summary.no_deadlines", lang)
-        ),
-        text(_md(t("summary.team", lang)), weight="Bolder", spacing="Medium"),
-        {"type": "FactSet", "facts": team},
-        text(
-            f"{t('summary.progress', lang)}: {progress_bar(incident.progress.finished, incident.progress.total)}",
-            isSubtle=True,
-        ),
-    ]
-    last = incident.last_refusal
-    refused = refusals_line(incident, escape(last.actor.split(":", 1)[1], 100) if last else "", lang)
-    if refused:
-        body.append(text(refused, isSubtle=True, color="Warning"))
-    actions = []
-    if incident.status == "open":
-        ref = {"r": incident.reference}
-        actions = [
-            execute(t("summary.edit_facts", lang), "leak.facts", ref),
-            execute(t("summary.correct", lang), "leak.correct", ref),
-            execute(t("summary.refresh", lang), "leak.refresh", ref),
-        ]
-    return card(body, actions)
-
-
-def _md(value: str) -> str:
-    """The catalog writes Slack's *bold*; Adaptive Cards want **bold**."""
-    return value.replace("*", "**")
-
-
-def _step_container(step: StepView, incident: IncidentView, now: datetime, lang: str) -> list[dict]:
-    icon = {"todo": "⬜", "in_progress": "🔄", "done": "✅", "skipped": "⏭️", "not_applicable": "➖"}[
-        step.status
-    ]
-    meta = step_meta(step, incident, now, lang)
-    if step.status != StepStatus.TODO:
-        meta.append(t("status." + step.status, lang))
-    if step.reason:
-        meta.append(t("step.reason", lang, reason=escape(step.reason, 500)))
-    ref, sid = incident.reference, step.step.id
-    buttons: list[dict]
-    if step.status in FINISHED:
-        buttons = [execute(t("button.reopen", lang), "leak.step", {"r": ref, "s": sid, "t": "in_progress"})]
-    else:
-        buttons = [
-            execute(t("button.done", lang), "leak.step", {"r": ref, "s": sid, "t": "done"}, style="positive")
-        ]
-        if step.status == StepStatus.TODO:
-            buttons.insert(
-                0, execute(t("button.start", lang), "leak.step", {"r": ref, "s": sid, "t": "in_progress"})
-            )
-        buttons.append(
-            execute(
-                t("button.not_applicable", lang), "leak.step", {"r": ref, "s": sid, "t": "not_applicable"}
-            )
-        )
-        buttons.append(
-            {
-                "type": "Action.ShowCard",
-                "title": t("button.skip", lang),
-                "card": card(
-                    [
-                        {
-                            "type": "Input.Text",
-                            "id": "reason",
-                            "label": t("skip.reason", lang),
-                            "isRequired": True,
-                            "errorMessage": t("error.reason_required", lang),
-                            "maxLength": 1000,
-                        }
-                    ],
-                    [execute(t("skip.save", lang), "leak.step", {"r": ref, "s": sid, "t": "skipped"})],
-                ),
-            }
-        )
-    return [
-        {
-            "type": "Container",
-            "separator": True,
-            "items": [
-                text(f"{icon} **{escape(step.step.title.get(lang), 300)}**"),
-                text(escape(step.step.guidance.get(lang), 1500), isSubtle=True, spacing="None"),
-                text(" · ".join(meta), size="Small", spacing="None"),
-            ],
-        },
-        {"type": "ActionSet", "actions": buttons},
-    ]
-
-
-def phase_card(incident: IncidentView, playbook: Playbook, phase_id: str, now: datetime, lang: str) -> Card:
-    phases = [p for p in playbook.phases if any(s.step.phase == p.id for s in incident.steps)]
-    phase = next(p for p in phases if p.id == phase_id)
-    steps = [s for s in incident.steps if s.step.phase == phase_id]
-    finished = sum(1 for s in steps if s.status in FINISHED)
-    body: list[dict] = [
-        text(
-            t(
-                "phase.header",
-                lang,
-                phase=phase.title.get(lang),
-                number=[p.id for p in phases].index(phase_id) + 1,
-                count=len(phases),
-            ),
-            size="Medium",
-            weight="Bolder",
-        ),
-        text(f"{incident.reference} · {progress_bar(finished, len(steps))}", isSubtle=True),
-    ]
-    for step in steps:
-        body += (
-            _step_container(step, incident, now, lang)
-            if incident.status == "open"
-            else _step_container(step, incident, now, lang)[:1]
-        )
-    return card(body)
+    return card([text(markdown(rich("report.saved_view", lang, reference=reference)))])
 
 
 def correct_card(
@@ -505,30 +329,3 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
         "secondary_damage": data.get("secondary_damage") or "",
     }
     return values
-
-
-def reminder_card(delivery: Delivery, now: datetime, lang: str) -> Card:
-    head = "reminder.missed_header" if delivery.missed else "reminder.dm_header"
-    body: list[dict] = [text(t(head, lang).replace("*", "**") + part_suffix(delivery, lang), weight="Bolder")]
-    actions: list[dict] = []
-    for item in delivery.latest_per_deadline():
-        action = action_text(item, lang)
-        line = f"**{item.incident.reference}** {item_line(item, now, lang)}"
-        body.append(text(line + (f"\n\n{action}" if action else "")))
-        body.append(
-            text(
-                t(
-                    "reminder.progress",
-                    lang,
-                    bar=progress_bar(item.incident.progress.finished, item.incident.progress.total),
-                ),
-                isSubtle=True,
-                spacing="None",
-            )
-        )
-        value = {"r": item.incident.reference, "k": item.deadline.key}
-        row = [execute(t("reminder.ack", lang), "leak.ack", value)]
-        if item.deadline.kind != "step" and delivery.user_id is not None:
-            row.append(execute(t("reminder.file", lang), "leak.file", value, style="positive"))
-        body.append({"type": "ActionSet", "actions": row})
-    return card(body, actions)

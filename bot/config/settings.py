@@ -21,3 +21,5 @@ class CoreSettings(BaseSettings):
     playbooks_dir: Path | None = Field(default=None, alias="LEAKBOT_PLAYBOOKS_DIR")
     log_level: str = Field(default="INFO", alias="LEAKBOT_LOG_LEVEL")
     sweep_seconds: float = Field(default=15.0, gt=0, alias="LEAKBOT_SWEEP_SECONDS")
+    # How long a worker holds an incident's provisioning before another may take it over (a crashed worker).
+    provision_lease_seconds: float = Field(default=60.0, gt=0, alias="LEAKBOT_PROVISION_LEASE_SECONDS")

@@ -24,8 +24,10 @@ def language_for(locale: str | None) -> str:
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The words of a catalog entry, without its markup (labels, plain messages, notification fallbacks).
+    Where bold or mentions matter, use ``bot.i18n.rich.rich`` and let the platform render it."""
     entry = catalog()[key]
-    template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    template = (entry.get(lang) or entry[DEFAULT_LANGUAGE]).replace("**", "")
     return template.format(**params) if params else template
 
 

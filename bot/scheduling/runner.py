@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,15 +22,18 @@ log = logging.getLogger(__name__)
 WAKE_JOB = "wake"
 
 
-def worker_id() -> str:
-    """Names this process in reminder claims, so a stuck claim can be traced to its replica."""
-    return f"{socket.gethostname()}-{os.getpid()}"[:64]
-
-
 class ReminderRunner:
-    def __init__(self, service: ReminderService, sweep_seconds: float = 15.0) -> None:
+    def __init__(
+        self,
+        service: ReminderService,
+        sweep_seconds: float = 15.0,
+        resume: Callable[[], Awaitable[int]] | None = None,
+    ) -> None:
+        """``resume``: picks up work left by a crash or waiting for a retry (the journey's provisioning),
+        run with every sweep."""
         self.service = service
         self.sweep_seconds = sweep_seconds
+        self.resume = resume
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
 
@@ -89,6 +91,11 @@ class ReminderRunner:
                     )
             except Exception as exc:
                 log.error("reminder sweep failed: %s", type(exc).__name__, exc_info=exc)
+            if self.resume is not None:
+                try:
+                    await self.resume()
+                except Exception as exc:
+                    log.error("resuming provisioning failed: %s", type(exc).__name__, exc_info=exc)
             await self.reschedule()
 
     async def reschedule(self) -> None:

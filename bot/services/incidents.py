@@ -5,6 +5,7 @@ Every write is one unit of work that locks the incident, changes rows and append
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,14 +22,24 @@ from bot.appi.assessment import Assessment
 from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
+from bot.domain.events import (
+    Changed,
+    DeadlineFiled,
+    FactsChanged,
+    Reported,
+    StatusChanged,
+    StepChanged,
+    TeamChanged,
+)
 from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
 from bot.domain.views import Change, IncidentView
 from bot.domain.vocabulary import Role
 from bot.playbook.engine import StepStatus, TransitionError, applicable_steps, check_transition
 from bot.playbook.loader import PlaybookRegistry
 from bot.reminders.planner import replan
-from bot.services import audit_log
+from bot.services import audit_log, provisioning
 from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.services.bus import MessageBus
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import NotFoundError, ServiceError
 from bot.services.policy import REPORTER_ROLE, TEAM_ROLES, Permission, decide
@@ -82,6 +93,7 @@ class IncidentService:
         clock: Clock,
         org: OrgConfig,
         playbooks: PlaybookRegistry,
+        bus: MessageBus | None = None,
     ) -> None:
         self._sessions = sessions
         self.clock = clock
@@ -89,9 +101,10 @@ class IncidentService:
         self.playbooks = playbooks
         self.playbooks.get(org.playbook)  # fail at start, not on the first report
         self.after_commit: list[Callable[[], None]] = []  # e.g. the reminder timer re-reads the next due time
+        self.bus = bus or MessageBus()  # domain events go here after each commit
 
     def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions, tuple(self.after_commit))
+        return UnitOfWork(self._sessions, tuple(self.after_commit), self.bus.dispatch)
 
     async def _locked(self, uow: UnitOfWork, reference: str) -> Incident:
         try:
@@ -165,28 +178,29 @@ class IncidentService:
                 "reported",
                 {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause},
             )
-            return Outcome(await self._view(uow.session, incident), created=True)
+            provisioning.start(uow.session, incident, now)
+            view = await self._view(uow.session, incident)
+            uow.events.append(Reported(view))
+            return Outcome(view, created=True)
 
     async def resolve_team(self, reference: str, directory: Directory) -> tuple[Outcome, list[str]]:
         """Add the configured role members, resolved on the incident's platform; returns the unresolved."""
-        resolved: list[tuple[str, str]] = []
-        unresolved: list[str] = []
-        for role in Role:
-            for written in self.org.members_of(role):
-                user_id = await directory.resolve(written)
-                if user_id:
-                    resolved.append((str(role), user_id))
-                else:
-                    unresolved.append(written)
+        wanted = [(str(role), written) for role in Role for written in self.org.members_of(role)]
+        # Every lookup at once: one round trip to the platform, however many people are written as e-mails.
+        written_once = list(dict.fromkeys(written for _, written in wanted))
+        found = await asyncio.gather(*(directory.resolve(written) for written in written_once))
+        user_of = dict(zip(written_once, found, strict=True))
+        resolved = [(role, user_of[written]) for role, written in wanted if user_of.get(written)]
+        unresolved = list(dict.fromkeys(written for _, written in wanted if not user_of.get(written)))
         now = self.clock.now()
         async with self._uow() as uow:
             incident = await self._locked(uow, reference)
             existing = {(m.platform, m.user_id, m.role) for m in await member_rows(uow.session, incident)}
             added = []
             for role, user_id in resolved:
-                if (directory.platform, user_id, role) not in existing:
-                    existing.add((directory.platform, user_id, role))
-                    uow.session.add(_member(incident, Actor(directory.platform, user_id), role, SYSTEM, now))
+                if (directory.name, user_id, role) not in existing:
+                    existing.add((directory.name, user_id, role))
+                    uow.session.add(_member(incident, Actor(directory.name, user_id), role, SYSTEM, now))
                     added.append({"role": role, "user": user_id})
             changes: list[Change] = []
             if added or unresolved:
@@ -201,7 +215,11 @@ class IncidentService:
                 changes.append(Change("team_resolved", {"added": added, "unresolved": unresolved}))
             await uow.session.flush()
             await replan(uow.session, incident, self.org.reminders, now)
-            return Outcome(await self._view(uow.session, incident), tuple(changes)), unresolved
+            view = await self._view(uow.session, incident)
+            if added:
+                users = tuple(a["user"] for a in added)
+                uow.events.append(TeamChanged(view, str(SYSTEM), tuple(changes), added=users))
+            return Outcome(view, tuple(changes)), unresolved
 
     async def attach_channel(self, reference: str, channel_id: str, channel_name: str) -> Outcome:
         now = self.clock.now()
@@ -247,9 +265,12 @@ class IncidentService:
             async with self._uow() as uow:
                 incident = await self._locked(uow, reference)
                 await self._authorize(uow.session, incident, actor, Permission.WORK)
-                return await self._transition(
+                outcome = await self._transition(
                     uow.session, incident, step_id, target, actor, reason, acted_at=acted_at
                 )
+                if outcome.changes:
+                    uow.events.append(StepChanged(outcome.incident, str(actor), outcome.changes, step_id))
+                return outcome
 
     async def _transition(
         self,
@@ -304,7 +325,7 @@ class IncidentService:
                     raise ServiceError("nothing_to_file", reference=reference)
                 await self._authorize(uow.session, incident, actor, Permission.FILE, str(step.owner))
                 # A report filed with the regulator is a fact: the playbook's order does not get to refuse it.
-                return await self._transition(
+                outcome = await self._transition(
                     uow.session,
                     incident,
                     step.id,
@@ -314,6 +335,9 @@ class IncidentService:
                     enforce_requires=False,
                     acted_at=acted_at,
                 )
+                if outcome.changes:
+                    uow.events.append(DeadlineFiled(outcome.incident, str(actor), outcome.changes, step.id))
+                return outcome
 
     async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
         """確認しました: an executive or team member saw a reminder; kept in the audit trail."""
@@ -372,7 +396,7 @@ class IncidentService:
                         "steps_removed", {"steps": [s for s in self._order(incident) if s in before - after]}
                     )
                 )
-            return Outcome(await self._view(uow.session, incident), tuple(changes))
+            return self._changed(uow, FactsChanged, await self._view(uow.session, incident), actor, changes)
 
     async def correct_report(self, reference: str, correction: Correction, actor: Actor) -> Outcome:
         """Correct what the reporter said (discovery date and time, suspected/confirmed, the summary) with a
@@ -414,7 +438,16 @@ class IncidentService:
                 await audit_log.record(uow.session, incident, now, actor, "report_corrected", detail)
                 changes = [Change("corrected", detail)]
                 changes += await self._resync(uow.session, incident, now, actor)
-                return Outcome(await self._view(uow.session, incident), tuple(changes))
+                return self._changed(
+                    uow, FactsChanged, await self._view(uow.session, incident), actor, changes
+                )
+
+    @staticmethod
+    def _changed(
+        uow: UnitOfWork, event: type[Changed], view: IncidentView, actor: Actor, changes: list[Change]
+    ) -> Outcome:
+        uow.events.append(event(view, str(actor), tuple(changes)))
+        return Outcome(view, tuple(changes))
 
     def _applicable_ids(self, incident: Incident) -> set[str]:
         facts, assessment, playbook = self._context(incident)
@@ -551,10 +584,10 @@ class IncidentService:
                 await audit_log.record(
                     uow.session, incident, now, actor, "member_added", {"user": user_id, "role": str(role)}
                 )
-                return Outcome(
-                    await self._view(uow.session, incident),
-                    (Change("member_added", {"user": user_id, "role": str(role)}),),
-                )
+                change = Change("member_added", {"user": user_id, "role": str(role)})
+                view = await self._view(uow.session, incident)
+                uow.events.append(TeamChanged(view, str(actor), (change,), added=(user_id,)))
+                return Outcome(view, (change,))
 
     async def close(self, reference: str, actor: Actor) -> Outcome:
         """The commander closes the incident: it is read-only and its reminders stop until reopened."""
@@ -579,7 +612,8 @@ class IncidentService:
                     await self._resync(uow.session, incident, now, actor)
                 await replan(uow.session, incident, self.org.reminders, now)
                 await audit_log.record(uow.session, incident, now, actor, action, {})
-                return Outcome(await self._view(uow.session, incident), (Change(action),))
+                view = await self._view(uow.session, incident)
+                return self._changed(uow, StatusChanged, view, actor, [Change(action)])
 
     # --- queries: every read names who reads ---------------------------------------------------------------
 

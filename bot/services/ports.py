@@ -31,8 +31,9 @@ OPERATOR = Actor.operator()
 
 
 class Directory(Protocol):
-    """Turns a member as written in the org config (an id or an email) into a user id on one platform."""
+    """Turns a member as written in the org config (an id or an email) into a user id on one platform (the
+    Platform port of bot.journey is one)."""
 
-    platform: str
+    name: str  # the platform: "slack", "teams"
 
     async def resolve(self, member: str) -> str | None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,8 @@ from bot.storage.uow import NotFound, UnitOfWork
 class PostRef:
     key: str
     channel_id: str
-    message_id: str
+    message_id: str  # "" while claimed and not yet sent
+    updated_at: datetime
 
 
 class PostService:
@@ -75,4 +77,4 @@ class PostService:
             rows = await uow.session.scalars(
                 select(Post).where(Post.incident_id == incident.id, Post.platform == platform)
             )
-            return {r.key: PostRef(r.key, r.channel_id, r.message_id) for r in rows}
+            return {r.key: PostRef(r.key, r.channel_id, r.message_id, r.updated_at) for r in rows}

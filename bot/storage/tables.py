@@ -173,3 +173,21 @@ class ConversationRef(Base):
     key: Mapped[str] = mapped_column(String(255))  # "incident:<reference>" or "user:<user id>"
     reference: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+class Provisioning(Base):
+    """The persisted sequence after a report (space created → team invited, summary and phases posted → the
+    reporter told), claimed with a lease like reminders, so a crash at any moment resumes where it stopped."""
+
+    __tablename__ = "provisioning"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(16), index=True)  # space, populate, tell, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    space_name: Mapped[str | None] = mapped_column(
+        String(128)
+    )  # the name being created: adopted after a crash
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]

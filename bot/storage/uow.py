@@ -28,11 +28,18 @@ def serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
 
 class UnitOfWork:
+    """One transaction. Use cases record domain events on it; they are dispatched only after the commit."""
+
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], after_commit: tuple[Callable[[], None], ...] = ()
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        after_commit: tuple[Callable[[], None], ...] = (),
+        dispatch: Callable[[list], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._after_commit = after_commit
+        self._dispatch = dispatch
+        self.events: list = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
@@ -48,6 +55,8 @@ class UnitOfWork:
                 await self.session.commit()
                 for callback in self._after_commit:
                     callback()
+                if self._dispatch is not None and self.events:
+                    self._dispatch(self.events)
             else:
                 await self.session.rollback()
         finally:

@@ -26,7 +26,7 @@ APP_TOKEN = "xapp-1-test"  # app-level token: Socket Mode's apps.connections.ope
 APP_TOKEN_METHODS = {"apps.connections.open": {"token", "team_id"}}  # not in the 2021 spec: known arguments
 TEAM = "T0LEAKBOT"
 BOT_USER = "UBOT"
-JSON_ARGS = ("blocks", "view", "attachments", "files")
+JSON_ARGS = ("blocks", "view", "attachments", "files", "metadata")
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]+$")
 
 
@@ -79,6 +79,8 @@ class FakeSlack:
         self.opened_views: list[dict[str, Any]] = []
         self.home_views: dict[str, dict[str, Any]] = {}
         self.files: list[dict[str, Any]] = []
+        self.pins: dict[str, list[str]] = defaultdict(list)
+        self.bookmarks: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[str] = []
         self._faults: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -133,6 +135,9 @@ class FakeSlack:
             "files.getUploadURLExternal": "files:write",
             "files.completeUploadExternal": "files:write",
             "conversations.open": "im:write",
+            "pins.add": "pins:write",
+            "bookmarks.add": "bookmarks:write",
+            "conversations.list": "groups:read",  # types=private_channel
         }
         if method in fixed:
             return fixed[method]
@@ -144,6 +149,7 @@ class FakeSlack:
             "conversations.setTopic",
             "conversations.info",
             "conversations.members",
+            "conversations.history",
         ):
             channel = self.channels.get(str(args.get("channel") or ""))
             if channel is None:
@@ -151,6 +157,8 @@ class FakeSlack:
             kind = "im" if channel.is_im else "groups" if channel.is_private else "channels"
             if method in ("conversations.info", "conversations.members"):
                 return f"{kind}:read"
+            if method == "conversations.history":
+                return f"{kind}:history"
             return f"{kind}:write" if kind != "channels" else "channels:manage"
         return None
 
@@ -333,17 +341,86 @@ class FakeSlack:
         return {"channel": channel.as_json()}
 
     def _conversations_invite(self, args: dict) -> dict:
+        """Up to 1,000 users in one call. Without ``force`` the first failure fails the call (those before it
+        are in); with it the valid ones are invited and the others listed in ``errors``."""
         channel = self._channel(args["channel"])
-        for user_id in str(args["users"]).split(","):
+        users = [u for u in str(args["users"]).split(",") if u]
+        if len(users) > 1000:
+            raise SlackApiFailure("too_many_users")
+        force = str(args.get("force", "")).lower() in ("true", "1")
+        errors = []
+        for user_id in users:
             if user_id in self._invite_failures:
-                raise SlackApiFailure(self._invite_failures[user_id])
-            if user_id == BOT_USER:
-                raise SlackApiFailure("cant_invite_self")
-            self._user(user_id)
-            if user_id in channel.members:
-                raise SlackApiFailure("already_in_channel")
-            channel.members.add(user_id)
-        return {"channel": channel.as_json()}
+                error = self._invite_failures[user_id]
+            elif user_id == BOT_USER:
+                error = "cant_invite_self"
+            elif user_id not in self.users:
+                error = "user_not_found"
+            elif user_id in channel.members:
+                error = "already_in_channel"
+            else:
+                channel.members.add(user_id)
+                continue
+            if not force:
+                raise SlackApiFailure(error)
+            errors.append({"user": user_id, "ok": False, "error": error})
+        if errors and len(errors) == len(users):
+            raise SlackApiFailure(errors[0]["error"], errors=errors)
+        return {"channel": channel.as_json()} | ({"errors": errors} if errors else {})
+
+    def _conversations_list(self, args: dict) -> dict:
+        types = set(str(args.get("types") or "public_channel").split(","))
+        found = [
+            c.as_json()
+            for c in self.channels.values()
+            if not c.is_im
+            and ("private_channel" if c.is_private else "public_channel") in types
+            and BOT_USER in c.members | ({BOT_USER} if not c.is_private else set())
+        ]
+        return {"channels": found, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_history(self, args: dict) -> dict:
+        """Newest first; metadata only with include_all_metadata, as Slack does."""
+        channel = self._channel(args["channel"])
+        if BOT_USER not in channel.members:
+            raise SlackApiFailure("not_in_channel")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        limit = int(args.get("limit") or 100)
+        messages = []
+        for message in reversed(self.messages[channel.id][-limit:]):
+            shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
+            messages.append(shown)
+        return {"messages": messages, "has_more": False, "pin_count": len(self.pins[channel.id])}
+
+    def _chat_getPermalink(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        return {
+            "channel": channel.id,
+            "permalink": f"https://leakbot-test.slack.com/archives/{channel.id}/p{args['message_ts'].replace('.', '')}",
+        }
+
+    def _pins_add(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        if not any(m["ts"] == args.get("timestamp") for m in self.messages[channel.id]):
+            raise SlackApiFailure("message_not_found")
+        if args["timestamp"] in self.pins[channel.id]:
+            raise SlackApiFailure("already_pinned")
+        self.pins[channel.id].append(args["timestamp"])
+        return {}
+
+    def _bookmarks_add(self, args: dict) -> dict:
+        channel = self._channel(args["channel_id"])
+        if args.get("type") == "link" and not args.get("link"):
+            raise SlackApiFailure("invalid_link")
+        bookmark = {
+            "id": self._id("Bk"),
+            "channel_id": channel.id,
+            "title": args["title"],
+            "link": args.get("link", ""),
+            "type": args["type"],
+        }
+        self.bookmarks[channel.id].append(bookmark)
+        return {"bookmark": bookmark}
 
     def _conversations_setTopic(self, args: dict) -> dict:
         channel = self._channel(args["channel"])
@@ -378,6 +455,11 @@ class FakeSlack:
         }
         if args.get("blocks"):
             message["blocks"] = args["blocks"]
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
         return message
 
     def _chat_postMessage(self, args: dict) -> dict:

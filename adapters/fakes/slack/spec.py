@@ -17,6 +17,20 @@ NEWER_METHODS: dict[str, dict[str, set[str]]] = {
         "known": {"token", "filename", "length", "alt_txt", "snippet_type"},
         "required": {"token", "filename", "length"},
     },
+    "bookmarks.add": {  # api.slack.com/methods/bookmarks.add (2022)
+        "known": {
+            "token",
+            "channel_id",
+            "title",
+            "type",
+            "link",
+            "emoji",
+            "entity_id",
+            "access_level",
+            "parent_id",
+        },
+        "required": {"token", "channel_id", "title", "type"},
+    },
     "files.completeUploadExternal": {
         "known": {"token", "files", "channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
         "required": {"token", "files"},
@@ -37,6 +51,15 @@ def _operation(method: str) -> dict[str, Any] | None:
     return next(iter(path.values()))
 
 
+# Arguments Slack added to older methods after 2021, each from the method's documentation page.
+NEWER_ARGUMENTS: dict[str, set[str]] = {
+    "chat.postMessage": {"metadata"},  # message metadata (2022)
+    "chat.update": {"metadata"},
+    "conversations.history": {"include_all_metadata"},  # returns the metadata (2022)
+    "conversations.invite": {"force"},  # invite the valid users, list the others in `errors`
+}
+
+
 def exists(method: str) -> bool:
     return method in NEWER_METHODS or _operation(method) is not None
 
@@ -48,7 +71,7 @@ def arguments(method: str) -> tuple[set[str], set[str]]:
         return entry["known"], entry["required"]
     operation = _operation(method) or {}
     params = operation.get("parameters", [])
-    known = {p["name"] for p in params}
+    known = {p["name"] for p in params} | NEWER_ARGUMENTS.get(method, set())
     required = {p["name"] for p in params if p.get("required")}
     return known, required
 
@@ -87,9 +110,25 @@ def _without_message_blocks(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "message": message}
 
 
-# Known mistakes in the 2021 spec, each checked against Slack's method documentation:
-# chat.update's response schema types message.blocks as an object; Slack returns the block array.
-SPEC_BUGS = {"chat.update": _without_message_blocks}
+def _without_newer_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """Fields Slack added after 2021 (message metadata), which the spec's closed schemas do not know."""
+    body = {k: v for k, v in body.items() if k not in ("errors",)}
+    if isinstance(body.get("message"), dict):
+        body["message"] = {k: v for k, v in body["message"].items() if k != "metadata"}
+    if isinstance(body.get("messages"), list):
+        body["messages"] = [{k: v for k, v in m.items() if k != "metadata"} for m in body["messages"]]
+    return body
+
+
+# Known mistakes and gaps in the 2021 spec, each checked against Slack's method documentation:
+# chat.update's response schema types message.blocks as an object; Slack returns the block array. Message
+# metadata (2022) and conversations.invite's per-user `errors` (with force) came later.
+SPEC_BUGS = {
+    "chat.update": lambda body: _without_message_blocks(_without_newer_fields(body)),
+    "chat.postMessage": _without_newer_fields,
+    "conversations.history": _without_newer_fields,
+    "conversations.invite": _without_newer_fields,
+}
 
 
 @cache

@@ -7,6 +7,7 @@ Adaptive Card 1.5 schema; violations are recorded and answered with 400.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -115,6 +116,12 @@ class FakeConnector:
             for a in activity.get("attachments") or []
             if a.get("contentType") == CARD
         ]
+
+    def summary_in(self, conversation_id: str) -> dict[str, Any]:
+        """The incident's summary card in a thread (the card with the 事実を更新 action), as last sent."""
+        summaries = [c for c in self.cards_in(conversation_id) if '"leak.facts"' in json.dumps(c)]
+        assert summaries, f"no summary card in {conversation_id}"
+        return summaries[-1]
 
     def texts_in(self, conversation_id: str) -> list[str]:
         return [a.get("text") or "" for a in self.sent[conversation_id]]

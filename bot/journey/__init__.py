@@ -1,0 +1,1 @@
+"""The response journey: provisioning and what follows each change, once for every platform."""

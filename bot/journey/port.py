@@ -1,0 +1,81 @@
+"""What the response journey asks of a chat platform. Slack and Teams implement it; the core's provisioning
+and after-change rules are written once against it (and tested against an in-memory fake)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.i18n.rich import Rich
+from bot.views.incident import PhaseView, SummaryView
+from bot.views.reminders import DigestView, ReminderMessage
+
+Message = SummaryView | PhaseView | ReminderMessage | DigestView | Rich  # Rich: a notice in words
+
+
+@dataclass(frozen=True)
+class Space:
+    """Where an incident's response happens: a private channel (Slack), a channel or thread (Teams)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Posted:
+    space_id: str
+    message_id: str
+
+
+class NameTaken(Exception):
+    """The response space's name is in use: the journey tries the next name."""
+
+
+class PlatformFailure(Exception):
+    """A call the platform refused or could not answer. ``code`` is the platform's reason (said to the
+    commander); ``retry`` says whether trying again later may help; ``after``: seconds the platform asked
+    us to wait (a rate limit)."""
+
+    def __init__(self, code: str, retry: bool = False, after: float | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retry = retry
+        self.after = after
+
+
+class Platform(Protocol):
+    name: str  # "slack", "teams": the incidents' ``platform``
+
+    async def create_space(self, name: str, reference: str) -> Space:
+        """A new private response space named ``name``; NameTaken when the name is in use."""
+
+    async def find_space(self, name: str) -> Space | None:
+        """The space of that name we created before (a crash between creating and recording it)."""
+
+    async def invite(self, space: Space, user_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """Bring everyone in, in as few calls as the platform allows; returns (user, reason) not invited."""
+
+    async def set_topic(self, space: Space, topic: str) -> None: ...
+
+    async def post(self, space: Space, message: Message, key: str) -> Posted:
+        """Post ``message``; ``key`` names it (e.g. "summary", "phase:initial") so a post made just before a
+        crash can be found again with ``find_post``."""
+
+    async def find_post(self, space: Space, key: str) -> Posted | None: ...
+
+    async def update(self, posted: Posted, message: Message) -> None: ...
+
+    async def pin(self, space: Space, posted: Posted, title: str) -> None:
+        """Keep the message at hand (pin and bookmark where the platform has them)."""
+
+    async def post_private(self, space_id: str | None, user_id: str, text: Rich) -> None:
+        """Only this person sees it (an ephemeral message, or a direct message where that is impossible)."""
+
+    async def direct(self, user_id: str, message: Message, key: str | None = None) -> Posted:
+        """A direct message to one person."""
+
+    async def upload(self, space: Space, filename: str, content: bytes, title: str) -> None: ...
+
+    async def resolve(self, written: str) -> str | None:
+        """A person as written in the org config (an id or an e-mail address) to a user id, or None."""

@@ -1,0 +1,83 @@
+"""Short messages said in the response channel or to one person: what changed, provisioning problems, the
+reporter's receipt, App Home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.views import Change, IncidentView
+from bot.i18n import t
+from bot.i18n.rich import Rich, channel, join, r, rich
+from bot.playbook.schema import Playbook
+from bot.presentation import change_lines, next_deadline_line, progress_bar
+from bot.views.elements import person
+
+
+def changes_notice(
+    incident: IncidentView, changes: tuple[Change, ...], playbook: Playbook, actor: str, lang: str
+) -> Rich | None:
+    """What a change means for the team (a new deadline, reportable now, …), or None when nothing is worth
+    saying (a step's own state shows in its message)."""
+    lines = change_lines(changes, incident, playbook, lang)
+    if not lines:
+        return None
+    facts_changed = any(c.what in ("facts", "corrected") for c in changes)
+    header = "change.header" if facts_changed else "change.step_header"
+    head = rich(header, lang, reference=incident.reference, who=person(actor))
+    return join([head, *(r("• ", line) for line in lines)])
+
+
+def problems_notice(problems: list[Rich], lang: str) -> Rich:
+    return join([rich("channel.problems", lang), *(r("• ", p) for p in problems)])
+
+
+def receipt(incident: IncidentView, space_id: str | None, space_name: str, lang: str) -> Rich:
+    """What the reporter hears: the reference, and where the response happens (or that it could not)."""
+    if space_id is None:
+        return rich("report.received_no_channel", lang, reference=incident.reference)
+    return rich("report.received", lang, reference=incident.reference, channel=channel(space_id, space_name))
+
+
+@dataclass(frozen=True)
+class HomeEntry:
+    reference: str
+    status: str
+    channel_id: str | None
+    channel_name: str
+    progress: str
+    next_deadline: str
+
+
+@dataclass(frozen=True)
+class HomeView:
+    title: str
+    intro: str
+    mine: Rich
+    empty: str
+    entries: tuple[HomeEntry, ...]
+
+
+MAX_LISTED = 30
+
+
+def home_view(incidents: list[IncidentView], now: datetime, lang: str) -> HomeView:
+    ordered = sorted(incidents, key=lambda i: (i.status != "open", i.reference))
+    entries = tuple(
+        HomeEntry(
+            reference=i.reference,
+            status=t("home.status_open" if i.status == "open" else "home.status_closed", lang),
+            channel_id=i.channel_id,
+            channel_name=i.channel_name or "",
+            progress=progress_bar(i.progress.finished, i.progress.total),
+            next_deadline=t("home.next", lang, deadline=next_deadline_line(i, now, lang)),
+        )
+        for i in ordered[:MAX_LISTED]
+    )
+    return HomeView(
+        title=t("home.header", lang),
+        intro=t("home.intro", lang),
+        mine=rich("home.mine", lang),
+        empty=t("home.none", lang),
+        entries=entries,
+    )
