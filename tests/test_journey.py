@@ -143,3 +143,30 @@ async def test_a_burst_of_clicks_is_coalesced_and_ends_on_the_final_state(core, 
     assert step.icon == "✅", "the message shows the final state"
     updates = [c for c in platform.calls[before:] if c.method == "update"]
     assert len(updates) < 2 * 12, "twelve clicks did not make twelve updates per message"
+
+
+async def test_a_click_runs_one_transaction_and_builds_the_read_model_once(core, clock, platform) -> None:
+    from sqlalchemy import event
+
+    from bot.services import records
+
+    reference = await report(core, clock)
+    begins, builds = [], []
+    listener = lambda *args: begins.append(1)  # noqa: E731
+    event.listen(core.engine.sync_engine, "begin", listener)
+    original = records.build_views
+
+    async def counted(*args, **kwargs):
+        builds.append(1)
+        return await original(*args, **kwargs)
+
+    records.build_views = counted
+    try:
+        await core.incidents.set_step(reference, "report_to_superior", StepStatus.DONE, COMMANDER)
+        await core.settle()
+    finally:
+        records.build_views = original
+        event.remove(core.engine.sync_engine, "begin", listener)
+    assert len(begins) == 1, "the click's unit of work is the only transaction"
+    assert len(builds) == 1, "its read model is built once and carried by the event"
+    assert len([c for c in platform.calls if c.method == "update"]) >= 1

@@ -66,6 +66,14 @@ class RefusalView:
 
 
 @dataclass(frozen=True)
+class PostView:
+    platform: str
+    key: str  # "summary", "phase:<id>", …
+    channel_id: str
+    message_id: str  # "" while being sent
+
+
+@dataclass(frozen=True)
 class IncidentView:
     reference: str
     status: str
@@ -86,6 +94,10 @@ class IncidentView:
     audit_events: int = 0
     refusals: int = 0  # refused attempts in the audit trail
     last_refusal: RefusalView | None = None
+    posts: tuple[PostView, ...] = ()  # the bot's living messages, read in the same transaction
+
+    def post(self, platform: str, key: str) -> PostView | None:
+        return next((p for p in self.posts if p.platform == platform and p.key == key), None)
 
     def step(self, step_id: str) -> StepView:
         return next(s for s in self.steps if s.step.id == step_id)

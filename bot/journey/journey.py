@@ -326,7 +326,7 @@ class Journey:
             return
         ref, now = incident.reference, self.incidents.clock.now()
         playbook = self.incidents.playbooks.get(incident.playbook_id)
-        posts = await self.posts.all(ref, platform.name)
+        posts = {p.key: p for p in incident.posts if p.platform == platform.name}  # read with the change
         version = incident.audit_events
         summary = posts.get(SUMMARY)
         if summary and summary.message_id:
