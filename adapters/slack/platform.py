@@ -123,7 +123,12 @@ class SlackPlatform:
         return Posted(response["channel"], response["ts"])
 
     async def find_post(self, space: Space, key: str) -> Posted | None:
-        """Our post of that key among the channel's latest messages (by its metadata)."""
+        """Our post of that key among the channel's latest messages (by its metadata); a person's id means
+        our direct-message channel with them."""
+        if space.id[:1] in ("U", "W"):
+            async with failures():
+                dm = await self.client.conversations_open(users=space.id)
+            space = Space(dm["channel"]["id"], "")
         async with failures():
             response = await self.client.conversations_history(
                 channel=space.id, limit=HISTORY_PAGE, include_all_metadata=True
@@ -146,8 +151,11 @@ class SlackPlatform:
 
     async def pin(self, space: Space, posted: Posted, title: str) -> None:
         """Pinned, and bookmarked at the top of the channel."""
-        async with failures():
+        try:
             await self.client.pins_add(channel=space.id, timestamp=posted.message_id)
+        except SlackApiError as exc:  # pinned before a crash: that is done
+            if exc.response is None or exc.response.get("error") != "already_pinned":
+                raise failure(exc) from exc
         async with failures():
             link = await self.client.chat_getPermalink(channel=space.id, message_ts=posted.message_id)
         async with failures():

@@ -16,7 +16,7 @@ import yaml
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
 
-METHOD_SCOPES: dict[str, str | None] = {
+METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "auth.test": None,  # the start-up check itself
     "chat.postMessage": "chat:write",  # summary, playbook, reminders, DMs
     "chat.postEphemeral": "chat:write",  # refusals and hints only the clicker sees
@@ -25,7 +25,8 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations.invite": "groups:write",  # the response team into the private channel
     "conversations.setTopic": "groups:write",  # the reference and deadlines in the channel topic
     "conversations.list": "groups:read",  # after a crash: find the private channel created just before it
-    "conversations.history": "groups:history",  # after a crash: find a post made just before it (metadata)
+    # after a crash: find a post made just before it by its metadata, in the channel or the reporter's DM
+    "conversations.history": ("groups:history", "im:history"),
     "pins.add": "pins:write",  # the summary pinned in the response channel
     "bookmarks.add": "bookmarks:write",  # and bookmarked at its top
     "chat.getPermalink": None,  # the bookmark's link to the summary
@@ -53,8 +54,11 @@ def requested_scopes(manifest: Path = MANIFEST) -> tuple[str, ...]:
 
 def needed_scopes(methods: Iterable[str] = METHOD_SCOPES) -> set[str]:
     """The scopes the given methods (default: every method the code calls) and the features need."""
-    scopes = {METHOD_SCOPES[m] for m in methods}
-    return {s for s in scopes if s is not None} | set(FEATURE_SCOPES)
+    scopes: set[str] = set()
+    for method in methods:
+        scope = METHOD_SCOPES[method]
+        scopes |= set(scope) if isinstance(scope, tuple) else {scope} if scope else set()
+    return scopes | set(FEATURE_SCOPES)
 
 
 def granted_scopes(headers: Mapping[str, object]) -> set[str] | None:

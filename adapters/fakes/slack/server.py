@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,8 @@ class FakeSlack:
         self.home_views: dict[str, dict[str, Any]] = {}
         self.files: list[dict[str, Any]] = []
         self.pins: dict[str, list[str]] = defaultdict(list)
+        # Called after a successful call is done, before its answer is sent (the crash tests kill the app here).
+        self.after_call: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self.bookmarks: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[str] = []
@@ -257,6 +260,8 @@ class FakeSlack:
         except SlackApiFailure as failure:
             return web.json_response({"ok": False, "error": failure.error, **failure.extra}, headers=headers)
         self.violations += response_errors(method, body)
+        if self.after_call is not None:
+            await self.after_call(method, args)  # done on Slack's side; the answer may never leave (a crash)
         return web.json_response(body, headers=headers)
 
     def _id(self, prefix: str) -> str:
@@ -390,7 +395,13 @@ class FakeSlack:
         for message in reversed(self.messages[channel.id][-limit:]):
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             messages.append(shown)
-        return {"messages": messages, "has_more": False, "pin_count": len(self.pins[channel.id])}
+        return {
+            "messages": messages,
+            "has_more": False,
+            "pin_count": len(self.pins[channel.id]),
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+        }
 
     def _chat_getPermalink(self, args: dict) -> dict:
         channel = self._channel(args["channel"])

@@ -123,10 +123,18 @@ def _without_newer_fields(body: dict[str, Any]) -> dict[str, Any]:
 # Known mistakes and gaps in the 2021 spec, each checked against Slack's method documentation:
 # chat.update's response schema types message.blocks as an object; Slack returns the block array. Message
 # metadata (2022) and conversations.invite's per-user `errors` (with force) came later.
+def _history(body: dict[str, Any]) -> dict[str, Any]:
+    """The spec gives conversations.history's messages minItems 1; a channel without messages has none."""
+    body = _without_newer_fields(body)
+    if body.get("messages") == []:
+        body["messages"] = [{"type": "message", "text": "", "ts": "1700000000.000000"}]
+    return body
+
+
 SPEC_BUGS = {
     "chat.update": lambda body: _without_message_blocks(_without_newer_fields(body)),
     "chat.postMessage": _without_newer_fields,
-    "conversations.history": _without_newer_fields,
+    "conversations.history": _history,
     "conversations.invite": _without_newer_fields,
 }
 
