@@ -5,21 +5,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.errors import CliError
-from bot.bootstrap import Core, build_core, load_org_for_reads
+from bot.appi.deadlines import JST
+from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org_for_reads
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
+from bot.documents import bundle, read_events
+from bot.documents.docx import render_docx
+from bot.documents.markdown import render_markdown
 from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookError
 from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotFoundError
 from bot.services.ports import OPERATOR
 from bot.storage import migrate
+from bot.storage.db import session_factory
 
 T = TypeVar("T")
 
@@ -201,6 +207,46 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
     click.echo(f"wrote {path}")
+
+
+@incidents.command("export")
+@click.argument("reference")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, writable=True),
+    required=True,
+    help="The directory to write the bundle to (created when missing).",
+)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+def incidents_export(reference: str, directory: str, lang: str) -> None:
+    """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
+    .docx, and deadlines.ics, to DIRECTORY. ppc-report holds the 速報 then the 確報; notice the letter then the
+    e-mail. Values the org config's documents: section leaves unset show as 【要記入】, unknown facts as 調査中."""
+
+    async def make(core: Core) -> dict[str, bytes]:
+        view = await core.incidents.get(reference, OPERATOR)
+        async with session_factory(core.engine)() as session:
+            events = await read_events(session, reference)
+        now = core.clock.now()
+        org = None if core.org is READ_DEFAULTS else core.org  # no org config: the company is 【要記入】
+        files: dict[str, bytes] = {}
+        for name, documents in bundle(view, org, lang, events=events, on=now.astimezone(JST).date()).items():
+            files[f"{name}.md"] = render_markdown(documents).encode("utf-8")
+            files[f"{name}.docx"] = render_docx(documents)
+        files["deadlines.ics"] = deadlines_calendar(view, now, lang)
+        return files
+
+    files = run_with_core(make)
+    target = Path(directory)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (target / name).write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write to {target}: {exc.strerror}", code=1) from None
+    click.echo(f"wrote {len(files)} files to {target}")
 
 
 @click.group("audit")

@@ -96,6 +96,25 @@ class Reminders(_Strict):
     max_attempts: PositiveInt = 5
 
 
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class ContactDesk(_Strict):
+    """The enquiry desk the drafts name; an unset value shows as a visible 【要記入】 placeholder."""
+
+    name: Line = ""
+    phone: Line = ""
+    email: Line = ""
+    hours: Line = ""
+
+
+class Documents(_Strict):
+    """What the drafts (bot.documents) need from the organization and the facts cannot say."""
+
+    representative: Line = ""  # 代表者名, e.g. 代表取締役社長 山田太郎
+    contact_desk: ContactDesk = ContactDesk()
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
@@ -103,6 +122,7 @@ class OrgConfig(_Strict):
     roles: dict[Role, tuple[Member, ...]] = Field(default_factory=dict)
     playbook: str = "personal-data-leak"
     reminders: Reminders = Reminders()
+    documents: Documents = Documents()
 
     @field_validator("roles")
     @classmethod

@@ -40,6 +40,7 @@ class DataItem(StrEnum):
 FINANCIAL_ITEMS = frozenset({DataItem.CARD, DataItem.BANK, DataItem.CREDENTIALS})
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SUMMARY_MAX)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
 
 
 class Facts(BaseModel):
@@ -63,6 +64,11 @@ class Facts(BaseModel):
     acting_for_controller: bool = False  # we hold this data as a 委託先: we owe the 委託元 a prompt notice
     secondary_damage: Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)] = ""
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)] = ""
+    # For the drafts (bot.documents): how it came to light, what was not affected, what was done, 再発防止策.
+    discovered_how: Note = ""
+    not_affected: Note = ""
+    measures_taken: Note = ""
+    prevention: Note = ""
 
     @property
     def is_sensitive(self) -> bool:

@@ -1,0 +1,46 @@
+"""The whole bundle of drafts, by file name: what `leakbot incidents export` writes (and a canvas can show)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.config.org import OrgConfig
+from bot.documents.announcement import announcement
+from bot.documents.consultation import consultation
+from bot.documents.enquiry_script import enquiry_script
+from bot.documents.model import Document
+from bot.documents.notice import notice
+from bot.documents.ppc_report import ppc_report
+from bot.documents.timeline import TimelineEvent, timeline
+from bot.domain.facts import Facts
+from bot.domain.views import IncidentView
+
+FILE_NAMES = ("ppc-report", "notice", "announcement", "enquiry-script", "consultation", "timeline")
+
+
+def bundle(
+    view: IncidentView,
+    org: OrgConfig | None,
+    lang: str = "ja",
+    *,
+    events: Sequence[TimelineEvent] = (),
+    since: Facts | None = None,
+    on: date | None = None,
+) -> dict[str, tuple[Document, ...]]:
+    """File name → the documents in that file: ppc-report holds the 速報 then the 確報, notice the letter then
+    the e-mail; every other file holds one document."""
+    return {
+        "ppc-report": (
+            ppc_report(view, org, lang, kind="preliminary", on=on),
+            ppc_report(view, org, lang, kind="final", since=since, events=events, on=on),
+        ),
+        "notice": (
+            notice(view, org, lang, form="letter", on=on),
+            notice(view, org, lang, form="email", on=on),
+        ),
+        "announcement": (announcement(view, org, lang, on=on),),
+        "enquiry-script": (enquiry_script(view, org, lang),),
+        "consultation": (consultation(view, org, lang),),
+        "timeline": (timeline(view, org, lang, events=events),),
+    }

@@ -1,0 +1,71 @@
+"""`leakbot incidents export REF -o DIR [--lang en]` over a stored incident: every draft as .md and .docx plus
+deadlines.ics, every .docx opens; without an org config the company is a 【要記入】 placeholder."""
+
+from __future__ import annotations
+
+import asyncio
+
+import docx
+import pytest
+
+from bot.bootstrap import build_core
+from bot.config.settings import CoreSettings
+from bot.documents import FILE_NAMES
+from bot.domain.facts import Facts
+from bot.services.incidents import ReportRequest
+from tests.test_cli_store import run
+
+
+@pytest.fixture
+def no_org_config(monkeypatch):
+    for name in ("LEAKBOT_CONFIG", "LEAKBOT_CONFIG_YAML", "LEAKBOT_PLAYBOOKS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_export_writes_the_bundle(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, lang
+):
+    async def seed() -> str:
+        core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
+        try:
+            outcome = await core.incidents.report(
+                ReportRequest(
+                    platform="slack",
+                    reporter_id="UREPORTER",
+                    reporter_lang="ja",
+                    aware_at=clock.now(),
+                    facts=Facts(summary="顧客リストを誤送信", persons=1500, cause="misdelivery"),
+                )
+            )
+            return outcome.incident.reference
+        finally:
+            await core.close()
+
+    reference = asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    out_dir = tmp_path / "bundle"
+    argv = ["incidents", "export", reference, "-o", str(out_dir)] + (["--lang", "en"] if lang == "en" else [])
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    expected = {f"{n}.{ext}" for n in FILE_NAMES for ext in ("md", "docx")} | {"deadlines.ics"}
+    assert {p.name for p in out_dir.iterdir()} == expected
+    assert str(len(expected)) in out
+    for path in out_dir.glob("*.docx"):
+        opened = docx.Document(str(path))
+        assert opened.paragraphs, path.name
+    report = (out_dir / "ppc-report.md").read_text(encoding="utf-8")
+    assert "顧客リストを誤送信" in report and "1,500" in report
+    assert ("【要記入：事業者名】" if lang == "ja" else "[TO FILL IN: company name]") in report.replace(
+        "\\", ""
+    )
+    assert b"BEGIN:VCALENDAR" in (out_dir / "deadlines.ics").read_bytes()
+
+
+def test_export_of_an_unknown_incident_is_one_line(
+    clean_database, monkeypatch, no_org_config, capsys, tmp_path
+):
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    code, _, err = run(["incidents", "export", "LEAK-2026-9999", "-o", str(tmp_path / "x")], capsys)
+    assert code == 1 and "no incident LEAK-2026-9999" in err
+    assert not (tmp_path / "x").exists()
