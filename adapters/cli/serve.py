@@ -184,14 +184,7 @@ class LeakbotServer:
         if self._reminders is not None:
             if self.core is not None and self._reminders.poke in self.core.incidents.after_commit:
                 self.core.incidents.after_commit.remove(self._reminders.poke)
-            await self._reminders.stop()
-            in_flight = getattr(self._reminders, "_lock", None)  # ReminderRunner.stop does not wait for it
-            if isinstance(in_flight, asyncio.Lock):
-                try:
-                    async with asyncio.timeout(10), in_flight:
-                        pass
-                except TimeoutError:
-                    log.warning("stopping while a reminder sweep is still running")
+            await self._reminders.stop()  # a sweep in flight gets 10 s to finish
         if self.core is not None:
             await self.core.close()
 

@@ -35,7 +35,9 @@ class Changed(Event):
 
 @dataclass(frozen=True)
 class StepChanged(Changed):
-    step_id: str
+    """Steps changed state: one click, or the clicks one transaction applied together (group commit)."""
+
+    step_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ class FactKey(StrEnum):
     ACTING_FOR_CONTROLLER = "acting_for_controller"
     SECONDARY_DAMAGE = "secondary_damage"
     NOTES = "notes"
+    DISCOVERED_HOW = "discovered_how"
+    NOT_AFFECTED = "not_affected"
+    MEASURES_TAKEN = "measures_taken"
+    PREVENTION = "prevention"
 
 
 class DeadlineKind(StrEnum):

@@ -117,7 +117,8 @@ class Journey:
                 stage = POPULATE
                 await self.provisioning.advance(reference, stage)
             if stage == POPULATE:
-                await self._populate(incident, platform)
+                rendered = await self._populate(incident, platform)
+                await self._catch_up(rendered)
                 stage = TELL
                 await self.provisioning.advance(reference, stage)
             if stage == TELL:
@@ -153,8 +154,15 @@ class Journey:
                 continue
         raise PlatformFailure("name_taken")
 
-    async def _populate(self, incident: IncidentView, platform: Platform) -> None:
-        """Wave 2: invite, topic, summary (then pinned) and the phases (in order), all at once."""
+    async def _catch_up(self, rendered: IncidentView) -> None:
+        """A change that landed while posts were on their way found no message id to update: show it now."""
+        fresh = await self.incidents.get(rendered.reference, SYSTEM)
+        if fresh.audit_events != rendered.audit_events:
+            await self._show(fresh, None)
+
+    async def _populate(self, incident: IncidentView, platform: Platform) -> IncidentView:
+        """Wave 2: invite, topic, summary (then pinned) and the phases (in order), all at once.
+        Returns the incident as the posts show it."""
         ref = incident.reference
         if ref not in self._unresolved:  # resumed after a crash: look the people up again
             _, self._unresolved[ref] = await self.incidents.resolve_team(ref, platform)
@@ -194,6 +202,7 @@ class Journey:
                 space.id,
                 lambda: platform.post(space, problems_notice(problems, self.lang), "problems"),
             )
+        return incident
 
     async def _post_summary(self, incident: IncidentView, platform: Platform, space: Space) -> None:
         view = summary_view(incident, self.incidents.clock.now(), self.lang)
@@ -305,8 +314,8 @@ class Journey:
     # --- after a change ------------------------------------------------------------------------------------
 
     async def on_step_changed(self, event: StepChanged) -> None:
-        step = next((s for s in event.incident.steps if s.step.id == event.step_id), None)
-        await self._show(event.incident, {step.step.phase} if step else set())
+        phases = {s.step.phase for s in event.incident.steps if s.step.id in event.step_ids}
+        await self._show(event.incident, phases)
         await self._say(event)
 
     async def on_changed_everywhere(self, event: Changed) -> None:
@@ -350,6 +359,7 @@ class Journey:
         ]
         if missing and summary is not None:  # provisioning posts the first ones
             await self._post_phases(incident, platform, _space_of(incident), resuming=False)
+            await self._catch_up(incident)
 
     def _update(
         self, platform: Platform, space_id: str, message_id: str, key: tuple, version: int, message: Message

@@ -36,11 +36,29 @@ class ReminderRunner:
         self.resume = resume
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        self._in_flight: set[asyncio.Task] = set()
+
+    def _tracked(self, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """A job whose run ``stop`` can wait for: APScheduler's shutdown would cancel it mid-transaction,
+        and a cancelled database session left closing on a disposed engine hangs the event loop."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._in_flight.add(task)
+            try:
+                await job()
+            finally:
+                if task is not None:
+                    self._in_flight.discard(task)
+
+        run.__name__ = getattr(job, "__name__", "job")
+        return run
 
     async def start(self) -> None:
         digest = self.service.org.reminders.digest_time
         self.scheduler.add_job(
-            self.tick,
+            self._tracked(self.tick),
             "interval",
             seconds=self.sweep_seconds,
             id="sweep",
@@ -49,7 +67,7 @@ class ReminderRunner:
             misfire_grace_time=None,
         )
         self.scheduler.add_job(
-            self.service.run_digest,
+            self._tracked(self.service.run_digest),
             CronTrigger(hour=digest.hour, minute=digest.minute, timezone=JST),
             id="digest",
             coalesce=True,
@@ -57,7 +75,7 @@ class ReminderRunner:
         )
         morning = self.service.org.reminders.morning
         self.scheduler.add_job(
-            self.service.run_headcount_asks,
+            self._tracked(self.service.run_headcount_asks),
             CronTrigger(hour=morning.hour, minute=morning.minute, timezone=JST),
             id="ask-headcount",
             coalesce=True,
@@ -66,16 +84,25 @@ class ReminderRunner:
         self.scheduler.start()
         await self.tick()  # catch up on what fell due while offline, then wait for the next one
         # A digest missed while offline is sent in the background: it must not delay the start.
-        self.scheduler.add_job(self.service.run_digest, id="digest-catch-up")
-        self.scheduler.add_job(self.service.run_headcount_asks, id="ask-headcount-catch-up")
+        self.scheduler.add_job(self._tracked(self.service.run_digest), id="digest-catch-up")
+        self.scheduler.add_job(self._tracked(self.service.run_headcount_asks), id="ask-headcount-catch-up")
 
     def poke(self) -> None:
         """Something changed in the database: look again at what is due next, soon."""
         if self.scheduler.running:
-            self.scheduler.add_job(self.reschedule, id="poke", replace_existing=True)
+            self.scheduler.add_job(self._tracked(self.reschedule), id="poke", replace_existing=True)
 
-    async def stop(self) -> None:
-        self.scheduler.shutdown(wait=False)
+    async def stop(self, grace: float = 10.0) -> None:
+        """No new runs; the runs in flight get ``grace`` seconds to finish before they are cancelled."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+        running = [t for t in self._in_flight if not t.done()]
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            if late:
+                log.warning("stopping while %d scheduled job(s) still run", len(late))
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
     async def tick(self) -> None:
         async with self._lock:
@@ -105,5 +132,9 @@ class ReminderRunner:
             return
         when = max(when, datetime.now(UTC) + timedelta(milliseconds=10))
         self.scheduler.add_job(
-            self.tick, DateTrigger(run_date=when), id=WAKE_JOB, replace_existing=True, misfire_grace_time=None
+            self._tracked(self.tick),
+            DateTrigger(run_date=when),
+            id=WAKE_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
         )

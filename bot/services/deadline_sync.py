@@ -11,7 +11,7 @@ from bot.domain.views import Change
 from bot.playbook.engine import FINISHED, Situation, StepStatus, applicable_steps
 from bot.playbook.schema import Playbook
 from bot.services.assessing import planned_deadlines
-from bot.services.records import deadline_rows, finished_times, step_rows
+from bot.services.records import deadline_rows, finished_times, forget_rows, step_rows
 from bot.storage.tables import Deadline, Incident
 
 
@@ -83,4 +83,5 @@ async def sync_deadlines(
             row.status, row.updated_at = "cancelled", now
             changes.append(Change("deadline_cancelled", {"key": key}))
     await session.flush()
+    forget_rows(session, incident, "deadlines")  # rows may have been added
     return changes

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,9 +42,10 @@ from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.services.bus import MessageBus
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import NotFoundError, ServiceError
+from bot.services.group_commit import GroupCommit
 from bot.services.policy import REPORTER_ROLE, TEAM_ROLES, Permission, decide
 from bot.services.ports import SYSTEM, Actor, Directory
-from bot.services.records import build_view, build_views, member_rows, step_rows
+from bot.services.records import build_view, build_views, forget_rows, member_rows, step_rows
 from bot.services.references import next_reference
 from bot.storage.tables import Incident, Member, StepState
 from bot.storage.uow import NotFound, UnitOfWork
@@ -71,6 +72,17 @@ class Correction:
     aware_at: datetime | None = None
     confirmed: bool | None = None
     summary: str | None = None
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """One click on a step, waiting for its incident's next transaction."""
+
+    step_id: str
+    target: StepStatus
+    actor: Actor
+    reason: str | None
+    acted_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class IncidentService:
         self.playbooks.get(org.playbook)  # fail at start, not on the first report
         self.after_commit: list[Callable[[], None]] = []  # e.g. the reminder timer re-reads the next due time
         self.bus = bus or MessageBus()  # domain events go here after each commit
+        self._step_batches: GroupCommit[StepRequest, Outcome] = GroupCommit(self._apply_steps)
 
     def _uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, tuple(self.after_commit), self.bus.dispatch)
@@ -166,6 +179,8 @@ class IncidentService:
                 )
             actor = Actor(request.platform, request.reporter_id)
             uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
+            forget_rows(uow.session, incident, "members")
+            forget_rows(uow.session, incident, "steps")
             await uow.session.flush()
             situation = situation_for(request.facts, assessment)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
@@ -201,6 +216,7 @@ class IncidentService:
                 if (directory.name, user_id, role) not in existing:
                     existing.add((directory.name, user_id, role))
                     uow.session.add(_member(incident, Actor(directory.name, user_id), role, SYSTEM, now))
+                    forget_rows(uow.session, incident, "members")
                     added.append({"role": role, "user": user_id})
             changes: list[Change] = []
             if added or unresolved:
@@ -258,19 +274,96 @@ class IncidentService:
     ) -> Outcome:
         """Change one step's state. Setting the state it already has changes nothing (double clicks);
         ``acted_at`` (the platform's time of the click) older than the step's last change is refused, so a
-        replayed click cannot undo a newer one."""
+        replayed click cannot undo a newer one. Clicks on one incident that arrive while its transaction
+        runs are applied together in the next one, in the order they were made (group commit)."""
         async with self._attempt(reference, actor, "step", step=step_id, to=str(target)):
             if reason is not None and len(reason) > REASON_MAX:
                 raise ServiceError("too_long", reference=reference, limit=REASON_MAX)
-            async with self._uow() as uow:
-                incident = await self._locked(uow, reference)
-                await self._authorize(uow.session, incident, actor, Permission.WORK)
-                outcome = await self._transition(
-                    uow.session, incident, step_id, target, actor, reason, acted_at=acted_at
-                )
-                if outcome.changes:
-                    uow.events.append(StepChanged(outcome.incident, str(actor), outcome.changes, step_id))
-                return outcome
+            return await self._step_batches.submit(
+                reference, StepRequest(step_id, target, actor, reason, acted_at)
+            )
+
+    async def _apply_steps(
+        self, reference: str, requests: Sequence[StepRequest]
+    ) -> list[Outcome | Exception]:
+        """One transaction for a batch of clicks; a refused click leaves the others standing."""
+        now = self.clock.now()
+        results: list[Outcome | Exception | None] = [None] * len(requests)
+        changes: list[Change] = []
+        changed_steps: list[str] = []
+        last_actor = SYSTEM
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            session = uow.session
+            latest = datetime.max.replace(tzinfo=UTC)
+            order = sorted(range(len(requests)), key=lambda i: requests[i].acted_at or latest)
+            for i in order:
+                req = requests[i]
+                try:
+                    await self._authorize(session, incident, req.actor, Permission.WORK)
+                    change = await self._change_step(
+                        session, incident, req.step_id, req.target, req.actor, req.reason, now, req.acted_at
+                    )
+                except (ServiceError, TransitionError) as refused:  # checked before anything changed
+                    results[i] = refused
+                    continue
+                if change is not None:
+                    changes.append(change)
+                    changed_steps.append(req.step_id)
+                    last_actor = req.actor
+            if changes:
+                changes += await self._resync(session, incident, now, last_actor)
+            view = await self._view(session, incident)
+            if changes:  # what followed (a deadline met, steps added) is told as the last click's doing
+                uow.events.append(StepChanged(view, str(last_actor), tuple(changes), tuple(changed_steps)))
+        mine: dict[str, tuple[Change, ...]] = {}
+        for change in changes:
+            mine.setdefault(change.detail.get("step", ""), ())
+            mine[change.detail.get("step", "")] += (change,)
+        shared = tuple(c for c in changes if c.what != "step")
+        return [
+            r if r is not None else Outcome(view, mine.get(requests[i].step_id, ()) + shared)
+            for i, r in enumerate(results)
+        ]
+
+    async def _change_step(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        step_id: str,
+        target: StepStatus,
+        actor: Actor,
+        reason: str | None,
+        now: datetime,
+        acted_at: datetime | None,
+        enforce_requires: bool = True,
+    ) -> Change | None:
+        """Checks first (refusing raises before anything changed), then the change and its audit event;
+        None when the step already is in that state."""
+        facts, assessment, playbook = self._context(incident)
+        situation = situation_for(facts, assessment)
+        rows = await step_rows(session, incident)
+        states = {sid: StepStatus(r.state) for sid, r in rows.items()}
+        step = next((s for s in playbook.steps if s.id == step_id), None)
+        if step is None:
+            raise ServiceError("unknown_step", step=step_id)
+        current = states.get(step_id, StepStatus.TODO)
+        row = rows[step_id]
+        if acted_at is not None and row.acted_at is not None and acted_at < row.acted_at:
+            raise ServiceError("stale_action", reference=incident.reference)
+        if current == target:
+            return None
+        applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
+        check_transition(step, current, target, reason, states, applicable_ids, enforce_requires)
+        row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
+        row.acted_at = acted_at or row.acted_at
+        incident.updated_at = now
+        await session.flush()
+        change = Change("step", {"step": step_id, "from": str(current), "to": str(target)})
+        await audit_log.record(
+            session, incident, now, actor, "step_changed", change.detail | {"reason": reason}
+        )
+        return change
 
     async def _transition(
         self,
@@ -284,30 +377,12 @@ class IncidentService:
         acted_at: datetime | None = None,
     ) -> Outcome:
         now = self.clock.now()
-        facts, assessment, playbook = self._context(incident)
-        situation = situation_for(facts, assessment)
-        rows = await step_rows(session, incident)
-        states = {sid: StepStatus(r.state) for sid, r in rows.items()}
-        step = next((s for s in playbook.steps if s.id == step_id), None)
-        if step is None:
-            raise ServiceError("unknown_step", step=step_id)
-        current = states.get(step_id, StepStatus.TODO)
-        row = rows[step_id]
-        if acted_at is not None and row.acted_at is not None and acted_at < row.acted_at:
-            raise ServiceError("stale_action", reference=incident.reference)
-        if current == target:
-            return Outcome(await self._view(session, incident))
-        applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
-        check_transition(step, current, target, reason, states, applicable_ids, enforce_requires)
-        row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now
-        row.acted_at = acted_at or row.acted_at
-        incident.updated_at = now
-        await session.flush()
-        changes = [Change("step", {"step": step_id, "from": str(current), "to": str(target)})]
-        await audit_log.record(
-            session, incident, now, actor, "step_changed", changes[0].detail | {"reason": reason}
+        change = await self._change_step(
+            session, incident, step_id, target, actor, reason, now, acted_at, enforce_requires
         )
-        changes += await self._resync(session, incident, now, actor)
+        if change is None:
+            return Outcome(await self._view(session, incident))
+        changes = [change, *await self._resync(session, incident, now, actor)]
         return Outcome(await self._view(session, incident), tuple(changes))
 
     async def mark_filed(
@@ -336,7 +411,9 @@ class IncidentService:
                     acted_at=acted_at,
                 )
                 if outcome.changes:
-                    uow.events.append(DeadlineFiled(outcome.incident, str(actor), outcome.changes, step.id))
+                    uow.events.append(
+                        DeadlineFiled(outcome.incident, str(actor), outcome.changes, (step.id,))
+                    )
                 return outcome
 
     async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
@@ -476,8 +553,8 @@ class IncidentService:
         moved = await sync_deadlines(
             session, incident, playbook, assessment, situation_for(facts, assessment), now
         )
-        await replan(session, incident, self.org.reminders, now)
-        if moved:
+        if moved:  # reminders follow the deadline rows: nothing to replan when none changed (most clicks)
+            await replan(session, incident, self.org.reminders, now)
             await audit_log.record(
                 session,
                 incident,
@@ -579,6 +656,7 @@ class IncidentService:
                 if str(role) in await self._roles_of(uow.session, incident, target):
                     return Outcome(await self._view(uow.session, incident))
                 uow.session.add(_member(incident, target, str(role), actor, now))
+                forget_rows(uow.session, incident, "members")
                 await uow.session.flush()
                 await replan(uow.session, incident, self.org.reminders, now)
                 await audit_log.record(

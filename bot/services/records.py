@@ -24,20 +24,43 @@ from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.storage.tables import AuditEvent, Deadline, Incident, Member, Post, StepState
 
 
+def _cached(session: AsyncSession, incident: Incident, kind: str):
+    return session.info.get(("rows", incident.id, kind))
+
+
+def _remember(session: AsyncSession, incident: Incident, kind: str, rows):
+    session.info[("rows", incident.id, kind)] = rows
+    return rows
+
+
+def forget_rows(session: AsyncSession, incident: Incident, kind: str) -> None:
+    """Rows of that kind were added in this transaction: read them again next time."""
+    session.info.pop(("rows", incident.id, kind), None)
+
+
 async def step_rows(session: AsyncSession, incident: Incident) -> dict[str, StepState]:
+    """An incident's rows, read once per transaction (the session's identity map keeps them current)."""
+    cached = _cached(session, incident, "steps")
+    if cached is not None:
+        return cached
     rows = await session.scalars(select(StepState).where(StepState.incident_id == incident.id))
-    return {row.step_id: row for row in rows}
+    return _remember(session, incident, "steps", {row.step_id: row for row in rows})
 
 
 async def deadline_rows(session: AsyncSession, incident: Incident) -> dict[str, Deadline]:
+    cached = _cached(session, incident, "deadlines")
+    if cached is not None:
+        return cached
     rows = await session.scalars(select(Deadline).where(Deadline.incident_id == incident.id))
-    return {row.key: row for row in rows}
+    return _remember(session, incident, "deadlines", {row.key: row for row in rows})
 
 
 async def member_rows(session: AsyncSession, incident: Incident) -> list[Member]:
-    return list(
-        await session.scalars(select(Member).where(Member.incident_id == incident.id).order_by(Member.id))
-    )
+    cached = _cached(session, incident, "members")
+    if cached is not None:
+        return cached
+    rows = await session.scalars(select(Member).where(Member.incident_id == incident.id).order_by(Member.id))
+    return _remember(session, incident, "members", list(rows))
 
 
 def finished_times(steps: dict[str, StepState]) -> dict[str, datetime]:
@@ -58,14 +81,22 @@ async def build_views(
         return []
     ids = [i.id for i in incidents]
     steps_by: dict[int, dict[str, StepState]] = defaultdict(dict)
-    for row in await session.scalars(select(StepState).where(StepState.incident_id.in_(ids))):
-        steps_by[row.incident_id][row.step_id] = row
     deadlines_by: dict[int, dict[str, Deadline]] = defaultdict(dict)
-    for row in await session.scalars(select(Deadline).where(Deadline.incident_id.in_(ids))):
-        deadlines_by[row.incident_id][row.key] = row
     members_by: dict[int, list[Member]] = defaultdict(list)
-    for row in await session.scalars(select(Member).where(Member.incident_id.in_(ids)).order_by(Member.id)):
-        members_by[row.incident_id].append(row)
+    if len(incidents) == 1:  # one incident (a use case's answer): the rows its transaction already read
+        only = incidents[0]
+        steps_by[only.id] = await step_rows(session, only)
+        deadlines_by[only.id] = await deadline_rows(session, only)
+        members_by[only.id] = await member_rows(session, only)
+    else:
+        for row in await session.scalars(select(StepState).where(StepState.incident_id.in_(ids))):
+            steps_by[row.incident_id][row.step_id] = row
+        for row in await session.scalars(select(Deadline).where(Deadline.incident_id.in_(ids))):
+            deadlines_by[row.incident_id][row.key] = row
+        for row in await session.scalars(
+            select(Member).where(Member.incident_id.in_(ids)).order_by(Member.id)
+        ):
+            members_by[row.incident_id].append(row)
     counts = dict(
         (
             await session.execute(

@@ -85,6 +85,8 @@ class FakeSlack:
         self.after_call: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self.bookmarks: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        # (method, received, answered, arguments): perf_counter seconds, for the benchmarks
+        self.timeline: list[tuple[str, float, float, dict[str, Any]]] = []
         self.violations: list[str] = []
         self._faults: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._invite_failures: dict[str, str] = {}
@@ -213,8 +215,15 @@ class FakeSlack:
         return args
 
     async def _handle(self, request: web.Request) -> web.Response:
+        started = time.perf_counter()
         method = request.match_info["method"]
         args = await self._arguments(request)
+        try:
+            return await self._answer(request, method, args)
+        finally:
+            self.timeline.append((method, started, time.perf_counter(), args))
+
+    async def _answer(self, request: web.Request, method: str, args: dict[str, Any]) -> web.Response:
         delay = self.latency_of(method)
         if delay > 0:
             await asyncio.sleep(delay)
