@@ -292,6 +292,7 @@ class IncidentService:
         changes: list[Change] = []
         changed_steps: list[str] = []
         last_actor = SYSTEM
+        own: dict[int, tuple[Change, ...]] = {}
         async with self._uow() as uow:
             incident = await self._locked(uow, reference)
             session = uow.session
@@ -308,6 +309,7 @@ class IncidentService:
                     results[i] = refused
                     continue
                 if change is not None:
+                    own[i] = (change,)
                     changes.append(change)
                     changed_steps.append(req.step_id)
                     last_actor = req.actor
@@ -316,13 +318,9 @@ class IncidentService:
             view = await self._view(session, incident)
             if changes:  # what followed (a deadline met, steps added) is told as the last click's doing
                 uow.events.append(StepChanged(view, str(last_actor), tuple(changes), tuple(changed_steps)))
-        mine: dict[str, tuple[Change, ...]] = {}
-        for change in changes:
-            mine.setdefault(change.detail.get("step", ""), ())
-            mine[change.detail.get("step", "")] += (change,)
-        shared = tuple(c for c in changes if c.what != "step")
+        shared = tuple(c for c in changes if c.what != "step")  # what followed, for every click
         return [
-            r if r is not None else Outcome(view, mine.get(requests[i].step_id, ()) + shared)
+            r if r is not None else Outcome(view, (*own.get(i, ()), *shared))
             for i, r in enumerate(results)
         ]
 
