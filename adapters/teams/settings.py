@@ -17,10 +17,23 @@ class TeamsSettings(BaseSettings):
     # private channel; and the service URL used to start conversations there.
     response_channel: str | None = Field(default=None, alias="LEAKBOT_TEAMS_RESPONSE_CHANNEL")
     service_url: str = Field(default="https://smba.trafficmanager.net/jp/", alias="LEAKBOT_TEAMS_SERVICE_URL")
+    # Private-channel mode (Microsoft Graph): the team (its group id) in which each incident gets a private
+    # channel; on when it and the app's credentials are set. Without it, a thread in the response channel.
+    response_team: str | None = Field(default=None, alias="LEAKBOT_TEAMS_RESPONSE_TEAM")
+    graph_url: str = Field(default="https://graph.microsoft.com/v1.0", alias="LEAKBOT_GRAPH_URL")
+    graph_authority: str = Field(default="https://login.microsoftonline.com", alias="LEAKBOT_GRAPH_AUTHORITY")
+    # The app's id in the organization's app catalog (Teams admin center), to install it for an executive
+    # who never opened it; without it such a person cannot get a 1:1 message and the commander is told.
+    catalog_app_id: str | None = Field(default=None, alias="LEAKBOT_TEAMS_CATALOG_APP_ID")
 
     @property
     def configured(self) -> bool:
         return bool(self.app_id) or self.dev_mode
+
+    @property
+    def graph_enabled(self) -> bool:
+        """Private-channel mode: a response team and the app's credentials (Graph needs a real token)."""
+        return bool(self.response_team and self.app_id and self.app_password and self.tenant_id)
 
     def problems(self) -> list[str]:
         """What stops Teams from starting safely (anonymous only in development mode)."""
