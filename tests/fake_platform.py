@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.i18n.rich import text_of
-from bot.journey.port import Message, NameTaken, Posted, Space
+from bot.journey.port import Drafts, Message, NameTaken, Posted, Published, Space
 
 
 @dataclass
@@ -33,6 +33,7 @@ class FakePlatform:
     def __init__(self, latency: float = 0.0) -> None:
         self.latency = latency
         self.calls: list[Call] = []
+        self.drafts: dict[str, str] = {}  # space -> the drafts' Markdown as last published
         self.spaces: dict[str, Space] = {}
         self.members: dict[str, set[str]] = defaultdict(set)
         self.messages: dict[str, list[dict]] = defaultdict(list)
@@ -126,3 +127,8 @@ class FakePlatform:
     async def resolve(self, written: str) -> str | None:
         await self._call("resolve", written=written)
         return written if written.startswith("U") else {"legal@example.co.jp": "ULEGAL2"}.get(written)
+
+    async def publish_drafts(self, space: Space, drafts: Drafts, existing: str | None) -> Published:
+        await self._call("publish_drafts", space=space.id, existing=existing)
+        self.drafts[space.id] = drafts.markdown
+        return Published(existing or f"CANVAS-{space.id}")

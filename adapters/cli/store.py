@@ -16,7 +16,7 @@ from bot.appi.deadlines import JST
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org_for_reads
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
-from bot.documents import bundle, read_events
+from bot.documents import bundle
 from bot.documents.docx import render_docx
 from bot.documents.markdown import render_markdown
 from bot.domain.views import IncidentView
@@ -25,7 +25,6 @@ from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotFoundError
 from bot.services.ports import OPERATOR
 from bot.storage import migrate
-from bot.storage.db import session_factory
 
 T = TypeVar("T")
 
@@ -226,9 +225,7 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
     e-mail. Values the org config's documents: section leaves unset show as 【要記入】, unknown facts as 調査中."""
 
     async def make(core: Core) -> dict[str, bytes]:
-        view = await core.incidents.get(reference, OPERATOR)
-        async with session_factory(core.engine)() as session:
-            events = await read_events(session, reference)
+        view, events = await core.incidents.trail(reference, OPERATOR)
         now = core.clock.now()
         org = None if core.org is READ_DEFAULTS else core.org  # no org config: the company is 【要記入】
         files: dict[str, bytes] = {}

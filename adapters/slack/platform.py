@@ -14,7 +14,7 @@ from adapters.slack.directory import SlackDirectory
 from adapters.slack.mrkdwn import escape
 from adapters.slack.render import mrkdwn, phase_blocks, reminder_blocks, summary_blocks
 from bot.i18n.rich import Rich
-from bot.journey.port import Message, NameTaken, PlatformFailure, Posted, Space
+from bot.journey.port import AS_FILES, Drafts, Message, NameTaken, PlatformFailure, Posted, Published, Space
 from bot.views.incident import PhaseView, SummaryView
 from bot.views.reminders import DigestView, ReminderMessage
 
@@ -24,6 +24,15 @@ EVENT_TYPE = "leakbot_post"
 # Worth another try later; anything else (a missing scope, a restricted action) needs a person.
 RETRYABLE = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 HISTORY_PAGE = 200
+# Channel canvases are not on every plan, nor granted to every installation: the drafts go up as files then.
+NO_CANVAS = {
+    "team_tier_cannot_create_channel_canvases",
+    "missing_scope",
+    "not_allowed_token_type",
+    "feature_not_enabled",
+    "canvas_disabled_user_team",
+    "free_teams_cannot_create_non_dm_canvases",
+}
 
 
 def failure(exc: Exception) -> PlatformFailure:
@@ -194,6 +203,48 @@ class SlackPlatform:
 
     async def resolve(self, written: str) -> str | None:
         return await self.directory.resolve(written)
+
+    async def publish_drafts(self, space: Space, drafts: Drafts, existing: str | None) -> Published:
+        """The channel canvas (conversations.canvases.create, then canvases.edit replacing its content); files
+        where the workspace has no channel canvases."""
+        content = {"type": "markdown", "markdown": drafts.markdown}
+        async with failures():
+            if existing and existing != AS_FILES:
+                await self.client.api_call(
+                    "canvases.edit",
+                    json={
+                        "canvas_id": existing,
+                        "changes": [{"operation": "replace", "document_content": content}],
+                    },
+                )
+                return Published(existing)
+            if existing != AS_FILES:
+                try:
+                    answer = await self.client.api_call(
+                        "conversations.canvases.create",
+                        json={"channel_id": space.id, "title": drafts.title, "document_content": content},
+                    )
+                    return Published(str(answer["canvas_id"]))
+                except SlackApiError as exc:
+                    code = str(exc.response.get("error", "")) if exc.response else ""
+                    if code == "channel_canvas_already_exists":  # ours, made just before a crash
+                        canvas = await self._channel_canvas(space)
+                        if canvas:
+                            return await self.publish_drafts(space, drafts, canvas)
+                    if code not in NO_CANVAS:
+                        raise
+                    reason = code
+            else:
+                reason = None
+            for filename, data in drafts.files:
+                await self.client.files_upload_v2(
+                    channel=space.id, content=data, filename=filename, title=f"{drafts.title} ({filename})"
+                )
+            return Published(AS_FILES, reason)
+
+    async def _channel_canvas(self, space: Space) -> str | None:
+        info = await self.client.conversations_info(channel=space.id)
+        return ((info["channel"].get("properties") or {}).get("canvas") or {}).get("file_id")
 
 
 def _invite_problems(errors: list[dict]) -> list[tuple[str, str]]:

@@ -38,6 +38,9 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "views.publish": None,  # App Home
     "files.getUploadURLExternal": "files:write",  # files_upload_v2: the deadlines calendar (.ics)
     "files.completeUploadExternal": "files:write",
+    "conversations.canvases.create": "canvases:write",  # the channel canvas holding the document drafts
+    "canvases.edit": "canvases:write",  # kept in step with the facts
+    "conversations.info": "groups:read",  # after a crash: the channel canvas made just before it
 }
 # Methods called with the Socket Mode app-level token (xapp-…), whose scope is not a bot scope.
 APP_TOKEN_SCOPES: dict[str, str] = {"apps.connections.open": "connections:write"}

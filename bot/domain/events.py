@@ -51,6 +51,11 @@ class DeadlineFiled(StepChanged):
 
 
 @dataclass(frozen=True)
+class DocumentChanged(Changed):
+    """A draft was marked reviewed, sent or published."""
+
+
+@dataclass(frozen=True)
 class TeamChanged(Changed):
     """Members were added (by the commander, or resolved from the org config)."""
 

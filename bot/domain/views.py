@@ -95,6 +95,7 @@ class IncidentView:
     refusals: int = 0  # refused attempts in the audit trail
     last_refusal: RefusalView | None = None
     posts: tuple[PostView, ...] = ()  # the bot's living messages, read in the same transaction
+    document_states: dict = field(default_factory=dict)  # as stored; bot.documents.status reads it
 
     def post(self, platform: str, key: str) -> PostView | None:
         return next((p for p in self.posts if p.platform == platform and p.key == key), None)

@@ -17,10 +17,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.domain.events import Changed, FactsChanged, Reported, StatusChanged, StepChanged, TeamChanged
+from bot.domain.events import (
+    Changed,
+    DocumentChanged,
+    FactsChanged,
+    Reported,
+    StatusChanged,
+    StepChanged,
+    TeamChanged,
+)
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import Rich, plain, r
+from bot.journey.drafts import DraftsKeeper
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
 from bot.journey.updates import Updates
 from bot.playbook.engine import FINISHED
@@ -65,6 +74,7 @@ class Journey:
         self.worker = worker
         self.platforms: dict[str, Platform] = {}
         self.updates = Updates()
+        self.drafts = DraftsKeeper(incidents, posts, self.updates)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -73,6 +83,8 @@ class Journey:
         bus.subscribe(FactsChanged, self.on_changed_everywhere)
         bus.subscribe(StatusChanged, self.on_changed_everywhere)
         bus.subscribe(TeamChanged, self.on_team_changed)
+        bus.subscribe(DocumentChanged, self.on_document_changed)
+        bus.subscribe(Changed, self.on_any_change)  # the drafts follow every change
 
     @property
     def org(self):
@@ -122,8 +134,10 @@ class Journey:
                 stage = TELL
                 await self.provisioning.advance(reference, stage)
             if stage == TELL:
-                await self._tell_reporter(await self.incidents.get(reference, SYSTEM), platform)
+                incident = await self.incidents.get(reference, SYSTEM)
+                await self._tell_reporter(incident, platform)
                 await self.provisioning.advance(reference, DONE)
+                self.drafts.refresh(incident, platform)  # best effort: the next change tries again
             await self.provisioning.release(reference)
         except Exception as exc:
             await self._failed(claim, stage, incident, platform, exc)
@@ -322,6 +336,12 @@ class Journey:
         await self._say(event)
         await self._show(event.incident, None)
 
+    async def on_document_changed(self, event: DocumentChanged) -> None:
+        await self._show(event.incident, set())
+
+    async def on_any_change(self, event: Changed) -> None:
+        self.drafts.refresh(event.incident, self.platforms.get(event.incident.platform))
+
     async def on_team_changed(self, event: TeamChanged) -> None:
         incident, platform = event.incident, self.platforms.get(event.incident.platform)
         if platform is not None and incident.channel_id and event.actor != str(SYSTEM) and event.added:
@@ -370,8 +390,9 @@ class Journey:
     # --- asked for by a person ---------------------------------------------------------------------------
 
     async def refresh(self, incident: IncidentView) -> None:
-        """Every living message to the incident's current state (最新の状態)."""
+        """Every living message to the incident's current state (最新の状態), the drafts too."""
         await self._show(incident, None)
+        self.drafts.refresh(incident, self.platforms.get(incident.platform), asked=True)
 
     async def post_summary(self, incident: IncidentView) -> None:
         """/leak status: the summary as a new message at the bottom of the channel."""

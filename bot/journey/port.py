@@ -28,6 +28,24 @@ class Posted:
     message_id: str
 
 
+@dataclass(frozen=True)
+class Drafts:
+    """The document drafts as one living document (Markdown), and as files where none can live."""
+
+    title: str
+    markdown: str
+    files: tuple[tuple[str, bytes], ...]  # (file name, content): uploaded when no living document is possible
+
+
+AS_FILES = "files"  # Published.id when the drafts were uploaded as files
+
+
+@dataclass(frozen=True)
+class Published:
+    id: str  # the living document's id (a Slack canvas), or AS_FILES
+    fallback: str | None = None  # why no living document: the platform's reason, told to the channel
+
+
 class NameTaken(Exception):
     """The response space's name is in use: the journey tries the next name."""
 
@@ -79,3 +97,7 @@ class Platform(Protocol):
 
     async def resolve(self, written: str) -> str | None:
         """A person as written in the org config (an id or an e-mail address) to a user id, or None."""
+
+    async def publish_drafts(self, space: Space, drafts: Drafts, existing: str | None) -> Published:
+        """The drafts where the team works on them: created, or replaced in place (``existing``: the id an
+        earlier call returned); uploaded as files where the platform offers no living document."""

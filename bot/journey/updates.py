@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.journey.port import PlatformFailure
 
 log = logging.getLogger(__name__)
-BURST = 3  # updates a message may get at once (a few clicks at a human pace go out immediately)
+BURST = 2  # updates a message may get at once (着手 then 完了 at a human pace go out immediately)
 PER_SECOND = 1.0  # then about one a second
 RETRIES = 3
 

@@ -22,9 +22,12 @@ from bot.appi.assessment import Assessment
 from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
+from bot.documents import status as document_status
+from bot.documents.timeline import TimelineEvent, read_events
 from bot.domain.events import (
     Changed,
     DeadlineFiled,
+    DocumentChanged,
     FactsChanged,
     Reported,
     StatusChanged,
@@ -320,8 +323,7 @@ class IncidentService:
                 uow.events.append(StepChanged(view, str(last_actor), tuple(changes), tuple(changed_steps)))
         shared = tuple(c for c in changes if c.what != "step")  # what followed, for every click
         return [
-            r if r is not None else Outcome(view, (*own.get(i, ()), *shared))
-            for i, r in enumerate(results)
+            r if r is not None else Outcome(view, (*own.get(i, ()), *shared)) for i, r in enumerate(results)
         ]
 
     async def _change_step(
@@ -413,6 +415,38 @@ class IncidentService:
                         DeadlineFiled(outcome.incident, str(actor), outcome.changes, (step.id,))
                     )
                 return outcome
+
+    async def set_document_status(self, reference: str, key: str, status: str, actor: Actor) -> Outcome:
+        """A draft moves draft → reviewed (legal or the commander) → filed / sent / published (the document's
+        owner role or the commander). Filing the 速報 or 確報 is 提出済みにする on its deadline."""
+        kind = document_status.BY_KEY.get(key)
+        if kind is not None and kind.deadline and status == kind.final:
+            return await self.mark_filed(reference, kind.deadline, actor)
+        now = self.clock.now()
+        async with self._attempt(reference, actor, "document", document=key, to=status):
+            if kind is None or not document_status.allowed(kind, status):
+                raise ServiceError("unknown_document", reference=reference)
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                owner = kind.owner if status == kind.final else document_status.REVIEWER
+                try:
+                    await self._authorize(uow.session, incident, actor, Permission.FILE, owner)
+                except ServiceError as refused:
+                    if refused.code != "owner_only":
+                        raise
+                    raise ServiceError("document_owner_only", reference=reference, role=owner) from None
+                stored = dict(incident.document_states or {})
+                before = (stored.get(key) or {}).get("status", document_status.DRAFT)
+                if before == status:
+                    return Outcome(await self._view(uow.session, incident))
+                stored[key] = {"status": status, "by": str(actor), "at": now.isoformat()}
+                incident.document_states, incident.updated_at = stored, now
+                change = Change("document", {"document": key, "from": before, "to": status})
+                await audit_log.record(uow.session, incident, now, actor, "document_status", change.detail)
+                view = await self._view(uow.session, incident)
+                uow.events.append(DocumentChanged(view, str(actor), (change,)))
+                return Outcome(view, (change,))
 
     async def acknowledge(self, reference: str, deadline_key: str, actor: Actor) -> None:
         """確認しました: an executive or team member saw a reminder; kept in the audit trail."""
@@ -703,6 +737,17 @@ class IncidentService:
                     raise NotFoundError(reference) from None
                 await self._authorize(uow.session, incident, actor, Permission.READ)
                 return await self._view(uow.session, incident)
+
+    async def trail(self, reference: str, actor: Actor) -> tuple[IncidentView, list[TimelineEvent]]:
+        """The incident and its audit trail, oldest first, read together (the drafts and the timeline)."""
+        async with self._attempt(reference, actor, "read"):
+            async with self._uow() as uow:
+                try:
+                    incident = await uow.incident(reference)
+                except NotFound:
+                    raise NotFoundError(reference) from None
+                await self._authorize(uow.session, incident, actor, Permission.READ)
+                return await self._view(uow.session, incident), await read_events(uow.session, reference)
 
     async def by_channel(self, channel_id: str, actor: Actor) -> IncidentView | None:
         """The incident whose response channel this is, or None; refused to anyone outside it."""

@@ -198,4 +198,5 @@ def _view(
         members=tuple(MemberView(m.platform, m.user_id, m.role) for m in members),
         progress=progress(playbook, situation, states),
         audit_events=audit_count,
+        document_states=dict(incident.document_states or {}),
     )

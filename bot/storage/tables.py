@@ -51,6 +51,8 @@ class Incident(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # each draft's status: {"notice": {"status": "reviewed", "by": "slack:U…", "at": "…"}} (bot/documents/status.py)
+    document_states: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     audit_head: Mapped[str] = mapped_column(String(64))  # hash of the newest audit event: truncation shows
 
 

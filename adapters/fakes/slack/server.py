@@ -84,6 +84,10 @@ class FakeSlack:
         # Called after a successful call is done, before its answer is sent (the crash tests kill the app here).
         self.after_call: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self.bookmarks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # Channel canvases: id -> {"channel_id", "title", "markdown", "edits"}; ``canvas_refusal`` is the error
+        # conversations.canvases.create answers on a plan without them (team_tier_cannot_create_channel_canvases).
+        self.canvases: dict[str, dict[str, Any]] = {}
+        self.canvas_refusal: str | None = None
         self.calls: list[tuple[str, dict[str, Any]]] = []
         # (method, received, answered, arguments): perf_counter seconds, for the benchmarks
         self.timeline: list[tuple[str, float, float, dict[str, Any]]] = []
@@ -142,6 +146,8 @@ class FakeSlack:
             "conversations.open": "im:write",
             "pins.add": "pins:write",
             "bookmarks.add": "bookmarks:write",
+            "conversations.canvases.create": "canvases:write",
+            "canvases.edit": "canvases:write",
             "conversations.list": "groups:read",  # types=private_channel
         }
         if method in fixed:
@@ -442,13 +448,49 @@ class FakeSlack:
         self.bookmarks[channel.id].append(bookmark)
         return {"bookmark": bookmark}
 
+    def _conversations_canvases_create(self, args: dict) -> dict:
+        channel = self._channel(args["channel_id"])
+        if self.canvas_refusal:
+            raise SlackApiFailure(self.canvas_refusal)
+        if any(c["channel_id"] == channel.id for c in self.canvases.values()):
+            raise SlackApiFailure("channel_canvas_already_exists")
+        canvas_id = self._id("F")
+        content = _canvas_content(args.get("document_content"))
+        self.canvases[canvas_id] = {
+            "channel_id": channel.id,
+            "title": args.get("title", ""),
+            "markdown": content,
+            "edits": 0,
+        }
+        return {"canvas_id": canvas_id}
+
+    def _canvases_edit(self, args: dict) -> dict:
+        canvas = self.canvases.get(str(args["canvas_id"]))
+        if canvas is None:
+            raise SlackApiFailure("canvas_not_found")
+        changes = args["changes"]
+        if isinstance(changes, str):
+            changes = json.loads(changes)
+        if not isinstance(changes, list) or len(changes) != 1:  # Slack: exactly one change per call
+            raise SlackApiFailure("invalid_arguments")
+        change = changes[0]
+        if change.get("operation") != "replace" or "section_id" in change:
+            raise SlackApiFailure("invalid_arguments")  # the fake models replacing the whole canvas only
+        canvas["markdown"] = _canvas_content(change.get("document_content"))
+        canvas["edits"] += 1
+        return {}
+
     def _conversations_setTopic(self, args: dict) -> dict:
         channel = self._channel(args["channel"])
         channel.topic = args["topic"]
         return {"channel": channel.as_json()}
 
     def _conversations_info(self, args: dict) -> dict:
-        return {"channel": self._channel(args["channel"]).as_json()}
+        channel = self._channel(args["channel"]).as_json()
+        canvas = next((k for k, c in self.canvases.items() if c["channel_id"] == channel["id"]), None)
+        if canvas is not None:
+            channel["properties"] = {"canvas": {"file_id": canvas, "is_empty": False}}
+        return {"channel": channel}
 
     def _conversations_members(self, args: dict) -> dict:
         return {
@@ -571,3 +613,17 @@ class FakeSlack:
             entry["title"] = item.get("title")
             shared.append({"id": entry["id"], "title": item.get("title") or entry["filename"]})
         return {"files": shared}
+
+
+def _canvas_content(content: Any) -> str:
+    """A canvas's document_content: {"type": "markdown", "markdown": "…"} (JSON-encoded in form posts)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        content = json.loads(content)
+    if not isinstance(content, dict) or content.get("type") != "markdown" or "markdown" not in content:
+        raise SlackApiFailure("invalid_arguments")
+    markdown = str(content["markdown"])
+    if len(markdown) > 100_000:  # far beyond what a readable canvas holds; Slack refuses huge documents
+        raise SlackApiFailure("canvas_creation_failed")
+    return markdown

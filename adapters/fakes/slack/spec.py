@@ -31,6 +31,14 @@ NEWER_METHODS: dict[str, dict[str, set[str]]] = {
         },
         "required": {"token", "channel_id", "title", "type"},
     },
+    "conversations.canvases.create": {  # api.slack.com/methods/conversations.canvases.create (2024)
+        "known": {"token", "channel_id", "document_content", "title"},
+        "required": {"token", "channel_id"},
+    },
+    "canvases.edit": {  # api.slack.com/methods/canvases.edit (2024)
+        "known": {"token", "canvas_id", "changes"},
+        "required": {"token", "canvas_id", "changes"},
+    },
     "files.completeUploadExternal": {
         "known": {"token", "files", "channel_id", "channels", "initial_comment", "thread_ts", "blocks"},
         "required": {"token", "files"},

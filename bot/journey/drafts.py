@@ -1,0 +1,84 @@
+"""The document drafts where the team works on them (a Slack channel canvas), kept in step with the facts.
+
+Published once the response space is ready, then after every change, coalesced like the living messages
+(the newest state wins, about once a second per incident) and only when the drafts' text changed. The
+timeline is left to `leakbot incidents export`: it grows with every click.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.appi.deadlines import JST
+from bot.documents import bundle
+from bot.documents.docx import render_docx
+from bot.documents.markdown import render_markdown
+from bot.domain.views import IncidentView
+from bot.i18n import t
+from bot.i18n.rich import plain
+from bot.journey.port import AS_FILES, Drafts, Platform, Space
+from bot.journey.updates import Updates
+from bot.services.incidents import IncidentService
+from bot.services.ports import SYSTEM
+from bot.services.posts import PostService
+
+log = logging.getLogger(__name__)
+DRAFTS = "drafts"  # its key among the incident's posts: the canvas id, or AS_FILES
+IN_THE_CANVAS = ("ppc-report", "notice", "announcement", "enquiry-script", "consultation")
+
+
+class DraftsKeeper:
+    def __init__(self, incidents: IncidentService, posts: PostService, updates: Updates) -> None:
+        self.incidents = incidents
+        self.posts = posts
+        self.updates = updates
+        self._shown: dict[str, str] = {}  # reference -> the Markdown last published (skip identical edits)
+
+    @property
+    def lang(self) -> str:
+        return self.incidents.org.language
+
+    def refresh(self, incident: IncidentView, platform: Platform | None, asked: bool = False) -> None:
+        """Publish the drafts soon (coalesced); nothing before the response space exists. Drafts posted as
+        files are posted again only when a person asks (``asked``): files cannot be edited in place."""
+        if platform is None or not incident.channel_id:
+            return
+        ref = incident.reference
+        space = Space(incident.channel_id, incident.channel_name or "")
+
+        async def send(_: object) -> None:
+            await self._publish(ref, platform, space, asked)
+
+        self.updates.submit((platform.name, ref, DRAFTS), incident.audit_events, None, send)
+
+    def drafts(self, incident: IncidentView, events) -> Drafts:
+        now = self.incidents.clock.now()
+        documents = bundle(
+            incident, self.incidents.org, self.lang, events=events, on=now.astimezone(JST).date()
+        )
+        shown = [doc for name in IN_THE_CANVAS for doc in documents[name]]
+        title = t("drafts.title", self.lang, reference=incident.reference)
+        markdown = render_markdown(shown)
+        files = (
+            (f"{incident.reference}-drafts.md", markdown.encode("utf-8")),
+            (f"{incident.reference}-drafts.docx", render_docx(shown)),
+        )
+        return Drafts(title, markdown, files)
+
+    async def _publish(self, reference: str, platform: Platform, space: Space, asked: bool) -> None:
+        incident, events = await self.incidents.trail(reference, SYSTEM)
+        drafts = self.drafts(incident, events)
+        existing = incident.post(platform.name, DRAFTS)
+        existing_id = existing.message_id if existing and existing.message_id else None
+        if existing_id and self._shown.get(reference) == drafts.markdown:
+            return
+        if existing_id == AS_FILES and not asked:
+            return
+        published = await platform.publish_drafts(space, drafts, existing_id)
+        self._shown[reference] = drafts.markdown
+        if published.id != existing_id:
+            await self.posts.remember(reference, platform.name, DRAFTS, space.id, published.id)
+        if published.fallback:
+            note = plain(t("drafts.as_files", self.lang, reason=published.fallback))
+            await platform.post(space, note, "drafts-note")
+        log.info("drafts of %s published", reference)
