@@ -48,6 +48,9 @@ async def test_the_channel_canvas_holds_the_five_drafts_and_follows_the_facts(ap
     assert "顧客リストを誤送信した" in text and "800" in text, "the incident's facts"
     assert "調査中" in text, "what is not known yet is said, not invented"
     assert "LEAK-2026-0001" in canvas["title"]
+    await app.eventually(
+        lambda: "キャンバスにあります" in str(app.slack.latest(channel.id, "個人データ漏えい対応")["blocks"])
+    )
 
     await edit_facts(app, channel.id, persons="1,200", cause="unauthorized_access")
     await app.eventually(lambda: "1,200" in canvas["markdown"] or "1200" in canvas["markdown"])

@@ -176,6 +176,17 @@ async def run_demo() -> None:
         )
         await app.eventually(lambda: app.slack.latest(channel.id, "事実が更新されました"))
         await show.settle()
+        canvas = await app.eventually(
+            lambda: next(c for c in app.slack.canvases.values() if c["channel_id"] == channel.id)
+        )
+        await app.eventually(lambda: "1,200" in canvas["markdown"] or "1200" in canvas["markdown"])
+        headings = [line[2:] for line in canvas["markdown"].splitlines() if line.startswith("# ")]
+        click.echo(
+            f'\n   The channel canvas "{canvas["title"]}" holds the drafts, edited {canvas["edits"]} time(s) '
+            "as the facts changed:"
+        )
+        for heading in headings:
+            click.echo(f"     · {heading}")
 
         reminders = app.core.reminder_service({"slack": app.notifier()}, "demo")
         show.narrate("The reminder sweep runs (the scheduler does this on its own in `leakbot serve`).")
@@ -236,6 +247,10 @@ async def run_demo() -> None:
                 f"  {deadline.key:<12} {deadline.due_at.astimezone(JST):%Y-%m-%d %H:%M} JST  {deadline.status}"
             )
         verdict = await app.core.incidents.verify_audit(ref)
+        click.echo(
+            f"  drafts: the channel canvas (conversations.canvases.create, then canvases.edit), "
+            f"{len(canvas['markdown'])} characters; `leakbot incidents export {ref} -o DIR` writes .md and .docx"
+        )
         click.echo(
             f"  progress {final.progress.finished}/{final.progress.total} steps; "
             f"audit trail: {final.audit_events} events, intact: {verdict.ok}"

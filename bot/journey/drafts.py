@@ -8,6 +8,7 @@ timeline is left to `leakbot incidents export`: it grows with every click.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.appi.deadlines import JST
 from bot.documents import bundle
@@ -28,7 +29,15 @@ IN_THE_CANVAS = ("ppc-report", "notice", "announcement", "enquiry-script", "cons
 
 
 class DraftsKeeper:
-    def __init__(self, incidents: IncidentService, posts: PostService, updates: Updates) -> None:
+    def __init__(
+        self,
+        incidents: IncidentService,
+        posts: PostService,
+        updates: Updates,
+        placed: Callable[[str], Awaitable[None]],
+    ) -> None:
+        """``placed(reference)``: the drafts found a (new) home; the summary says where."""
+        self.placed = placed
         self.incidents = incidents
         self.posts = posts
         self.updates = updates
@@ -78,6 +87,7 @@ class DraftsKeeper:
         self._shown[reference] = drafts.markdown
         if published.id != existing_id:
             await self.posts.remember(reference, platform.name, DRAFTS, space.id, published.id)
+            await self.placed(reference)
         if published.fallback:
             note = plain(t("drafts.as_files", self.lang, reason=published.fallback))
             await platform.post(space, note, "drafts-note")

@@ -74,7 +74,7 @@ class Journey:
         self.worker = worker
         self.platforms: dict[str, Platform] = {}
         self.updates = Updates()
-        self.drafts = DraftsKeeper(incidents, posts, self.updates)
+        self.drafts = DraftsKeeper(incidents, posts, self.updates, self._drafts_placed)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -335,6 +335,9 @@ class Journey:
     async def on_changed_everywhere(self, event: Changed) -> None:
         await self._say(event)
         await self._show(event.incident, None)
+
+    async def _drafts_placed(self, reference: str) -> None:
+        await self._show(await self.incidents.get(reference, SYSTEM), set())
 
     async def on_document_changed(self, event: DocumentChanged) -> None:
         await self._show(event.incident, set())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.documents.status import states as document_states
 from bot.domain.views import IncidentView, StepView
 from bot.domain.vocabulary import OWNER_ROLES, Role
 from bot.i18n import t
@@ -100,6 +101,22 @@ def next_steps(incident: IncidentView, now: datetime, lang: str) -> Part:
     return Part(t("summary.next", lang), tuple(lines))
 
 
+def documents_lines(incident: IncidentView, lang: str) -> tuple[Rich, ...]:
+    """Where each draft stands (the drafts themselves are in the channel's canvas)."""
+    post = incident.post(incident.platform, "drafts")  # bot.journey.drafts.DRAFTS
+    where = (
+        "none" if post is None or not post.message_id else "files" if post.message_id == "files" else "canvas"
+    )
+    lines: list[Rich] = [plain(t(f"summary.documents_{where}", lang))]
+    for state in document_states(incident.document_states, incident.deadlines):
+        status = t(f"document.status.{state.status}", lang)
+        if state.by and state.status != "draft":
+            lines.append(r(f"• {t('document.' + state.key, lang)}: {status} ", person(state.by)))
+        else:
+            lines.append(plain(f"• {t('document.' + state.key, lang)}: {status}"))
+    return tuple(lines)
+
+
 def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryView:
     facts = incident.facts
     ref = incident.reference
@@ -129,6 +146,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
         Part(t("summary.assessment", lang), (assessment_text(incident.assessment, lang),)),
         Part(t("summary.deadlines", lang), deadlines),
         Part(t("summary.team", lang), team),
+        Part(t("summary.documents", lang), documents_lines(incident, lang)),
     )
     notes: list[Rich] = [
         plain(
