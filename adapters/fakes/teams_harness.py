@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.fakes.teams.connector import FakeConnector
+from adapters.fakes.teams.graph import FakeGraph
 from adapters.logging_setup import quiet_payload_loggers
 from adapters.metrics import Metrics
 from adapters.teams.bot import TeamsBot
@@ -24,6 +25,9 @@ from bot.config.settings import CoreSettings
 BOT = "28:leakbot"
 TENANT = "tenant-0001"
 RESPONSE_CHANNEL = "19:response@thread.tacv2"
+RESPONSE_TEAM = "00000000-0000-0000-0000-00000000a11a"
+APP_ID = "00000000-0000-0000-0000-000000000001"
+CATALOG_APP = "11111111-2222-3333-4444-555555555555"
 _ids = itertools.count(1)
 
 
@@ -35,6 +39,8 @@ class TeamsHarness:
         clock: Clock | None = None,
         core: Core | None = None,
         dev_mode: bool = True,
+        graph: bool = False,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.org = org
@@ -44,12 +50,17 @@ class TeamsHarness:
         self._own_core = core is None
         self.core = core
         self.dev_mode = dev_mode
+        self.graph: FakeGraph | None = FakeGraph(TENANT, APP_ID, "secret", self.connector) if graph else None
+        self.connector.names.update(names or {})
         self.url = ""
         self._runner: web.AppRunner | None = None
         self.session: aiohttp.ClientSession
 
     async def __aenter__(self) -> TeamsHarness:
         await self.connector.start()
+        if self.graph is not None:
+            await self.graph.start()
+            self.graph.add_team(RESPONSE_TEAM)
         if self.core is None:
             self.core = build_core(
                 CoreSettings(DATABASE_URL=self.database_url), clock=self.clock, org=self.org
@@ -58,15 +69,26 @@ class TeamsHarness:
             "LEAKBOT_TEAMS_RESPONSE_CHANNEL": RESPONSE_CHANNEL,
             "LEAKBOT_TEAMS_SERVICE_URL": self.connector.url,
         }
+        if self.graph is not None:  # private-channel mode: Graph needs the app's credentials
+            env |= {
+                "LEAKBOT_TEAMS_RESPONSE_TEAM": RESPONSE_TEAM,
+                "LEAKBOT_GRAPH_URL": self.graph.url,
+                "LEAKBOT_GRAPH_AUTHORITY": self.graph.authority,
+                "LEAKBOT_TEAMS_CATALOG_APP_ID": CATALOG_APP,
+                "MICROSOFT_APP_ID": APP_ID,
+                "MICROSOFT_APP_PASSWORD": "secret",
+            }
         if self.dev_mode:
             settings = TeamsSettings(LEAKBOT_TEAMS_DEV_MODE=True, MICROSOFT_APP_TENANT_ID=TENANT, **env)
         else:
             settings = TeamsSettings(
-                MICROSOFT_APP_ID="00000000-0000-0000-0000-000000000001",
+                MICROSOFT_APP_ID=APP_ID,
                 MICROSOFT_APP_PASSWORD="secret",
                 MICROSOFT_APP_TENANT_ID=TENANT,
                 **env,
             )
+        if self.graph is not None:
+            self.graph.client_id = settings.app_id or APP_ID
         self.bot = TeamsBot(self.core, settings, self.metrics)
         quiet_payload_loggers()
         app = build_web_app(
@@ -86,18 +108,26 @@ class TeamsHarness:
     async def __aexit__(self, *exc: object) -> None:
         await self.bot.settle()
         await self.session.close()
+        await self.bot.close()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._own_core:
             await self.core.close()
         await self.connector.stop()
+        if self.graph is not None:
+            await self.graph.stop()
 
     def activity(self, user: str, conversation: str, **fields: Any) -> dict[str, Any]:
+        """An activity from ``user`` (a 29: id); their Entra object id rides along when ``aad`` is given."""
+        aad = fields.pop("aad", None)
+        sender = {"id": user, "name": self.connector.names.get(user) or self.connector.names.get(aad) or user}
+        if aad:
+            sender["aadObjectId"] = aad
         return {
             "id": f"act-in-{next(_ids)}",
             "channelId": "msteams",
             "serviceUrl": self.connector.url,
-            "from": {"id": user, "name": user},
+            "from": sender,
             "recipient": {"id": BOT, "name": "leakbot"},
             "conversation": {"id": conversation, "conversationType": "personal", "tenantId": TENANT},
             "channelData": {"tenant": {"id": TENANT}},

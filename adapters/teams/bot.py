@@ -26,11 +26,13 @@ from adapters.teams.cards import (
     report_form,
     report_values,
 )
+from adapters.teams.graph import GraphClient
 from adapters.teams.platform import PLATFORM, TeamsPlatform
 from adapters.teams.render import phase_card, summary_card
-from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, text_activity
+from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
+from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
@@ -107,13 +109,31 @@ async def _activity_problem(request: web.Request, tenant_id: str | None) -> web.
     return None
 
 
+def graph_client(settings: TeamsSettings) -> GraphClient | None:
+    """Microsoft Graph, in private-channel mode (a response team and the app's credentials)."""
+    if not settings.graph_enabled:
+        return None
+    assert settings.tenant_id and settings.app_id and settings.app_password
+    return GraphClient(
+        settings.tenant_id,
+        settings.app_id,
+        settings.app_password.get_secret_value(),
+        settings.graph_url,
+        settings.graph_authority,
+    )
+
+
 class TeamsBot:
     def __init__(self, core: Core, settings: TeamsSettings, metrics: Metrics) -> None:
         self.core = core
         self.settings = settings
         self.metrics = metrics
         self.gateway = TeamsGateway(settings)
-        self.platform = TeamsPlatform(self.gateway, settings, core.conversations, core.org.language)
+        self.graph = graph_client(settings)
+        self.platform = TeamsPlatform(
+            self.gateway, settings, core.conversations, core.org.language, core.org, self.graph
+        )
+        self._written = {w for role in Role for w in core.org.members_of(role)}
         core.journey.add_platform(self.platform)
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(), connection_manager=self.gateway.connections
@@ -151,6 +171,10 @@ class TeamsBot:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def close(self) -> None:
+        if self.graph is not None:
+            await self.graph.close()
+
     async def settle(self) -> None:
         """Wait for background work (tests and the demo): ours, then the journey's."""
         while self._tasks:
@@ -163,11 +187,15 @@ class TeamsBot:
         return self.core.notifiers()[PLATFORM]
 
     def _who(self, context: TurnContext) -> tuple[Actor, str]:
+        """Who acts: their Entra object id when Teams sends it (Graph and the connector both know people by
+        it), unless the org config writes them by their 29: id."""
         activity = context.activity
-        self.platform.seen(
-            activity.service_url, activity.conversation.tenant_id if activity.conversation else None
-        )
-        return Actor(PLATFORM, activity.from_property.id), language_for(activity.locale)
+        self.platform.seen(activity.service_url, tenant_of(activity))
+        person = activity.from_property
+        aad = getattr(person, "aad_object_id", None)
+        user_id = aad if aad and person.id not in self._written else person.id
+        self.platform.learn(person.id, person.name, aad)
+        return Actor(PLATFORM, user_id), language_for(activity.locale)
 
     def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
         return _message(refusal(error, lang, self.core.playbooks.get(self.core.org.playbook)))
@@ -226,10 +254,11 @@ class TeamsBot:
         if outcome.created:
             self.metrics.incidents_opened.labels(PLATFORM).inc()
             log.info("incident %s reported", outcome.incident.reference)
-        return _card(received(outcome.incident.reference, lang))
+        return _card(received(outcome.incident.reference, lang, self.platform.team is not None))
 
     def _summary(self, incident) -> dict:
-        return summary_card(summary_view(incident, self.core.clock.now(), self.core.org.language))
+        view = summary_view(incident, self.core.clock.now(), self.core.org.language)
+        return summary_card(self.platform.named(view))
 
     # --- cards in the response thread ---------------------------------------------------------------------
 
@@ -254,9 +283,8 @@ class TeamsBot:
         playbook = self.core.playbooks.get(incident.playbook_id)
         step = next(s for s in playbook.steps if s.id == step_id)
         lang = self.core.org.language
-        return _card(
-            phase_card(phase_view(incident, playbook, step.phase, self.core.clock.now(), lang), lang)
-        )
+        view = phase_view(incident, playbook, step.phase, self.core.clock.now(), lang)
+        return _card(phase_card(self.platform.named(view), lang))
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)

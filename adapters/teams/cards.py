@@ -161,8 +161,10 @@ def report_values(data: dict[str, Any]) -> dict[str, object]:
     }
 
 
-def received(reference: str, lang: str) -> Card:
-    return card([text(markdown(rich("report.saved_view", lang, reference=reference)))])
+def received(reference: str, lang: str, private_channel: bool = False) -> Card:
+    """The report card, replaced: the reference, and that a private channel (or a thread) is on its way."""
+    key = "teams.saved_view_channel" if private_channel else "teams.saved_view_thread"
+    return card([text(markdown(rich(key, lang, reference=reference)))])
 
 
 def correct_card(

@@ -51,13 +51,23 @@ class Conversation:
 
     @classmethod
     def of(cls, activity: Activity) -> Conversation:
-        tenant = activity.conversation.tenant_id if activity.conversation else None
+        tenant = tenant_of(activity)
         return cls(
             activity.service_url,
             activity.conversation.id,
             tenant,
             activity.recipient.id if activity.recipient else "",
         )
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """The tenant an activity comes from: ``conversation.tenantId``, else ``channelData.tenant.id``."""
+    tenant = activity.conversation.tenant_id if activity.conversation else None
+    if tenant:
+        return tenant
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    found = (data.get("tenant") or {}).get("id") if isinstance(data.get("tenant"), dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 class _DevTokenProvider(AnonymousTokenProvider):
@@ -163,6 +173,21 @@ class TeamsGateway:
         await self.adapter.continue_conversation(self.app_id, self._continuation(conversation), callback)
         return sent.get("id", "")
 
+    async def members(self, conversation: Conversation) -> list[tuple[str, str, str]]:
+        """The conversation's roster: (id, name, Entra object id) of each member."""
+        found: list[tuple[str, str, str]] = []
+
+        async def callback(context: TurnContext) -> None:
+            client = context.turn_state.get("ConnectorClient")
+            accounts = await client.conversations.get_conversation_members(
+                conversation.conversation_id.split(";")[0]
+            )
+            for account in accounts:
+                found.append((account.id, account.name or "", account.aad_object_id or ""))
+
+        await self.adapter.continue_conversation(self.app_id, self._continuation(conversation), callback)
+        return found
+
     async def update(self, conversation: Conversation, activity_id: str, activity: Activity) -> None:
         async def callback(context: TurnContext) -> None:
             activity.id = activity_id
@@ -180,18 +205,19 @@ class TeamsGateway:
         channel: str | None = None,
         first: Activity | None = None,
     ) -> tuple[Conversation, str]:
-        """A 1:1 chat with ``members`` or a new thread in ``channel``; returns it and the first post's id."""
-        channel_data: dict[str, Any] = {"tenant": {"id": tenant_id}} if tenant_id else {}
+        """A 1:1 chat with ``members`` or a new thread in ``channel``; returns it and the first post's id.
+        Never without the tenant: Teams answers that with BadArgument."""
+        if not tenant_id:
+            raise ValueError("a Teams conversation is created in a tenant: tenant_id is required")
+        channel_data: dict[str, Any] = {"tenant": {"id": tenant_id}}
         if channel:
             channel_data["channel"] = {"id": channel}
         fields: dict[str, Any] = {
             "is_group": bool(channel),
             "members": [ChannelAccount(id=m) for m in members or []],
+            "tenant_id": tenant_id,
+            "channel_data": channel_data,
         }
-        if tenant_id:
-            fields["tenant_id"] = tenant_id
-        if channel_data:
-            fields["channel_data"] = channel_data
         if first is not None:
             fields["activity"] = first
         parameters = ConversationParameters(**fields)

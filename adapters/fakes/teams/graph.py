@@ -3,7 +3,7 @@ leakbot relies on it: private channels (at least one owner, a name of at most 50
 characters Teams refuses, a name in use answered 400 ``NameAlreadyExists``), channel members, users by
 object id, user principal name or ``mail`` filter, and the app installed for a user (which lets the fake
 connector open a 1:1 chat with them). Knobs: ``throttle`` answers the next calls 429 with Retry-After,
-``fail_status`` answers every call with that status (Graph down).
+``fail_status`` answers every call with that status (Graph down), ``failing`` only some calls.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class FakeGraph:
         self.tokens: set[str] = set()
         self.throttled: list[float] = []  # Retry-After of each 429 we answered
         self.fail_status: int | None = None
+        self.failing: dict[str, int] = {}  # "METHOD /path-suffix" → status: only those calls fail
         self._throttle: tuple[int, float] = (0, 0.0)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -104,6 +105,10 @@ class FakeGraph:
 
     def _refused(self, request: web.Request) -> web.Response | None:
         self.calls.append((request.method, unquote(request.path_qs)))
+        for what, status in self.failing.items():
+            method, _, suffix = what.partition(" ")
+            if request.method == method and request.path.endswith(suffix):
+                return _error(status, "InternalServerError" if status >= 500 else "Forbidden")
         if self.fail_status:
             return _error(
                 self.fail_status, "serviceNotAvailable" if self.fail_status == 503 else "InternalServerError"
