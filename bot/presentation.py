@@ -203,6 +203,15 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
                     due=due_text(added, lang),
                 )
             )
+        elif change.what == "document":
+            lines.append(
+                rich(
+                    "change.document",
+                    lang,
+                    document=t(f"document.{d['document']}", lang),
+                    status=t(f"document.status.{d['to']}", lang),
+                )
+            )
         elif change.what == "deadline_filed":
             lines.append(
                 rich("change.deadline_filed", lang, deadline=_deadline_name(d["key"], incident, lang))

@@ -4,6 +4,8 @@ sentence saying why) where the workspace has no channel canvases; each draft's s
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from adapters.fakes.slack_harness import modal_state
@@ -96,3 +98,35 @@ async def test_document_status_is_checked_audited_and_filing_the_preliminary_is_
         e.details for e in trail if e.action == "refused" and e.details["attempt"] == "document"
     ]
     assert len(refused_attempts) == 2, "both refusals are in the audit trail"
+
+
+async def test_the_summary_button_marks_a_draft_reviewed_and_refuses_who_may_not(app) -> None:
+    channel = await opened(app, persons="1500")
+    summary = app.slack.latest(channel.id, "個人データ漏えい対応")
+
+    async def submit(user: str, document: str, status: str) -> tuple[int, str]:
+        before = len(app.slack.opened_views)
+        await app.driver.click(
+            user, app.slack.latest(channel.id, "個人データ漏えい対応"), channel.id, "summary:docs"
+        )
+        modal = await app.eventually(
+            lambda: len(app.slack.opened_views) > before and app.slack.opened_views[-1]
+        )
+        assert modal["callback_id"] == "leak_documents"
+        return await app.driver.submit_view(
+            user, modal, modal_state({"document": document, "status": status})
+        )
+
+    assert summary is not None
+    status, body = await submit("USUPPORT", "announcement", "reviewed")
+    errors = json.loads(body)["errors"]
+    assert status == 200 and "担当（法務" in errors["status"], "a field error in the person's language"
+    status, body = await submit("ULEGAL", "notice", "reviewed")
+    assert status == 200 and "errors" not in body
+    await app.eventually(
+        lambda: "法務確認済み" in str(app.slack.latest(channel.id, "個人データ漏えい対応")["blocks"])
+    )
+    await app.eventually(lambda: app.slack.latest(channel.id, "「本人への通知」が法務確認済みになりました"))
+    _, trail = await app.core.incidents.trail("LEAK-2026-0001", OPERATOR)
+    assert [e.details["to"] for e in trail if e.action == "document_status"] == ["reviewed"]
+    assert any(e.action == "refused" and e.details["attempt"] == "document" for e in trail)

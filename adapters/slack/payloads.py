@@ -85,6 +85,7 @@ VIEW_METADATA: dict[str, type[_Strict]] = {
     "leak_report": ReportMeta,
     "leak_facts": IncidentMeta,
     "leak_correct": IncidentMeta,
+    "leak_documents": IncidentMeta,
     "leak_skip": SkipMeta,
 }
 ACTION_ID = re.compile(r"^(?P<family>[a-z_]+):")

@@ -341,6 +341,7 @@ class Journey:
 
     async def on_document_changed(self, event: DocumentChanged) -> None:
         await self._show(event.incident, set())
+        await self._say(event)
 
     async def on_any_change(self, event: Changed) -> None:
         self.drafts.refresh(event.incident, self.platforms.get(event.incident.platform))

@@ -166,6 +166,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
             Action(t("summary.edit_facts", lang), "facts", value, "primary"),
             Action(t("summary.calendar", lang), "calendar", value),
             Action(t("summary.correct", lang), "correct", value),
+            Action(t("summary.documents_button", lang), "docs", value),
             Action(t("summary.refresh", lang), "refresh", value),
         )
     return SummaryView(

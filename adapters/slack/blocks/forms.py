@@ -24,6 +24,7 @@ REPORT_CALLBACK = "leak_report"
 FACTS_CALLBACK = "leak_facts"
 SKIP_CALLBACK = "leak_skip"
 CORRECT_CALLBACK = "leak_correct"
+DOCUMENTS_CALLBACK = "leak_documents"
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
 
@@ -239,6 +240,31 @@ def correct_modal(reference: str, aware_at: datetime, facts: Facts, lang: str) -
         t("correct.title", lang),
         blocks,
         t("correct.save", lang),
+        t("form.cancel", lang),
+        {"ref": reference, "lang": lang},
+    )
+
+
+def documents_modal(reference: str, states: tuple, lang: str) -> dict:
+    """Mark a draft reviewed, filed, sent or published: which draft, and where it now stands."""
+    documents = [
+        option(f"{t('document.' + s.key, lang)} ({t('document.status.' + s.status, lang)})", s.key)
+        for s in states
+    ]
+    statuses = [
+        option(t(f"document.status.{status}", lang), status)
+        for status in ("draft", "reviewed", "filed", "sent", "published")
+    ]
+    blocks = [
+        section(t("documents.intro", lang, reference=reference)),
+        input_block("document", t("documents.which", lang), static_select(documents, None)),
+        input_block("status", t("documents.status", lang), static_select(statuses, None)),
+    ]
+    return modal(
+        DOCUMENTS_CALLBACK,
+        t("documents.title", lang),
+        blocks,
+        t("documents.save", lang),
         t("form.cancel", lang),
         {"ref": reference, "lang": lang},
     )
