@@ -60,6 +60,17 @@ async def test_the_channel_canvas_holds_the_five_drafts_and_follows_the_facts(ap
     assert len([c for c in app.slack.canvases.values() if c["channel_id"] == channel.id]) == 1
     assert "不正アクセス" in canvas["markdown"], "the new cause is in the drafts"
 
+    await edit_facts(
+        app,
+        channel.id,
+        persons="1,200",
+        cause="unauthorized_access",
+        measures_taken="該当サーバーをネットワークから遮断",
+        discovered_how="監視アラートで検知",
+    )
+    await app.eventually(lambda: "該当サーバーをネットワークから遮断" in canvas["markdown"])
+    assert "監視アラートで検知" in canvas["markdown"], "what the facts form captured for the drafts"
+
 
 async def test_without_channel_canvases_the_drafts_are_posted_as_files_and_the_channel_is_told(app) -> None:
     app.slack.canvas_refusal = "team_tier_cannot_create_channel_canvases"

@@ -142,6 +142,10 @@ def _cause(values: dict[str, object], lang: str, errors: dict[str, str]) -> Caus
         return Cause.UNKNOWN
 
 
+# What the drafts need beyond the assessment (bot/documents): free text, each optional.
+DOCUMENT_FACTS = ("discovered_how", "not_affected", "measures_taken", "prevention")
+
+
 def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
     """Validate the edit-facts form; returns the updates for IncidentService.update_facts."""
     errors: dict[str, str] = {}
@@ -167,6 +171,11 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
     damage = _text(values.get("secondary_damage"))
     if len(damage) > NOTE_MAX:
         errors["secondary_damage"] = t("form.error.too_long", lang, limit=NOTE_MAX)
+    for key in DOCUMENT_FACTS:  # a form without them (an older card) leaves them as they are
+        if key in values:
+            updates[key] = _text(values.get(key))
+            if len(updates[key]) > NOTE_MAX:
+                errors[key] = t("form.error.too_long", lang, limit=NOTE_MAX)
     if errors:
         raise FormErrors(errors)
     return updates | {"persons": persons, "persons_upper_bound": upper, "secondary_damage": damage}

@@ -16,9 +16,10 @@ from adapters.slack.blocks.elements import (
 )
 from adapters.slack.mrkdwn import safe
 from bot.appi.deadlines import JST
-from bot.domain.facts import REASON_MAX, SUMMARY_MAX, DataItem, Facts
+from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
+from bot.services.report_form import DOCUMENT_FACTS
 
 REPORT_CALLBACK = "leak_report"
 FACTS_CALLBACK = "leak_facts"
@@ -160,6 +161,16 @@ def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
             text_input(facts.secondary_damage, multiline=True),
             optional=True,
         ),
+        *(
+            input_block(
+                key,
+                t(f"field.{key}", lang),
+                text_input(getattr(facts, key), multiline=True, max_length=NOTE_MAX),
+                optional=True,
+                hint=t(f"form.hint.{key}", lang),
+            )
+            for key in DOCUMENT_FACTS
+        ),
     ]
     metadata = {"ref": reference, "lang": lang}
     return modal(
@@ -184,6 +195,7 @@ def facts_values(state: dict[str, object]) -> dict[str, object]:
         "data_items": state.get("data_items") or [],
         "secondary_damage": state.get("secondary_damage") or "",
     }
+    values |= {key: state.get(key) or "" for key in DOCUMENT_FACTS if key in state}
     return values
 
 
