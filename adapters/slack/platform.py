@@ -236,7 +236,7 @@ class SlackPlatform:
                     reason = code
             else:
                 reason = None
-            for filename, data in drafts.files:
+            for filename, data in drafts.files():
                 await self.client.files_upload_v2(
                     channel=space.id, content=data, filename=filename, title=f"{drafts.title} ({filename})"
                 )

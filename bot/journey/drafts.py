@@ -68,10 +68,12 @@ class DraftsKeeper:
         shown = [doc for name in IN_THE_CANVAS for doc in documents[name]]
         title = t("drafts.title", self.lang, reference=incident.reference)
         markdown = render_markdown(shown)
-        files = (
-            (f"{incident.reference}-drafts.md", markdown.encode("utf-8")),
-            (f"{incident.reference}-drafts.docx", render_docx(shown)),
-        )
+        def files() -> tuple[tuple[str, bytes], ...]:
+            return (
+                (f"{incident.reference}-drafts.md", markdown.encode("utf-8")),
+                (f"{incident.reference}-drafts.docx", render_docx(shown)),
+            )
+
         return Drafts(title, markdown, files)
 
     async def _publish(self, reference: str, platform: Platform, space: Space, asked: bool) -> None:

@@ -3,7 +3,7 @@ and after-change rules are written once against it (and tested against an in-mem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,7 +34,8 @@ class Drafts:
 
     title: str
     markdown: str
-    files: tuple[tuple[str, bytes], ...]  # (file name, content): uploaded when no living document is possible
+    # (file name, content) pairs, made only when no living document is possible (a .docx takes a while)
+    files: Callable[[], tuple[tuple[str, bytes], ...]]
 
 
 AS_FILES = "files"  # Published.id when the drafts were uploaded as files
