@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
+from adapters.fakes.teams_harness import TENANT, TeamsHarness, card_of, execute_data
+from adapters.teams.platform import SendLimiter
 from bot.config.org import parse_org_config
 from bot.services.naming import channel_name
 from bot.services.ports import OPERATOR
@@ -145,3 +146,67 @@ async def test_graph_down_falls_back_to_a_thread_that_says_so(teams) -> None:
     assert REF in teams.connector.summary_in(thread)["body"][0]["text"]
     dm = " ".join(teams.connector.texts_in("a:personal-29:sato"))
     assert "対応スレッド" in dm and "チャンネル" not in dm
+
+
+# --- without Graph: a thread, people still by name, never a conversation without the tenant ---------------
+
+THREAD_ORG = """
+organization: {name: テスト株式会社}
+roles:
+  commander: ["29:kato"]
+  legal: ["29:yamada"]
+  executives: ["29:watanabe"]
+"""
+
+
+@pytest.fixture
+async def thread_teams(clean_database, clock):
+    names = {bot_id: name for name, _, bot_id in PEOPLE.values()}
+    async with TeamsHarness(
+        clean_database, parse_org_config(THREAD_ORG, "org.yaml"), clock, names=names
+    ) as harness:
+        yield harness
+        assert harness.connector.violations == [], "nothing Teams would refuse, every card valid"
+
+
+async def test_a_thread_shows_names_and_every_new_conversation_carries_the_tenant(thread_teams) -> None:
+    teams = thread_teams
+    teams.bot.platform.tenant_id = None  # not configured: learnt from the first activity
+    activity = teams.activity("29:sato", "a:personal-29:sato", type="message", text="leak")
+    del activity["conversation"]["tenantId"]  # the tenant only in channelData
+    status, _ = await teams.post(activity)
+    assert status in (200, 202)
+    form = teams.connector.cards_in("a:personal-29:sato")[-1]
+    data = execute_data(form, "leak.report", summary="誤送信", persons="5000")
+    status, body = await teams.execute("29:sato", "leak.report", data)
+    assert "対応スレッドを準備しています" in str(card_of(body))
+    await teams.settle()
+    thread = teams.connector.thread()
+    shown = json.dumps(teams.connector.cards_in(thread), ensure_ascii=False)
+    assert "佐藤 報告者" in shown and not RAW_ID.search(shown), "people by name, never by id"
+    calls = " ".join(teams.connector.texts_in(thread))
+    assert "<at>加藤 一郎</at>" in calls, "the team called in by name"
+    dm = " ".join(teams.connector.texts_in("a:personal-29:sato"))
+    assert "対応スレッド" in dm and "チャンネル" not in dm
+    await teams.core.reminder_service({"teams": teams.bot.notifier}, "test").sweep()
+    chats = [c for c in teams.connector.created if not (c.get("channelData") or {}).get("channel")]
+    assert chats and all(
+        c["tenantId"] == c["channelData"]["tenant"]["id"] == TENANT for c in teams.connector.created
+    )
+
+
+async def test_sends_keep_to_seven_a_second_and_sixty_in_thirty_seconds() -> None:
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = SendLimiter(clock=lambda: now[0], sleep=sleep)
+    times = []
+    for _ in range(70):
+        await limiter.wait("19:x@thread.tacv2;messageid=1")
+        times.append(now[0])
+    assert all(times[i + 7] - times[i] >= 1.0 for i in range(len(times) - 7))
+    assert all(times[i + 60] - times[i] >= 30.0 for i in range(len(times) - 60))
+    await limiter.wait("a:another")
+    assert now[0] == times[-1], "another conversation does not wait"

@@ -1,4 +1,6 @@
-"""`leakbot demo --teams`: the Teams journey, in-process, against a fake Bot Framework connector."""
+"""`leakbot demo --teams`: the Teams journey, in-process, against a fake Bot Framework connector and a fake
+Microsoft Graph: a private channel per incident, people found by e-mail, an executive reached after the app
+is installed for them, and the thread it falls back to when Graph is down."""
 
 from __future__ import annotations
 
@@ -21,10 +23,10 @@ from bot.storage import migrate
 DEMO_ORG = """
 organization: {name: 株式会社サンプル商事}
 roles:
-  commander: ["29:kato"]
-  it: ["29:suzuki"]
-  legal: ["29:yamada"]
-  executives: ["29:watanabe"]
+  commander: [kato@example.co.jp]
+  it: [suzuki@example.co.jp]
+  legal: [yamada@example.co.jp]
+  executives: [watanabe@example.co.jp]
 """
 NAMES = {
     "29:kato": "加藤（対策本部長）",
@@ -34,14 +36,21 @@ NAMES = {
     "29:sato": "佐藤（報告者）",
     "29:kobayashi": "小林（無関係の社員）",
 }
+ENTRA = {user: f"00000000-0000-4000-8000-{index:012d}" for index, user in enumerate(NAMES, 1)}  # Entra ids
+NAMES |= {ENTRA[user]: name for user, name in NAMES.items()}
+INSTALLED = {"29:kato", "29:suzuki", "29:yamada", "29:sato", "29:kobayashi"}  # 渡辺 never opened leakbot
 
 
 class Printer:
-    def __init__(self, connector: Any) -> None:
+    def __init__(self, connector: Any, graph: Any = None) -> None:
         self.connector = connector
+        self.graph = graph
         self.seen: dict[str, int] = {}
 
     def where(self, conversation: str) -> str:
+        channel = self.graph.channels.get(conversation) if self.graph is not None else None
+        if channel is not None:
+            return f"private channel {channel['displayName']}"
         created = next((c for c in self.connector.created if c["id"] == conversation), None)
         if created and (created.get("channelData") or {}).get("channel"):
             return "response thread"
@@ -69,18 +78,27 @@ async def run_teams_demo() -> None:
     from adapters.fakes.specs import ADAPTIVE_CARD, spec_path
     from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
 
-    logging.getLogger("microsoft_agents").setLevel(logging.ERROR)  # dev mode's "no App ID" notices
+    logging.getLogger("microsoft_agents").setLevel(logging.CRITICAL)  # dev mode's notices; the refused chat
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # the SDK leaves a refused call's session open
     workdir = Path(tempfile.mkdtemp(prefix="leakbot-teams-demo-"))
     url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
     await asyncio.to_thread(migrate.upgrade, url)
     clock = FakeClock(datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC))
-    async with TeamsHarness(url, parse_org_config(DEMO_ORG, "demo.yaml"), clock) as teams:
-        show = Printer(teams.connector)
+    org = parse_org_config(DEMO_ORG, "demo.yaml")
+    async with TeamsHarness(url, org, clock, graph=True, names=dict(NAMES)) as teams:
+        graph = teams.graph
+        assert graph is not None
+        for user, name in NAMES.items():
+            if user.startswith("29:"):
+                graph.add_user(ENTRA[user], name, f"{user.removeprefix('29:')}@example.co.jp")
+        teams.connector.installed = {ENTRA[u] for u in INSTALLED}
+        show = Printer(teams.connector, graph)
         click.echo(
-            f"leakbot Teams demo — database {workdir / 'demo.db'}, fake connector at {teams.connector.url}"
+            f"leakbot Teams demo — database {workdir / 'demo.db'}, fake connector at {teams.connector.url}, "
+            f"fake Microsoft Graph at {graph.url}"
         )
         person("29:sato", "types `leak` to leakbot")
-        await teams.say("29:sato", "leak")
+        await teams.say("29:sato", "leak", aad=ENTRA["29:sato"])
         show.flush()
         form = teams.connector.cards_in("a:personal-29:sato")[-1]
         person("29:sato", "fills in the card and presses 送信")
@@ -90,19 +108,28 @@ async def run_teams_demo() -> None:
             execute_data(
                 form, "leak.report", summary="顧客リストを誤送信しました", cause="misdelivery", persons="1500"
             ),
+            aad=ENTRA["29:sato"],
         )
         for line in card_as_text(card_of(body)):
             click.echo("   (card replaced in place) " + line)
         await teams.settle()
+        [channel] = graph.channels.values()
+        click.echo(
+            click.style(f"\n🔒 Microsoft Graph: private channel {channel['displayName']} created", fg="cyan")
+        )
+        for user, roles in graph.members[channel["id"]].items():
+            click.echo(f"   {'owner ' if 'owner' in roles else 'member'} {NAMES[user]}")
         show.flush()
-        thread = teams.connector.thread()
-        phase = next(c for c in teams.connector.cards_in(thread) if "初動" in c["body"][0]["text"])
+        space = channel["id"]
+        phase = next(c for c in teams.connector.cards_in(space) if "初動" in c["body"][0]["text"])
         done = execute_data(phase, "leak.step", where={"s": "report_to_superior", "t": "done"})
         person("29:kobayashi", "clicks 完了 on 上長・責任者への一次報告")
-        _, body = await teams.execute("29:kobayashi", "leak.step", done, conversation=thread)
+        _, body = await teams.execute(
+            "29:kobayashi", "leak.step", done, conversation=space, aad=ENTRA["29:kobayashi"]
+        )
         click.echo(f"   (only he sees) {body['value']}")
         person("29:kato", "clicks 完了 on 上長・責任者への一次報告")
-        _, body = await teams.execute("29:kato", "leak.step", done, conversation=thread)
+        _, body = await teams.execute("29:kato", "leak.step", done, conversation=space, aad=ENTRA["29:kato"])
         click.echo(
             "   (card updated in place) " + next(line for line in card_as_text(card_of(body)) if "✅" in line)
         )
@@ -110,6 +137,27 @@ async def run_teams_demo() -> None:
         show.flush()
         click.echo(click.style("\n⏩ The reminder sweep runs.", fg="cyan"))
         await teams.core.reminder_service({"teams": teams.bot.notifier}, "demo").sweep()
+        if ENTRA["29:watanabe"] in graph.installed:
+            click.echo(
+                click.style(
+                    "\n📲 Teams refused a chat with 渡辺（役員）: leakbot installed for him", fg="cyan"
+                )
+            )
+        show.flush()
+        click.echo(click.style("\n⏩ Microsoft Graph goes down; 佐藤 reports again.", fg="cyan"))
+        graph.failing = {"POST /channels": 503}
+        teams.bot.graph.backoff = 0.01
+        await teams.say("29:sato", "leak", aad=ENTRA["29:sato"])
+        form = teams.connector.cards_in("a:personal-29:sato")[-1]
+        await teams.execute(
+            "29:sato",
+            "leak.report",
+            execute_data(
+                form, "leak.report", summary="USBメモリを紛失しました", cause="loss_theft", persons="20"
+            ),
+            aad=ENTRA["29:sato"],
+        )
+        await teams.settle()
         show.flush()
         view = await teams.core.incidents.get("LEAK-2026-0001", OPERATOR)
         click.echo("\n" + "═" * 80)

@@ -158,7 +158,7 @@ class TeamsBot:
         @jwt_authorization_decorator
         async def handle(request: web.Request) -> web.Response:
             self.metrics.requests.labels(PLATFORM, "activity").inc()
-            problem = await _activity_problem(request, self.settings.tenant_id)
+            problem = await _activity_problem(request, self.platform.tenant_id)
             if problem is not None:
                 self.metrics.requests.labels(PLATFORM, "refused").inc()
                 return problem

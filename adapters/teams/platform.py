@@ -405,6 +405,11 @@ class TeamsPlatform:
     async def upload(self, space: Space, filename: str, content: bytes, title: str) -> None:
         raise PlatformFailure("files_need_graph")  # bots post files in channels only through Graph
 
+    async def publish_drafts(self, space: Space, drafts: Any, existing: str | None) -> Any:
+        """Not on Teams yet: a bot posts files in a channel only through Graph (the drive of the channel's
+        SharePoint folder), which leakbot does not do; ``leakbot incidents export`` writes the drafts."""
+        raise PlatformFailure("drafts_need_graph_files")
+
     async def resolve(self, written: str) -> str | None:
         """An id as it is; an e-mail address through Graph (cached, one look-up however many ask)."""
         if TEAMS_ID.match(written):

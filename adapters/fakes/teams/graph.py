@@ -108,7 +108,12 @@ class FakeGraph:
         for what, status in self.failing.items():
             method, _, suffix = what.partition(" ")
             if request.method == method and request.path.endswith(suffix):
-                return _error(status, "InternalServerError" if status >= 500 else "Forbidden")
+                return _error(
+                    status,
+                    {503: "serviceNotAvailable"}.get(
+                        status, "InternalServerError" if status >= 500 else "Forbidden"
+                    ),
+                )
         if self.fail_status:
             return _error(
                 self.fail_status, "serviceNotAvailable" if self.fail_status == 503 else "InternalServerError"
