@@ -81,3 +81,16 @@ async def test_the_summary_escapes_the_report(incident, clock) -> None:
     body = summary_card(summary_view(view, clock.now(), "ja"))["body"]
     description = next(b["text"] for b in body if "click" in b.get("text", ""))
     assert description.startswith(r"\[click\]\(http://evil.example\) \*\*now\*\* \<at\>all\</at\>")
+
+
+async def test_cards_show_names_never_ids(incident, clock) -> None:
+    """The summary names people (from the roster or Graph), and says 担当者 for someone unnamed, never 29:…"""
+    import json
+
+    from adapters.teams.platform import _rename
+
+    _, view = incident
+    names = {"29:reporter": "佐藤 花子"}
+    named = _rename(summary_view(view, clock.now(), "ja"), lambda u: names.get(u) or "担当者")
+    shown = json.dumps(summary_card(named), ensure_ascii=False)
+    assert "佐藤 花子" in shown and "29:" not in shown
