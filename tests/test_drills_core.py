@@ -1,0 +1,405 @@
+"""Drills, the platform-neutral core (issue 14): scenarios as data, the drill clock, the after-action report."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.appi.deadlines import JST
+from bot.clock import FakeClock
+from bot.documents.docx import render_docx
+from bot.documents.markdown import render_markdown
+from bot.documents.timeline import TimelineEvent
+from bot.domain.facts import DataItem, Facts
+from bot.domain.views import AssessmentView, DeadlineView, IncidentView, StepView
+from bot.domain.vocabulary import Cause
+from bot.drills import (
+    DEFAULT_SCENARIOS_DIR,
+    DrillClock,
+    ScenarioError,
+    injects_due,
+    load_scenarios,
+    marked,
+)
+from bot.drills.report import INJECT_ACTION, after_action_report, duration_text
+from bot.drills.scenarios import format_offset, parse_offset
+from bot.i18n import catalog, t
+from bot.playbook.engine import Progress, StepStatus
+from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
+
+CASES = ("misdelivery", "lost_device", "web_skimming", "ransomware")
+T0 = datetime(2025, 4, 1, 9, 0, tzinfo=JST)
+
+
+# --- scenarios ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return load_scenarios(DEFAULT_SCENARIOS_DIR)
+
+
+def test_the_shipped_scenarios_are_the_four_cases_and_blank(scenarios) -> None:
+    assert set(scenarios) == {*CASES, "blank"}
+    for scenario in scenarios.values():
+        for text in (scenario.title, scenario.briefing):
+            assert text.ja and text.en
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_case_has_two_injects_whose_facts_make_facts(scenarios, case) -> None:
+    scenario = scenarios[case]
+    assert len(scenario.injects) >= 2
+    assert sum(1 for i in scenario.injects if i.fields) >= 2  # at least two reveal facts
+    assert [i.at for i in scenario.injects] == sorted(i.at for i in scenario.injects)
+    for lang in ("ja", "en"):
+        start = scenario.initial_facts(lang)
+        assert isinstance(start, Facts) and start.summary
+        assert start.cause is not Cause.UNKNOWN or case == "web_skimming"
+        final = scenario.expected_facts(timedelta(days=365), lang)
+        assert final != start
+        for inject in scenario.injects:
+            assert inject.say.get(lang)
+
+
+def test_the_cases_change_the_assessment_as_the_seeds_describe(scenarios) -> None:
+    misdelivery = scenarios["misdelivery"]
+    assert misdelivery.initial_facts().persons == 350
+    assert misdelivery.expected_facts(timedelta(hours=2)).persons == 1240  # past 1,000
+    skimming = scenarios["web_skimming"]
+    assert skimming.initial_facts().is_financial  # card data: reportable from the first minute
+    assert not skimming.initial_facts().is_malicious
+    assert skimming.expected_facts(timedelta(hours=4)).is_malicious  # the cause turns malicious
+    assert DataItem.SENSITIVE in scenarios["ransomware"].expected_facts(timedelta(days=1)).data_items
+    assert any(i.kind == "call" for c in CASES for i in scenarios[c].injects)  # a journalist calls
+
+
+def test_blank_has_only_a_summary_placeholder(scenarios) -> None:
+    blank = scenarios["blank"]
+    assert blank.injects == ()
+    assert blank.facts.model_fields_set == {"summary"}
+    assert blank.initial_facts("ja").summary != blank.initial_facts("en").summary
+    assert blank.initial_facts("en").model_dump(exclude={"summary"}) == Facts().model_dump(
+        exclude={"summary"}
+    )
+
+
+def test_the_playbook_loader_does_not_read_the_drills_directory() -> None:
+    assert DEFAULT_SCENARIOS_DIR.parent == DEFAULT_PLAYBOOKS_DIR
+    assert set(PlaybookRegistry.load(DEFAULT_PLAYBOOKS_DIR).playbooks) == {"personal-data-leak"}
+
+
+BROKEN = """
+id: broken
+title: {ja: 壊れた, en: Broken}
+briefing: {ja: 説明, en: Briefing}
+facts: {persons: -5, colour: red}
+injects:
+  - at: 2x
+    say: {ja: あ, en: a}
+  - at: 3h
+    kind: rumour
+    say: {ja: い}
+    facts: {cause: aliens, summary: {ja: "%s", en: short}}
+"""
+
+
+def test_a_broken_file_names_the_file_and_each_field(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN % ("長" * 3001), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(tmp_path)
+    errors = caught.value.errors
+    assert all(e.startswith(f"{path}: ") for e in errors)
+    text = "\n".join(errors)
+    assert "facts.persons: Input should be greater than or equal to 0" in text
+    assert "facts.colour: unknown key" in text
+    assert "injects[0] (at 2x): at: Value error, expected a drill-time offset" in text
+    assert "injects[1] (at 3h): kind:" in text
+    assert "injects[1] (at 3h): say.en: Field required" in text
+    assert "injects[1] (at 3h): facts.cause:" in text
+
+
+def test_a_text_too_long_once_resolved_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "id: long\ntitle: {ja: 長い, en: Long}\nbriefing: {ja: 説明, en: Briefing}\n"
+        f"injects:\n  - at: 1h\n    say: {{ja: あ, en: a}}\n    facts: {{notes: {{ja: {'長' * 3001}, en: ok}}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(tmp_path)
+    assert caught.value.errors == [
+        f"{path}: injects[0] (at 1h): facts.notes: String should have at most 3000 characters"
+    ]
+
+
+def test_an_inject_at_the_start_and_a_duplicate_id_are_refused(tmp_path: Path) -> None:
+    body = "id: same\ntitle: {ja: あ, en: a}\nbriefing: {ja: あ, en: a}\n"
+    (tmp_path / "a.yaml").write_text(body, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(body + "injects: [{at: 0m, say: {ja: あ, en: a}}]\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(body, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(tmp_path)
+    assert any(e.startswith(f"{tmp_path / 'b.yaml'}: injects[0] (at 0m): at: ") for e in caught.value.errors)
+    assert any("c.yaml: id: duplicate scenario id 'same'" in e for e in caught.value.errors)
+
+
+def test_a_company_scenario_replaces_a_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text(
+        "id: blank\ntitle: {ja: 自社, en: Ours}\nbriefing: {ja: あ, en: a}\n", encoding="utf-8"
+    )
+    merged = load_scenarios(DEFAULT_SCENARIOS_DIR, tmp_path)
+    assert merged["blank"].title.en == "Ours"
+    assert "ransomware" in merged
+
+
+def test_offsets() -> None:
+    assert parse_offset("2h") == timedelta(hours=2)
+    assert parse_offset("1d12h") == timedelta(days=1, hours=12)
+    assert parse_offset("90m") == timedelta(minutes=90)
+    for bad in ("", "2", "h", "1h2d", "-1h"):
+        with pytest.raises(ValueError):
+            parse_offset(bad)
+    assert format_offset(timedelta(days=1, hours=12)) == "1d12h"
+    assert format_offset(timedelta(0)) == "0m"
+
+
+def test_injects_due_between_two_times_each_once(scenarios) -> None:
+    scenario = scenarios["misdelivery"]  # 2h, 6h, 1d
+    assert injects_due(scenario, None, timedelta(hours=1)) == ()
+    first = injects_due(scenario, None, timedelta(hours=2))
+    assert [i.at for i in first] == [timedelta(hours=2)]
+    assert injects_due(scenario, timedelta(hours=2), timedelta(hours=5)) == ()
+    assert [i.at for i in injects_due(scenario, timedelta(hours=5), timedelta(days=2))] == [
+        timedelta(hours=6),
+        timedelta(days=1),
+    ]
+    # polling in small steps delivers every inject exactly once
+    seen, last = [], None
+    for minutes in range(0, 3 * 24 * 60, 7):
+        now = timedelta(minutes=minutes)
+        seen += injects_due(scenario, last, now)
+        last = now
+    assert seen == list(scenario.ordered_injects())
+    assert scenario.inject_number(seen[2]) == 3
+
+
+# --- the drill clock ---------------------------------------------------------------------------------------
+
+
+def test_at_720x_the_30_day_window_takes_an_hour() -> None:
+    start = datetime(2025, 4, 1, 0, 0, tzinfo=UTC)
+    clock = DrillClock(start)
+    assert clock.speed == 720
+    assert clock.real_at(timedelta(days=30)) == start + timedelta(hours=1)
+    assert clock.real_at(start + timedelta(days=3)) == start + timedelta(minutes=6)  # 速報 window ~6–10 min
+    assert clock.drill_now(start + timedelta(minutes=1)) == start + timedelta(hours=12)
+    assert clock.elapsed(start + timedelta(seconds=5)) == timedelta(hours=1)
+    assert clock.to_real(timedelta(days=60)) == timedelta(hours=2)
+
+
+def test_the_drill_calendar_may_start_elsewhere_and_the_maths_round_trips() -> None:
+    real = datetime(2025, 4, 1, 9, 0, tzinfo=JST)
+    drill = datetime(2030, 1, 6, 9, 0, tzinfo=JST)
+    clock = DrillClock(real, speed=100, started_at_drill=drill)
+    assert clock.drill_now(real) == drill
+    moment = real + timedelta(minutes=37, seconds=12)
+    assert clock.real_at(clock.drill_now(moment)) == moment
+    assert clock.offset_of(clock.drill_now(moment)) == timedelta(minutes=37, seconds=12) * 100
+    assert clock.real_at(timedelta(0)) == real
+
+
+def test_the_drill_clock_as_a_clock_for_the_services() -> None:
+    real = FakeClock(T0)
+    drill = DrillClock(T0).as_clock(real)
+    assert drill.now() == T0
+    real.advance(timedelta(minutes=10))
+    assert drill.now() == T0 + timedelta(hours=120)
+
+
+def test_the_drill_clock_refuses_nonsense() -> None:
+    with pytest.raises(ValueError):
+        DrillClock(datetime(2025, 4, 1))  # naive
+    with pytest.raises(ValueError):
+        DrillClock(T0, speed=0)
+
+
+# --- the mark ----------------------------------------------------------------------------------------------
+
+
+def test_every_drill_message_is_marked_once() -> None:
+    assert t("drill.mark", "ja") == "【訓練】"
+    assert t("drill.mark", "en") == "[DRILL]"
+    assert marked("速報の期限です", "ja") == "【訓練】 速報の期限です"
+    assert marked("Preliminary report due", "en") == "[DRILL] Preliminary report due"
+    assert marked(marked("x", "en"), "en") == "[DRILL] x"
+    assert all(k.startswith("drill.") for k in list(catalog())[-len(_drill_keys()) :])
+
+
+def _drill_keys() -> list[str]:
+    return [k for k in catalog() if k.startswith("drill.")]
+
+
+# --- the after-action report -------------------------------------------------------------------------------
+
+
+def _view() -> IncidentView:
+    playbook = PlaybookRegistry.load(DEFAULT_PLAYBOOKS_DIR).get("personal-data-leak")
+    steps = {s.id: s for s in playbook.steps}
+
+    def sv(
+        step_id: str, status: StepStatus, at: timedelta | None = None, reason: str | None = None
+    ) -> StepView:
+        return StepView(
+            steps[step_id], status, reason, "slack:U1" if at else None, T0 + at if at else None, (), None
+        )
+
+    step_views = (
+        sv("report_to_superior", StepStatus.DONE, timedelta(minutes=30)),
+        sv("stop_using_system", StepStatus.DONE, timedelta(hours=3)),
+        sv("request_recipient_deletion", StepStatus.DONE, timedelta(hours=1, minutes=30)),
+        sv("assess_reportability", StepStatus.DONE, timedelta(hours=4)),
+        sv("preliminary_report", StepStatus.DONE, timedelta(days=2, hours=12)),
+        sv("final_report", StepStatus.TODO),
+        sv("notify_individuals", StepStatus.IN_PROGRESS, timedelta(days=2)),
+        sv("prepare_faq", StepStatus.SKIPPED, timedelta(days=1), "問い合わせは少数の見込み"),
+    )
+    deadlines = (
+        DeadlineView("preliminary", "preliminary", None, T0 + timedelta(days=3), None, "filed"),
+        DeadlineView("final", "final", None, T0 + timedelta(days=30), None, "pending"),
+        DeadlineView("individuals", "individuals", None, T0 + timedelta(days=3), None, "pending"),
+    )
+    facts = Facts(summary="誤送信", cause=Cause.MISDELIVERY, persons=1240, data_items=(DataItem.NAME,))
+    assessment = AssessmentView(True, ("ground.headcount",), True, 1240, 1000, False, False, 30, "ppc")
+    return IncidentView(
+        reference="DRILL-2025-0001",
+        status="open",
+        platform="slack",
+        reporter_id="U1",
+        reporter_lang="ja",
+        aware_at=T0,
+        facts=facts,
+        assessment=assessment,
+        playbook_id="personal-data-leak",
+        channel_id="C1",
+        channel_name="drill-2025-0001",
+        created_at=T0,
+        deadlines=deadlines,
+        steps=step_views,
+        members=(),
+        progress=Progress(()),
+    )
+
+
+def _events() -> list[TimelineEvent]:
+    def ev(when: timedelta, action: str, **details: object) -> TimelineEvent:
+        return TimelineEvent(T0 + when, "slack:U1", action, details)
+
+    return [
+        ev(timedelta(0), "reported"),
+        ev(timedelta(minutes=30), "step_changed", step="report_to_superior", to="done"),
+        ev(timedelta(hours=1, minutes=30), "step_changed", step="request_recipient_deletion", to="done"),
+        ev(timedelta(hours=2), INJECT_ACTION, inject=1, at="2h"),
+        ev(timedelta(hours=3), "step_changed", step="stop_using_system", to="done"),
+        ev(timedelta(hours=3, minutes=30), "facts_changed", fields=["persons"]),
+        ev(timedelta(hours=6), INJECT_ACTION, inject=2, at="6h"),
+        ev(timedelta(days=1), INJECT_ACTION, inject=3, at="1d"),
+        ev(timedelta(days=1, hours=1), "refused", attempt="step", code="not_a_member"),
+        ev(timedelta(days=2), "step_changed", step="notify_individuals", to="in_progress"),
+        ev(timedelta(days=2, hours=12), "step_changed", step="preliminary_report", to="done"),
+    ]
+
+
+def _report(lang: str, scenarios):
+    return after_action_report(
+        _view(),
+        _events(),
+        DrillClock(T0),
+        lang,
+        scenario=scenarios["misdelivery"],
+        ended_at=T0 + timedelta(days=31),
+    )
+
+
+def test_the_report_in_japanese(scenarios) -> None:
+    doc = _report("ja", scenarios)
+    assert doc.key == "drill_report"
+    assert doc.title == "【訓練】 事後レビュー（DRILL-2025-0001）"
+    assert doc.headings == (
+        "訓練の概要",
+        "主要手順までの時間（目標との比較）",
+        "スキップした手順と理由",
+        "期限（訓練時間）",
+        "拒否された操作",
+        "注入した状況",
+    )
+    overview = doc.section("訓練の概要").text
+    assert "顧客リスト添付メールの誤送信" in overview
+    assert "訓練時間で31日（実時間 1時間2分、720倍速）" in overview
+    steps = doc.section("主要手順までの時間（目標との比較）").text
+    assert "上長・責任者への一次報告: 発覚から30分（目標: 1時間以内）— 達成" in steps
+    assert "封じ込め（" in steps and "発覚から1時間30分（目標: 2時間以内）— 達成" in steps
+    assert "への速報: 発覚から2日12時間（目標: 3日以内）— 達成" in steps
+    assert "本人への通知（開始）: 発覚から2日（目標: 3日以内）— 達成" in steps
+    assert "問い合わせは少数の見込み" in doc.section("スキップした手順と理由").text
+    deadlines = doc.section("期限（訓練時間）").text
+    assert "速報: 発覚から2日12時間に完了（期限: 発覚から3日）— 期限内" in deadlines
+    assert "確報: 未了（期限: 発覚から30日）— 期限切れ" in deadlines
+    assert "本人通知: 未了（期限: 発覚から3日）— 期限切れ" in deadlines
+    assert "発覚から1日1時間　slack:U1: step（not_a_member）" in doc.section("拒否された操作").text
+    injects = doc.section("注入した状況").text
+    assert "1. 開始から2時間（新たな事実）: 情報システム部からの報告" in injects
+    assert "事実の入力まで1時間30分" in injects
+    assert "事実は入力されていません" in injects  # inject 2: the data items were never entered
+    assert "3. 開始から1日（外部からの電話）" in injects
+
+
+def test_the_report_in_english(scenarios) -> None:
+    doc = _report("en", scenarios)
+    assert doc.title == "[DRILL] After-action report (DRILL-2025-0001)"
+    assert doc.headings[0] == "The drill" and doc.headings[-1] == "Injects delivered"
+    assert "31d of drill time (1h 2m of real time at 720×)" in doc.section("The drill").text
+    steps = doc.section("Time to the key steps (against the targets)").text
+    assert "First report to superiors: 30m after discovery (target: within 1h) — on target" in steps
+    deadlines = doc.section("Deadlines (in drill time)").text
+    assert "Preliminary report: done 2d 12h after discovery (due 3d after discovery) — met" in deadlines
+    assert "Final report: not done (due 30d after discovery) — missed" in deadlines
+    assert "facts entered 1h 30m later" in doc.section("Injects delivered").text
+
+
+def test_late_open_and_empty_sections(scenarios) -> None:
+    events = [e for e in _events() if e.action not in ("refused", INJECT_ACTION)]
+    events = [
+        TimelineEvent(T0 + timedelta(hours=2), e.actor, e.action, e.details)
+        if e.details.get("step") == "report_to_superior"
+        else e
+        for e in events
+    ]
+    view = _view()
+    superior = StepView(view.step("report_to_superior").step, StepStatus.DONE, None, None, None, (), None)
+    others = tuple(s for s in view.steps if s.step.id != "report_to_superior")
+    view = dataclasses.replace(view, steps=(*others, superior))  # the time comes from the trail only
+    doc = after_action_report(view, events, DrillClock(T0), "en", ended_at=T0 + timedelta(days=10))
+    assert "First report to superiors: 2h after discovery (target: within 1h) — 1h over target" in doc.text
+    assert "Final report: not done (due 30d after discovery) — not yet due when the drill ended" in doc.text
+    assert doc.section("Refused actions").text == "None"
+    assert doc.section("Injects delivered").text == "None"
+    assert "(no scenario)" in doc.section("The drill").text
+
+
+def test_the_report_renders_with_the_existing_renderers(scenarios) -> None:
+    doc = _report("ja", scenarios)
+    markdown = render_markdown(doc)
+    assert "【訓練】" in markdown and "期限切れ" in markdown
+    assert render_docx(doc)[:2] == b"PK"
+
+
+def test_durations() -> None:
+    assert duration_text(timedelta(days=1, hours=2, minutes=30), "ja") == "1日2時間30分"
+    assert duration_text(timedelta(days=1, hours=2, minutes=30), "en") == "1d 2h 30m"
+    assert duration_text(timedelta(seconds=20), "en") == "0m"
+    assert duration_text(timedelta(hours=-1), "ja") == "0分"
