@@ -237,11 +237,7 @@ def test_every_drill_message_is_marked_once() -> None:
     assert marked("速報の期限です", "ja") == "【訓練】 速報の期限です"
     assert marked("Preliminary report due", "en") == "[DRILL] Preliminary report due"
     assert marked(marked("x", "en"), "en") == "[DRILL] x"
-    assert all(k.startswith("drill.") for k in list(catalog())[-len(_drill_keys()) :])
-
-
-def _drill_keys() -> list[str]:
-    return [k for k in catalog() if k.startswith("drill.")]
+    assert "drill.report.title" in catalog()
 
 
 # --- the after-action report -------------------------------------------------------------------------------
