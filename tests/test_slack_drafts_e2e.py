@@ -51,7 +51,10 @@ async def test_the_channel_canvas_holds_the_five_drafts_and_follows_the_facts(ap
     assert "調査中" in text, "what is not known yet is said, not invented"
     assert "LEAK-2026-0001" in canvas["title"]
     await app.eventually(
-        lambda: "キャンバスにあります" in str(app.slack.latest(channel.id, "個人データ漏えい対応")["blocks"])
+        lambda: (
+            "下書きはこのチャンネルにあり"
+            in str(app.slack.latest(channel.id, "個人データ漏えい対応")["blocks"])
+        )
     )
 
     await edit_facts(app, channel.id, persons="1,200", cause="unauthorized_access")

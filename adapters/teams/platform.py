@@ -27,7 +27,16 @@ from typing import Any
 import aiohttp
 
 from adapters.teams.graph import GraphClient, GraphError
-from adapters.teams.render import card, markdown, phase_card, reminder_card, reminder_text, summary_card, text
+from adapters.teams.render import (
+    card,
+    drafts_card,
+    markdown,
+    phase_card,
+    reminder_card,
+    reminder_text,
+    summary_card,
+    text,
+)
 from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_activity
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.text import escape
@@ -35,7 +44,7 @@ from bot.config.org import OrgConfig
 from bot.domain.vocabulary import Role
 from bot.i18n import t
 from bot.i18n.rich import Rich, Span, channel, mention, r, rich
-from bot.journey.port import Message, NameTaken, PlatformFailure, Posted, Space
+from bot.journey.port import Drafts, Message, NameTaken, PlatformFailure, Posted, Published, Space
 from bot.services.conversations import ConversationService
 from bot.views.incident import PhaseView, SummaryView
 from bot.views.reminders import DigestView, ReminderMessage
@@ -405,10 +414,22 @@ class TeamsPlatform:
     async def upload(self, space: Space, filename: str, content: bytes, title: str) -> None:
         raise PlatformFailure("files_need_graph")  # bots post files in channels only through Graph
 
-    async def publish_drafts(self, space: Space, drafts: Any, existing: str | None) -> Any:
-        """Not on Teams yet: a bot posts files in a channel only through Graph (the drive of the channel's
-        SharePoint folder), which leakbot does not do; ``leakbot incidents export`` writes the drafts."""
-        raise PlatformFailure("drafts_need_graph_files")
+    async def publish_drafts(self, space: Space, drafts: Drafts, existing: str | None) -> Published:
+        """A card with a collapsed section per draft, updated in place. Files in a channel need Graph (the
+        channel's SharePoint folder), which leakbot does not use: the .docx come from the export."""
+        conversation = await self._conversation(space_key(space.id))
+        if conversation is None:
+            raise PlatformFailure("unknown_space")
+        reference = (await self._space_info(space.id)).get("reference") or ""
+        activity = card_activity(drafts_card(drafts, reference, self.lang))
+        await self.limiter.wait(conversation.conversation_id)
+        try:
+            if existing:
+                await self.gateway.update(conversation, existing, activity)
+                return Published(existing)
+            return Published(await self.gateway.send(conversation, activity))
+        except Exception as exc:
+            raise PlatformFailure(type(exc).__name__, retry=True) from exc
 
     async def resolve(self, written: str) -> str | None:
         """An id as it is; an e-mail address through Graph (cached, one look-up however many ask)."""

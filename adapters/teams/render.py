@@ -12,6 +12,7 @@ from typing import Any
 from adapters.teams.text import escape
 from bot.i18n import t
 from bot.i18n.rich import Rich, Span
+from bot.journey.port import Drafts
 from bot.views.elements import Action
 from bot.views.incident import PhaseView, StepLine, SummaryView
 from bot.views.reminders import ReminderMessage
@@ -181,3 +182,38 @@ def reminder_text(message: ReminderMessage) -> tuple[str, list[tuple[str, str]]]
             line += "\n\n" + markdown(entry.owners, mentions)
         lines.append(line)
     return "\n\n".join(lines), mentions
+
+
+SECTION_LIMIT = 800  # characters of each draft shown in the card: a Teams message holds about 28 KB
+
+
+def drafts_card(drafts: Drafts, reference: str, lang: str) -> Card:
+    """The drafts as one card, a collapsed section per document (open with its button); the full text and
+    the .docx come from ``leakbot incidents export``."""
+    sections: list[tuple[str, str]] = []
+    for line in drafts.markdown.splitlines():
+        if line.startswith("# "):
+            sections.append((line[2:].strip(), ""))
+        elif sections:
+            heading, body = sections[-1]
+            sections[-1] = (heading, body + line + "\n")
+    body: list[dict] = [text(f"📄 **{escape(drafts.title)}**", size="Medium")]
+    for number, (heading, content) in enumerate(sections, start=1):
+        shown = content.strip()
+        if len(shown) > SECTION_LIMIT:
+            shown = shown[:SECTION_LIMIT].rstrip() + "\n\n" + t("teams.drafts_cut", lang)
+        body += [
+            {
+                "type": "ActionSet",
+                "actions": [
+                    {
+                        "type": "Action.ToggleVisibility",
+                        "title": f"▸ {heading}"[:120],
+                        "targetElements": [f"draft_{number}"],
+                    }
+                ],
+            },
+            {"type": "Container", "id": f"draft_{number}", "isVisible": False, "items": [text(shown)]},
+        ]
+    body.append(text(t("teams.drafts_export", lang, reference=reference), isSubtle=True))
+    return card(body)

@@ -68,6 +68,7 @@ class DraftsKeeper:
         shown = [doc for name in IN_THE_CANVAS for doc in documents[name]]
         title = t("drafts.title", self.lang, reference=incident.reference)
         markdown = render_markdown(shown)
+
         def files() -> tuple[tuple[str, bytes], ...]:
             return (
                 (f"{incident.reference}-drafts.md", markdown.encode("utf-8")),
