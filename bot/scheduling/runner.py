@@ -53,6 +53,7 @@ class ReminderRunner:
                     self._in_flight.discard(task)
 
         run.__name__ = getattr(job, "__name__", "job")
+        run.__qualname__ = getattr(job, "__qualname__", run.__name__)  # how APScheduler names it in logs
         return run
 
     async def start(self) -> None:
