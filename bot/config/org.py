@@ -115,6 +115,14 @@ class Documents(_Strict):
     contact_desk: ContactDesk = ContactDesk()
 
 
+class Drills(_Strict):
+    """Rehearsals (issue 14): how fast the drill clock runs, who may start one, who gets the executive pings."""
+
+    speed: Annotated[float, Field(gt=0, le=100_000)] = 720  # 720×: the 30-day 確報 window in about an hour
+    organizers: tuple[Member, ...] = ()  # may start a drill besides the commander role
+    pings: Literal["executives", "organizer"] = "executives"  # organizer: only they get the executive pings
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
@@ -123,6 +131,7 @@ class OrgConfig(_Strict):
     playbook: str = "personal-data-leak"
     reminders: Reminders = Reminders()
     documents: Documents = Documents()
+    drills: Drills = Drills()
 
     @field_validator("roles")
     @classmethod
@@ -133,6 +142,10 @@ class OrgConfig(_Strict):
 
     def members_of(self, role: Role) -> tuple[str, ...]:
         return self.roles.get(role, ())
+
+    def drill_starters(self) -> tuple[str, ...]:
+        """Who may start a drill, as written: the commanders, then the drill organizers."""
+        return tuple(dict.fromkeys((*self.members_of(Role.COMMANDER), *self.drills.organizers)))
 
 
 def _describe(error: dict) -> str:

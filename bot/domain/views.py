@@ -96,6 +96,12 @@ class IncidentView:
     last_refusal: RefusalView | None = None
     posts: tuple[PostView, ...] = ()  # the bot's living messages, read in the same transaction
     document_states: dict = field(default_factory=dict)  # as stored; bot.documents.status reads it
+    # a rehearsal (issue 14): {"scenario", "speed", "started_at", "injects_done"}; None for a real incident
+    drill: dict | None = None
+
+    @property
+    def is_drill(self) -> bool:
+        return self.drill is not None
 
     def post(self, platform: str, key: str) -> PostView | None:
         return next((p for p in self.posts if p.platform == platform and p.key == key), None)

@@ -439,7 +439,8 @@ class ReminderService:
             rows = list(
                 await uow.session.scalars(
                     select(Incident)
-                    .where(Incident.status == "open", Incident.id.in_(mine))
+                    # a drill is no real incident: its pings are its own, the digest leaves it out
+                    .where(Incident.status == "open", Incident.drill.is_(None), Incident.id.in_(mine))
                     .order_by(next_deadline.is_(None), next_deadline, Incident.id)
                     .limit(DIGEST_LIMIT)
                 )

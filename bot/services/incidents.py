@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from bot.domain.events import (
 from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
 from bot.domain.views import Change, IncidentView
 from bot.domain.vocabulary import Role
+from bot.drills.scenarios import Scenario, load_scenarios
 from bot.playbook.engine import StepStatus, TransitionError, applicable_steps, check_transition
 from bot.playbook.loader import PlaybookRegistry
 from bot.reminders.planner import replan
@@ -49,7 +50,7 @@ from bot.services.group_commit import GroupCommit
 from bot.services.policy import REPORTER_ROLE, TEAM_ROLES, Permission, decide
 from bot.services.ports import SYSTEM, Actor, Directory
 from bot.services.records import build_view, build_views, forget_rows, member_rows, step_rows
-from bot.services.references import next_reference
+from bot.services.references import DRILL_PREFIX, PREFIX, next_reference
 from bot.storage.tables import Incident, Member, StepState
 from bot.storage.uow import NotFound, UnitOfWork
 
@@ -109,6 +110,7 @@ class IncidentService:
         org: OrgConfig,
         playbooks: PlaybookRegistry,
         bus: MessageBus | None = None,
+        scenarios: Mapping[str, Scenario] | None = None,
     ) -> None:
         self._sessions = sessions
         self.clock = clock
@@ -118,6 +120,13 @@ class IncidentService:
         self.after_commit: list[Callable[[], None]] = []  # e.g. the reminder timer re-reads the next due time
         self.bus = bus or MessageBus()  # domain events go here after each commit
         self._step_batches: GroupCommit[StepRequest, Outcome] = GroupCommit(self._apply_steps)
+        self._scenarios = scenarios  # the drill scenarios; the shipped ones are read on the first drill
+
+    @property
+    def scenarios(self) -> Mapping[str, Scenario]:
+        if self._scenarios is None:
+            self._scenarios = load_scenarios()
+        return self._scenarios
 
     def _uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, tuple(self.after_commit), self.bus.dispatch)
@@ -152,12 +161,13 @@ class IncidentService:
             row = await uow.session.scalar(select(Incident).where(Incident.idempotency_key == key))
             return await self._view(uow.session, row) if row else None
 
-    async def _create(self, request: ReportRequest) -> Outcome:
+    async def _create(self, request: ReportRequest, drill: dict[str, Any] | None = None) -> Outcome:
         now = self.clock.now()
         playbook = self.playbooks.get(self.org.playbook)
         assessment = assess_facts(request.facts, request.aware_at, self.org)
         async with self._uow() as uow:
-            reference, _ = await next_reference(uow.session, now.astimezone(JST).year)
+            prefix = PREFIX if drill is None else DRILL_PREFIX
+            reference, _ = await next_reference(uow.session, now.astimezone(JST).year, prefix)
             incident = Incident(
                 reference=reference,
                 status="open",
@@ -173,6 +183,7 @@ class IncidentService:
                 created_at=now,
                 updated_at=now,
                 audit_head="",
+                drill=drill,
             )
             uow.session.add(incident)
             await uow.session.flush()
@@ -188,18 +199,60 @@ class IncidentService:
             situation = situation_for(request.facts, assessment)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
             await replan(uow.session, incident, self.org.reminders, now)
-            await audit_log.record(
-                uow.session,
-                incident,
-                now,
-                actor,
-                "reported",
-                {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause},
-            )
+            detail = {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause}
+            if drill is not None:
+                detail["drill"] = {"scenario": drill["scenario"], "speed": drill["speed"]}
+            await audit_log.record(uow.session, incident, now, actor, "reported", detail)
             provisioning.start(uow.session, incident, now)
             view = await self._view(uow.session, incident)
             uow.events.append(Reported(view))
             return Outcome(view, created=True)
+
+    # --- drills (issue 14) -------------------------------------------------------------------------------
+
+    async def start_drill(
+        self, scenario_id: str, actor: Actor, lang: str, directory: Directory | None = None
+    ) -> Outcome:
+        """Start a rehearsal: an incident like a reported one (steps, deadlines, team, audit, the Reported
+        event that provisions its channel) from the scenario's initial facts, numbered DRILL-YYYY-NNNN.
+
+        Only a commander of the org config or a ``drills.organizers`` member may start one; members written as
+        e-mails (or Entra ids) are matched through ``directory`` when given. A refused start has no incident to
+        record it on, so only its code is logged."""
+        if not await self._may_start_drill(actor, directory):
+            log.info("a drill start was refused: drill_not_allowed")
+            raise ServiceError("drill_not_allowed")
+        scenario = self.scenarios.get(scenario_id)
+        if scenario is None:
+            log.info("a drill start named an unknown scenario")
+            raise ServiceError("unknown_scenario", scenario=scenario_id)
+        lang = lang if lang in ("ja", "en") else self.org.language
+        now = self.clock.now()
+        request = ReportRequest(
+            platform=actor.platform,
+            reporter_id=actor.user_id,
+            reporter_lang=lang,
+            aware_at=now,
+            facts=scenario.initial_facts(lang),
+        )
+        drill = {
+            "scenario": scenario.id,
+            "speed": float(self.org.drills.speed),
+            "started_at": now.isoformat(),
+            "injects_done": [],
+        }
+        return await self._create(request, drill)
+
+    async def _may_start_drill(self, actor: Actor, directory: Directory | None) -> bool:
+        if actor.is_operator:
+            return True  # the command line (leakbot demo --drill) is run by an administrator
+        starters = self.org.drill_starters()
+        if actor.user_id in starters:
+            return True
+        if directory is None or directory.name != actor.platform:
+            return False
+        found = await asyncio.gather(*(directory.resolve(written) for written in starters))
+        return actor.user_id in found
 
     async def resolve_team(self, reference: str, directory: Directory) -> tuple[Outcome, list[str]]:
         """Add the configured role members, resolved on the incident's platform; returns the unresolved."""
@@ -756,10 +809,15 @@ class IncidentService:
             reference = row.reference if row else None
         return await self.get(reference, actor) if reference else None
 
-    async def list(self, actor: Actor, *, status: str | None = None) -> list[IncidentView]:
-        """Every incident for an operator; for anyone else, those they belong to."""
+    async def list(
+        self, actor: Actor, *, status: str | None = None, drills: bool = False
+    ) -> list[IncidentView]:
+        """Every incident for an operator; for anyone else, those they belong to. Drills are left out (they
+        are no real incidents and count in no statistics) unless ``drills`` is set."""
         async with self._uow() as uow:
             query = select(Incident).order_by(Incident.id)
+            if not drills:
+                query = query.where(Incident.drill.is_(None))
             if status:
                 query = query.where(Incident.status == status)
             if not actor.is_operator:

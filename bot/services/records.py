@@ -199,4 +199,5 @@ def _view(
         progress=progress(playbook, situation, states),
         audit_events=audit_count,
         document_states=dict(incident.document_states or {}),
+        drill=dict(incident.drill) if incident.drill is not None else None,
     )

@@ -25,9 +25,11 @@ class Base(DeclarativeBase):
 
 
 class ReferenceCounter(Base):
-    """The last number handed out per year, for references such as LEAK-2026-0001."""
+    """The last number handed out per series and year, for references such as LEAK-2026-0001 or
+    DRILL-2026-0001 (a drill never consumes a LEAK- number)."""
 
     __tablename__ = "reference_counters"
+    series: Mapped[str] = mapped_column(String(16), primary_key=True, server_default="LEAK")
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
 
@@ -54,6 +56,9 @@ class Incident(Base):
     # each draft's status: {"notice": {"status": "reviewed", "by": "slack:U…", "at": "…"}} (bot/documents/status.py)
     document_states: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     audit_head: Mapped[str] = mapped_column(String(64))  # hash of the newest audit event: truncation shows
+    # a rehearsal (issue 14), SQL NULL for a real incident:
+    # {"scenario": id, "speed": 720.0, "started_at": real ISO time, "injects_done": [1, 2]}
+    drill: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
 
 class Member(Base):
