@@ -17,7 +17,7 @@ from bot.drills import load_scenarios
 from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.ports import OPERATOR, Actor
-from bot.storage.tables import Incident
+from bot.storage.tables import Incident, Reminder
 from bot.storage.uow import UnitOfWork
 from tests.conftest import ORG_YAML
 
@@ -125,6 +125,7 @@ async def test_the_drill_starts_from_the_scenario(core, clock) -> None:
         "speed": 720.0,
         "started_at": clock.now().isoformat(),
         "injects_done": [],
+        "pings": "executives",
     }
     # card data (the 2024 rule) is reportable whatever the count: the deadlines run like a real incident's
     assert view.assessment.reportable and view.assessment.grounds == ("financial",)
@@ -232,3 +233,44 @@ async def test_a_real_incident_stores_sql_null(core, clock) -> None:
             await uow.session.scalars(select(Incident.reference).where(Incident.drill.is_not(None)))
         )
     assert plain == ["LEAK-2026-0001"] and drills == ["DRILL-2026-0001"]
+
+
+# --- who gets the executive pings ---------------------------------------------------------------------------
+
+
+async def _ping_targets(core, reference: str) -> set[str]:
+    async with UnitOfWork(core.incidents._sessions) as uow:
+        incident = await uow.incident(reference)
+        rows = await uow.session.scalars(
+            select(Reminder.target).where(Reminder.incident_id == incident.id, Reminder.state == "pending")
+        )
+        return {t for t in rows if t != "channel"}
+
+
+async def test_executives_get_the_drill_pings_by_default(core) -> None:
+    ref = (await core.incidents.start_drill("web_skimming", COMMANDER, "ja")).incident.reference
+    await core.incidents.resolve_team(ref, Directory())
+    assert await _ping_targets(core, ref) == {"user:slack:UEXEC", "user:slack:UCOMMANDER"}
+
+
+async def test_only_the_organizer_gets_the_pings_when_configured(clean_database, clock) -> None:
+    from bot.bootstrap import build_core
+    from bot.config.settings import CoreSettings
+
+    text = ORG_YAML + "drills: {organizers: [UTRAINER], pings: organizer}\n"
+    built = build_core(
+        CoreSettings(DATABASE_URL=clean_database), clock=clock, org=parse_org_config(text, "org.yaml")
+    )
+    try:
+        view = (await built.incidents.start_drill("web_skimming", ORGANIZER, "ja")).incident
+        assert view.drill["pings"] == "organizer"
+        await built.incidents.resolve_team(view.reference, Directory())
+        assert await _ping_targets(built, view.reference) == {"user:slack:UTRAINER"}
+        real = await built.incidents.report(
+            ReportRequest("slack", "UREPORTER", "ja", clock.now(), Facts(summary="誤送信", persons=2000))
+        )
+        await built.incidents.resolve_team(real.incident.reference, Directory())
+        targets = await _ping_targets(built, real.incident.reference)
+        assert targets == {"user:slack:UEXEC", "user:slack:UCOMMANDER"}, "real incidents are unaffected"
+    finally:
+        await built.close()

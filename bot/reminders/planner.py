@@ -46,6 +46,8 @@ async def replan(session: AsyncSession, incident: Incident, config: Reminders, n
     deadlines = await deadline_rows(session, incident)
     members = await member_rows(session, incident)
     executives = sorted({user_target(m.platform, m.user_id) for m in members if m.role in EXECUTIVE_ROLES})
+    if incident.drill is not None and incident.drill.get("pings") == "organizer":
+        executives = [user_target(incident.platform, incident.reporter_id)]  # drills.pings: organizer
     rows = list(await session.scalars(select(Reminder).where(Reminder.incident_id == incident.id)))
     desired: set[Key] = set()
     seen: dict[str, datetime] = {}

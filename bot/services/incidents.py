@@ -240,6 +240,7 @@ class IncidentService:
             "speed": float(self.org.drills.speed),
             "started_at": now.isoformat(),
             "injects_done": [],
+            "pings": self.org.drills.pings,  # executives, or only the organizer (the reporter)
         }
         return await self._create(request, drill)
 
