@@ -19,11 +19,13 @@ from adapters.slack.blocks.elements import modal, section
 from adapters.slack.blocks.forms import (
     CORRECT_CALLBACK,
     DOCUMENTS_CALLBACK,
+    DRILL_CALLBACK,
     FACTS_CALLBACK,
     REPORT_CALLBACK,
     SKIP_CALLBACK,
     correct_modal,
     documents_modal,
+    drill_modal,
     facts_modal,
     facts_values,
     report_error_blocks,
@@ -75,6 +77,7 @@ class SlackListeners:
         app.view(SKIP_CALLBACK)(self.on_skip_submitted)
         app.view(CORRECT_CALLBACK)(self.on_correct_submitted)
         app.view(DOCUMENTS_CALLBACK)(self.on_documents_submitted)
+        app.view(DRILL_CALLBACK)(self.on_drill_submitted)
         app.action(re.compile(rf"^{STEP_ACTION}:"))(self.on_step_button)
         app.action(re.compile(rf"^{STEP_MENU}:"))(self.on_step_button)
         app.action(f"{SUMMARY_ACTION}:facts")(self.on_edit_facts)
@@ -134,6 +137,9 @@ class SlackListeners:
         await ack()
         if word in ("status", "状況"):
             await self._guarded(user_id, channel_id, self._status(channel_id, user_id))
+        elif word.split(" ")[0] in ("drill", "訓練"):
+            rest = word.split(" ", 1)[1].strip() if " " in word else ""
+            await self._guarded(user_id, channel_id, self._drill(command, rest))
         elif word in ("close", "クローズ", "reopen", "再開"):
             reopen = word in ("reopen", "再開")
             await self._guarded(user_id, channel_id, self._close_or_reopen(channel_id, user_id, reopen))
@@ -143,6 +149,42 @@ class SlackListeners:
             await self._guarded(
                 user_id, channel_id, self.client.views_open(trigger_id=command["trigger_id"], view=view)
             )
+
+    async def _drill(self, command: dict[str, Any], rest: str) -> None:
+        """/leak drill: the scenario picker; /leak drill <scenario>: start it; /leak drill end: end it here."""
+        user_id, channel_id = command["user_id"], command.get("channel_id")
+        lang = await self.locales.language(user_id)
+        if rest in ("end", "終了"):
+            incident = await self.core.incidents.by_channel(channel_id or "", _actor(user_id))
+            if incident is None or not incident.drill:
+                await self._tell(user_id, channel_id, t("drill.end_usage", lang))
+                return
+            await self.core.incidents.close(incident.reference, _actor(user_id))
+            return
+        if rest:
+            await self._start_drill(rest, user_id, lang)
+            return
+        scenarios = self.core.incidents.scenarios.values()
+        await self.client.views_open(trigger_id=command["trigger_id"], view=drill_modal(scenarios, lang))
+
+    async def _start_drill(self, scenario: str, user_id: str, lang: str) -> None:
+        directory = self.core.journey.platforms.get(PLATFORM)
+        outcome = await self.core.incidents.start_drill(scenario, _actor(user_id), lang, directory)
+        log.info("drill %s started", outcome.incident.reference)
+
+    async def on_drill_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
+        meta, user_id = context[PARSED], body["user"]["id"]
+        scenario = str(state_values(view).get("scenario") or "")
+        try:
+            await self._start_drill(scenario, user_id, meta.lang)
+        except REFUSALS as refused:
+            await ack(response_action="errors", errors={"scenario": refusal(refused, meta.lang)})
+            return
+        except Exception as exc:
+            log.error("starting a drill failed: %s", type(exc).__name__)
+            await ack(response_action="errors", errors={"scenario": t("error.unavailable", meta.lang)})
+            return
+        await ack()
 
     async def _status(self, channel_id: str | None, user_id: str) -> None:
         incident = await self.core.incidents.by_channel(channel_id or "", _actor(user_id))

@@ -47,6 +47,10 @@ class ReportMeta(_Strict):
     origin: str | None = None
 
 
+class LangMeta(_Strict):
+    lang: Lang = "ja"
+
+
 class IncidentMeta(_Strict):
     ref: Reference
     lang: Lang = "ja"
@@ -86,6 +90,7 @@ VIEW_METADATA: dict[str, type[_Strict]] = {
     "leak_facts": IncidentMeta,
     "leak_correct": IncidentMeta,
     "leak_documents": IncidentMeta,
+    "leak_drill": LangMeta,
     "leak_skip": SkipMeta,
 }
 ACTION_ID = re.compile(r"^(?P<family>[a-z_]+):")

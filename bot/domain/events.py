@@ -56,6 +56,13 @@ class DocumentChanged(Changed):
 
 
 @dataclass(frozen=True)
+class DrillInjected(Changed):
+    """A drill's scenario revealed a new situation (its ``number``, 1-based in time order)."""
+
+    number: int = 0
+
+
+@dataclass(frozen=True)
 class TeamChanged(Changed):
     """Members were added (by the commander, or resolved from the org config)."""
 

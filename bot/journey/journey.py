@@ -20,6 +20,7 @@ from datetime import timedelta
 from bot.domain.events import (
     Changed,
     DocumentChanged,
+    DrillInjected,
     FactsChanged,
     Reported,
     StatusChanged,
@@ -30,6 +31,7 @@ from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import Rich, plain, r
 from bot.journey.drafts import DraftsKeeper
+from bot.journey.drills import DrillConductor
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
 from bot.journey.updates import Updates
 from bot.playbook.engine import FINISHED
@@ -75,6 +77,7 @@ class Journey:
         self.platforms: dict[str, Platform] = {}
         self.updates = Updates()
         self.drafts = DraftsKeeper(incidents, posts, self.updates, self._drafts_placed)
+        self.drills = DrillConductor(incidents, self.platforms)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -84,6 +87,8 @@ class Journey:
         bus.subscribe(StatusChanged, self.on_changed_everywhere)
         bus.subscribe(TeamChanged, self.on_team_changed)
         bus.subscribe(DocumentChanged, self.on_document_changed)
+        bus.subscribe(DrillInjected, self.drills.on_injected)
+        bus.subscribe(StatusChanged, self.drills.on_status_changed)
         bus.subscribe(Changed, self.on_any_change)  # the drafts follow every change
 
     @property
@@ -114,6 +119,7 @@ class Journey:
         claims = await self.provisioning.claim(self.worker)
         for claim in claims:
             await self._advance(claim)
+        await self.drills.run_injects()  # a drill's scenario reveals what its drill time has reached
         return len(claims)
 
     async def _advance(self, claim: Claim) -> None:
@@ -136,6 +142,14 @@ class Journey:
             if stage == TELL:
                 incident = await self.incidents.get(reference, SYSTEM)
                 await self._tell_reporter(incident, platform)
+                if incident.drill:
+                    await self._once(
+                        reference,
+                        platform,
+                        "drill-briefing",
+                        incident.channel_id or "",
+                        lambda: self.drills.brief(incident, platform),
+                    )
                 await self.provisioning.advance(reference, DONE)
                 self.drafts.refresh(incident, platform)  # best effort: the next change tries again
             await self.provisioning.release(reference)
@@ -154,7 +168,7 @@ class Journey:
     async def _space(self, claim: Claim, incident: IncidentView, platform: Platform) -> Space:
         if incident.channel_id:
             return Space(incident.channel_id, incident.channel_name or "")
-        prefix = self.org.channels.prefix
+        prefix = "drill" if incident.drill else self.org.channels.prefix  # never mistaken for a real one
         for attempt in range(1, NAME_ATTEMPTS + 1):
             name = channel_name(prefix, incident.created_at, incident.reference, attempt)
             if claim.space_name == name:  # tried before a crash: it may exist already, ours

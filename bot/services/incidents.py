@@ -28,6 +28,7 @@ from bot.domain.events import (
     Changed,
     DeadlineFiled,
     DocumentChanged,
+    DrillInjected,
     FactsChanged,
     Reported,
     StatusChanged,
@@ -37,6 +38,7 @@ from bot.domain.events import (
 from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
 from bot.domain.views import Change, IncidentView
 from bot.domain.vocabulary import Role
+from bot.drills.report import INJECT_ACTION
 from bot.drills.scenarios import Scenario, load_scenarios
 from bot.playbook.engine import StepStatus, TransitionError, applicable_steps, check_transition
 from bot.playbook.loader import PlaybookRegistry
@@ -243,6 +245,33 @@ class IncidentService:
             "pings": self.org.drills.pings,  # executives, or only the organizer (the reporter)
         }
         return await self._create(request, drill)
+
+    async def open_drills(self) -> list[tuple[str, dict]]:
+        """(reference, drill) of every drill still running: what the injects sweep looks at."""
+        async with self._uow() as uow:
+            rows = await uow.session.execute(
+                select(Incident.reference, Incident.drill).where(
+                    Incident.status == "open", Incident.drill.is_not(None)
+                )
+            )
+            return [(reference, dict(drill)) for reference, drill in rows.all() if drill]
+
+    async def record_inject(self, reference: str, number: int, at: str) -> bool:
+        """The scenario's inject ``number`` (due ``at`` into the drill) is delivered: once, however many
+        sweeps or replicas see it due. False when it was already, or the drill has ended."""
+        now = self.clock.now()
+        async with self._uow() as uow:
+            incident = await self._locked(uow, reference)
+            drill = dict(incident.drill or {})
+            done = list(drill.get("injects_done") or [])
+            if not drill or incident.status != "open" or number in done:
+                return False
+            incident.drill = drill | {"injects_done": [*done, number]}
+            detail = {"inject": number, "at": at}
+            await audit_log.record(uow.session, incident, now, SYSTEM, INJECT_ACTION, detail)
+            view = await self._view(uow.session, incident)
+            uow.events.append(DrillInjected(view, str(SYSTEM), (Change(INJECT_ACTION, detail),), number))
+            return True
 
     async def _may_start_drill(self, actor: Actor, directory: Directory | None) -> bool:
         if actor.is_operator:

@@ -26,6 +26,7 @@ FACTS_CALLBACK = "leak_facts"
 SKIP_CALLBACK = "leak_skip"
 CORRECT_CALLBACK = "leak_correct"
 DOCUMENTS_CALLBACK = "leak_documents"
+DRILL_CALLBACK = "leak_drill"
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
 
@@ -279,4 +280,21 @@ def documents_modal(reference: str, states: tuple, lang: str) -> dict:
         t("documents.save", lang),
         t("form.cancel", lang),
         {"ref": reference, "lang": lang},
+    )
+
+
+def drill_modal(scenarios, lang: str) -> dict:
+    """The drill's scenario picker: the seed articles' cases and a blank one for the team's own."""
+    choices = [option(s.title.get(lang), s.id) for s in scenarios]
+    blocks = [
+        section(t("drill.picker_intro", lang)),
+        input_block("scenario", t("drill.picker_label", lang), static_select(choices, None)),
+    ]
+    return modal(
+        DRILL_CALLBACK,
+        t("drill.picker_title", lang),
+        blocks,
+        t("drill.picker_start", lang),
+        t("form.cancel", lang),
+        {"lang": lang},
     )
