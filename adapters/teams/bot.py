@@ -19,6 +19,7 @@ from adapters.metrics import Metrics
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
+    drill_picker,
     facts_card,
     facts_form_values,
     facts_values,
@@ -153,6 +154,7 @@ class TeamsBot:
         cards.action_execute("leak.refresh")(self.on_refresh)
         cards.action_execute("leak.ack")(self.on_ack)
         cards.action_execute("leak.file")(self.on_file)
+        cards.action_execute("leak.drill")(self.on_drill_pick)
 
     def route(self):
         @jwt_authorization_decorator
@@ -213,6 +215,10 @@ class TeamsBot:
         if rest.lower() == "help":
             await context.send_activity(text_activity(t("teams.help", lang)))
             return
+        words = rest.lower().split()
+        if words and words[0] in ("drill", "訓練"):
+            await self._drill(context, actor, lang, words[1:])
+            return
         if rest.lower() == "status":
             conversation = context.activity.conversation.id  # the thread: "19:…;messageid=…"
             try:
@@ -227,6 +233,41 @@ class TeamsBot:
             return
         form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
         await context.send_activity(card_activity(form))
+
+    async def _drill(self, context: TurnContext, actor: Actor, lang: str, words: list[str]) -> None:
+        """leak drill: the scenario picker; leak drill <scenario>: start it; leak drill end: end it here."""
+        if words[:1] in (["end"], ["終了"]):
+            try:
+                incident = await self.core.incidents.by_channel(context.activity.conversation.id, actor)
+                if incident is None or not incident.drill:
+                    await context.send_activity(text_activity(t("drill.end_usage_teams", lang)))
+                    return
+                await self.core.incidents.close(incident.reference, actor)
+            except REFUSALS as refused:
+                await context.send_activity(text_activity(refusal(refused, lang)))
+            return
+        if words:
+            try:
+                await self._start_drill(words[0], actor, lang)
+            except REFUSALS as refused:
+                await context.send_activity(text_activity(refusal(refused, lang)))
+            return
+        await context.send_activity(card_activity(drill_picker(self.core.incidents.scenarios.values(), lang)))
+
+    async def _start_drill(self, scenario: str, actor: Actor, lang: str) -> str:
+        outcome = await self.core.incidents.start_drill(scenario, actor, lang, self.platform)
+        log.info("drill %s started", outcome.incident.reference)
+        return outcome.incident.reference
+
+    async def on_drill_pick(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            reference = await self._start_drill(_field(data, "scenario"), actor, lang)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        return _message(t("drill.started", lang, reference=reference))
 
     # --- the report --------------------------------------------------------------------------------------
 

@@ -331,3 +331,15 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
         "secondary_damage": data.get("secondary_damage") or "",
     }
     return values
+
+
+def drill_picker(scenarios, lang: str) -> Card:
+    """The drill's scenario picker: one button per scenario (the seed articles' cases and a blank one)."""
+    actions = [execute(s.title.get(lang)[:80], "leak.drill", {"scenario": s.id}) for s in scenarios]
+    return card(
+        [
+            text(f"**{t('drill.picker_title', lang)}**"),
+            text(t("drill.picker_intro", lang)),
+            {"type": "ActionSet", "actions": actions},
+        ]
+    )
