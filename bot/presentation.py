@@ -12,9 +12,11 @@ from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView
 from bot.domain.vocabulary import DeadlineKind
+from bot.drills.marking import marked
 from bot.i18n import catalog, t
 from bot.i18n.rich import Rich, Span, join, r, rich
 from bot.playbook.engine import FINISHED, StepStatus
+from bot.reminders.plan import drill_clock
 
 WEEKDAYS_JA = "月火水木金土日"
 # Duties the law says are due 「速やかに」 with no date: their row's due time is a target (the PPC guideline's
@@ -32,6 +34,28 @@ def jst(moment: datetime, lang: str, *, with_time: bool = True) -> str:
         return f"{text} {local:%H:%M} JST" if with_time else text
     text = f"{local.year}年{local.month}月{local.day}日({WEEKDAYS_JA[local.weekday()]})"
     return f"{text} {local:%H:%M}" if with_time else text
+
+
+def incident_now(incident: IncidentView, now: datetime) -> datetime:
+    """The moment ``now`` (real) in the time the incident's deadlines are written in: the drill's own time
+    for a drill (issue 14), so "3 days left" and "overdue by 2 days" tell the drill-time truth."""
+    clock = drill_clock(incident.drill)
+    return clock.drill_now(now) if clock else now
+
+
+def drill_marked(text: str, incident: IncidentView, lang: str) -> str:
+    """A title or plain text, marked 【訓練】 / [DRILL] when the incident is a drill."""
+    return marked(text, lang) if incident.is_drill else text
+
+
+def drill_marked_rich(text: Rich, incident: IncidentView | None, lang: str) -> Rich:
+    """A rich message, marked 【訓練】 / [DRILL] in front when the incident is a drill."""
+    if incident is None or not incident.is_drill:
+        return text
+    mark = t("drill.mark", lang)
+    if text and text[0].text.startswith(mark):
+        return text
+    return r(f"{mark} ", text)
 
 
 def days_left(due_at: datetime, now: datetime) -> int:

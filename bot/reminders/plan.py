@@ -1,4 +1,10 @@
-"""Which reminders a deadline gets and when: pure functions of the deadline, the config and now."""
+"""Which reminders a deadline gets and when: pure functions of the deadline, the config and now.
+
+A drill's deadlines are in drill time (issue 14): its reminders are planned in drill time like a real
+incident's, without quiet hours and with overdue escalations every drill day (a drill runs in the exercise
+hour, docs/decisions.md), then each planned moment is turned into the real moment to send it at with
+:meth:`bot.drills.clock.DrillClock.real_at`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from bot.appi.calendar import next_open_day
 from bot.appi.deadlines import JST
 from bot.config.org import Reminders
+from bot.drills.clock import DrillClock
 
 CHANNEL = "channel"  # the response channel, mentioning the owning role
 EXECUTIVES = "executives"  # direct messages to executives and the commander
@@ -48,12 +55,37 @@ def next_escalation(after: datetime, config: Reminders) -> datetime:
     return _at(day, config.morning)
 
 
-def plan(kind: str, due_at: datetime, opened_at: datetime, config: Reminders) -> list[PlannedReminder]:
+def drill_escalation(after: datetime, config: Reminders) -> datetime:
+    """A drill's overdue deadline escalates the next drill day's morning, weekends and holidays included."""
+    return _at(after.astimezone(JST).date() + timedelta(days=1), config.morning)
+
+
+def escalation(after: datetime, config: Reminders, *, drill: bool = False) -> datetime:
+    return drill_escalation(after, config) if drill else next_escalation(after, config)
+
+
+def drill_clock(drill: dict | None) -> DrillClock | None:
+    """The clock of a drill incident (``incidents.drill``), None for a real incident."""
+    if not drill:
+        return None
+    return DrillClock(datetime.fromisoformat(drill["started_at"]), float(drill["speed"]))
+
+
+def plan(
+    kind: str, due_at: datetime, opened_at: datetime, config: Reminders, *, drill: bool = False
+) -> list[PlannedReminder]:
     """Reminders for one pending deadline. ``opened_at``: when the deadline appeared in this form.
 
     A deadline already past when it appears is said at once ("late": by how much and what to do), then
     escalates every business day like any overdue deadline. One that appears on its due day after the
-    morning ping gets that "due today" ping at once instead."""
+    morning ping gets that "due today" ping at once instead.
+
+    ``drill``: the moments are drill time; quiet hours are not applied and overdue escalates every drill
+    day."""
+
+    def shifted(moment: datetime) -> datetime:
+        return moment if drill else outside_quiet_hours(moment, config)
+
     due_day = due_at.astimezone(JST).date()
     wanted: list[PlannedReminder] = []
     both = (CHANNEL, EXECUTIVES)
@@ -69,13 +101,12 @@ def plan(kind: str, due_at: datetime, opened_at: datetime, config: Reminders) ->
             wanted.append(PlannedReminder("due", due_at, CHANNEL))
     elif late:
         wanted += [PlannedReminder("late", opened_at, a) for a in both]
-        wanted += [PlannedReminder("overdue", next_escalation(opened_at, config), a) for a in both]
+        wanted += [PlannedReminder("overdue", escalation(opened_at, config, drill=drill), a) for a in both]
     else:
-        morning = outside_quiet_hours(_at(due_day, config.morning), config)
+        morning = shifted(_at(due_day, config.morning))
         local = opened_at.astimezone(JST)
-        due_today = (
-            local.date() == due_day and morning < opened_at and not config.quiet_hours.contains(local.time())
-        )
+        quiet_now = not drill and config.quiet_hours.contains(local.time())
+        due_today = local.date() == due_day and morning < opened_at and not quiet_now
         if due_today:  # the morning ping passed before the deadline existed: say "due today" now
             wanted += [PlannedReminder("due_morning", opened_at, a) for a in both]
         elif kind in ("preliminary", "controller_notice"):
@@ -95,17 +126,13 @@ def plan(kind: str, due_at: datetime, opened_at: datetime, config: Reminders) ->
             for a in both
         ]
         wanted += [PlannedReminder("due_morning", _at(due_day, config.morning), a) for a in both]
-        wanted += [PlannedReminder("overdue", next_escalation(due_at, config), a) for a in both]
+        wanted += [PlannedReminder("overdue", escalation(due_at, config, drill=drill), a) for a in both]
     result: dict[tuple[str, datetime, str], PlannedReminder] = {}
     for reminder in wanted:
         at_once = reminder.kind in AT_ONCE or (
             reminder.kind == "due_morning" and reminder.due_at == opened_at
         )
-        when = (
-            reminder.due_at
-            if at_once or reminder.kind in URGENT
-            else outside_quiet_hours(reminder.due_at, config)
-        )
+        when = reminder.due_at if at_once or reminder.kind in URGENT else shifted(reminder.due_at)
         if not at_once and when < opened_at:
             continue  # e.g. "7 days before" a deadline 3 days away
         if reminder.kind not in ("overdue", "due", "late") and when > due_at:

@@ -3,7 +3,10 @@ transaction, so a reassessment, a filing or a closing replaces the reminders ato
 
 A row is matched on its *planned* moment (``planned_at``), never on when it is to be tried next
 (``due_at``, which quiet hours and retry backoffs move), so replanning never makes a twin of a row that is
-waiting for a retry."""
+waiting for a retry.
+
+A drill (issue 14) plans in drill time and stores the real moments: ``planned_at`` and ``due_at`` are when to
+send, ``deadline_seen_at`` is drill time like the deadline itself."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import Reminders
-from bot.reminders.plan import CHANNEL, plan
+from bot.reminders.plan import CHANNEL, drill_clock, plan
 from bot.reminders.targets import CHANNEL_TARGET, EXECUTIVE_ROLES, user_target
 from bot.services.records import deadline_rows, member_rows
 from bot.storage.tables import Deadline, Incident, Reminder
@@ -42,7 +45,8 @@ def appeared_at(deadline: Deadline, incident: Incident, rows: list[Reminder], no
 
 
 async def replan(session: AsyncSession, incident: Incident, config: Reminders, now: datetime) -> int:
-    """Cancel stale reminders, add missing ones; returns how many rows changed."""
+    """Cancel stale reminders, add missing ones; returns how many rows changed. ``now`` is the real moment;
+    a drill's deadlines are compared with the drill's now and its reminders stored at their real moments."""
     deadlines = await deadline_rows(session, incident)
     members = await member_rows(session, incident)
     executives = sorted({user_target(m.platform, m.user_id) for m in members if m.role in EXECUTIVE_ROLES})
@@ -51,19 +55,22 @@ async def replan(session: AsyncSession, incident: Incident, config: Reminders, n
     rows = list(await session.scalars(select(Reminder).where(Reminder.incident_id == incident.id)))
     desired: set[Key] = set()
     seen: dict[str, datetime] = {}
+    drill = drill_clock(incident.drill)
+    deadline_now = drill.drill_now(now) if drill else now  # the time the deadlines are written in
     if incident.status == "open":
         for deadline in deadlines.values():
             if deadline.status != "pending":
                 continue
-            opened = appeared_at(deadline, incident, rows, now)
-            for planned in plan(deadline.kind, deadline.due_at, opened, config):
+            opened = appeared_at(deadline, incident, rows, deadline_now)
+            for planned in plan(deadline.kind, deadline.due_at, opened, config, drill=drill is not None):
                 at_once = planned.due_at == opened
-                if planned.kind != "overdue" and not at_once and planned.due_at < now - LATE_TOLERANCE:
+                send_at = drill.real_at(planned.due_at) if drill else planned.due_at
+                if planned.kind != "overdue" and not at_once and send_at < now - LATE_TOLERANCE:
                     continue  # its moment passed before the deadline existed in this form
                 targets = [CHANNEL_TARGET] if planned.audience == CHANNEL else executives
                 seen[deadline.key] = opened
                 for target in targets:
-                    desired.add((deadline.key, planned.kind, target, planned.due_at, deadline.due_at))
+                    desired.add((deadline.key, planned.kind, target, send_at, deadline.due_at))
     changed = 0
     for row in rows:
         if row.state not in ("pending", "claimed"):

@@ -3,6 +3,9 @@
 The database is the source of truth. A sweep claims due rows with a lease (FOR UPDATE SKIP LOCKED on
 PostgreSQL; on SQLite the same UPDATE runs inside BEGIN IMMEDIATE), so replicas never send one ping twice
 and a crashed replica's claims are taken over once their lease expires.
+
+A drill's rows are stored at real moments (bot.reminders.planner) and go out whatever the hour; what they say
+is in drill time: the planned moment and "how long is left" are read on the drill's clock.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from bot.domain.views import IncidentView
 from bot.playbook.loader import PlaybookRegistry
 from bot.presentation import headcount_undetermined
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
-from bot.reminders.plan import URGENT, next_escalation, outside_quiet_hours
+from bot.reminders.plan import URGENT, drill_clock, escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views
@@ -141,10 +144,11 @@ class ReminderService:
         release = outside_quiet_hours(now, self.org.reminders)
         held: list[Reminder] = []
         recipients: list[list[tuple[list[Reminder], Delivery]]] = []
-        for (platform, channel_of, user_id), rows_items in groups.items():
+        for (platform, channel_of, user_id, drill), rows_items in groups.items():
             rows = [r for r, _ in rows_items]
             items = tuple(i for _, i in rows_items)
-            if quiet and not any(i.kind in URGENT for i in items):  # overdue goes out even at night
+            # overdue goes out even at night; a drill whatever the hour (it runs in the exercise hour)
+            if quiet and not drill and not any(i.kind in URGENT for i in items):
                 held += rows
                 continue
             missed = any(r.due_at < now - MISSED_AFTER for r in rows)
@@ -203,8 +207,8 @@ class ReminderService:
                 await self._failed(rows, delivery.items, now, error)
 
     async def _load(self, ids: list[int], now: datetime, result: SweepResult):
-        groups: dict[tuple[str, str | None, str | None], list[tuple[Reminder, ReminderItem]]] = defaultdict(
-            list
+        groups: dict[tuple[str, str | None, str | None, bool], list[tuple[Reminder, ReminderItem]]] = (
+            defaultdict(list)
         )
         async with UnitOfWork(self._sessions) as uow:
             rows = list(
@@ -232,19 +236,22 @@ class ReminderService:
                     result.cancelled += 1
                     continue
                 late = row.attempts > 0 and row.planned_at < now - MISSED_AFTER
+                drill = drill_clock(view.drill)
+                planned = drill.drill_now(row.planned_at) if drill else row.planned_at  # as the deadline
                 item = ReminderItem(
                     view,
                     deadline,
                     row.kind,
-                    row.planned_at,
+                    planned,
                     _owner_role(view, deadline),
-                    delayed_from=row.planned_at if late else None,
+                    delayed_from=planned if late else None,
                 )
+                # a drill's pings are their own messages: marked, and never held with real ones
                 if row.target == CHANNEL_TARGET:
-                    key = (view.platform, view.reference, None)
+                    key = (view.platform, view.reference, None, view.is_drill)
                 else:
                     platform, user_id = parse_user_target(row.target)
-                    key = (platform, None, user_id)
+                    key = (platform, None, user_id, view.is_drill)
                 groups[key].append((row, item))
             for rows_items in groups.values():
                 for row, _ in rows_items:
@@ -272,9 +279,16 @@ class ReminderService:
                     lease_until=None,
                 )
             )
+            drills: dict[int, dict | None] = {}
             for row in rows:
                 if row.kind == "overdue":  # escalate again the next business day while it stays open
-                    escalation = next_escalation(max(row.planned_at, now), self.org.reminders)
+                    if row.incident_id not in drills:
+                        drills[row.incident_id] = await uow.session.scalar(
+                            select(Incident.drill).where(Incident.id == row.incident_id)
+                        )
+                    following = self._escalation(
+                        max(row.planned_at, now), drill_clock(drills[row.incident_id])
+                    )
                     uow.session.add(
                         Reminder(
                             incident_id=row.incident_id,
@@ -282,12 +296,19 @@ class ReminderService:
                             deadline_due_at=row.deadline_due_at,
                             kind="overdue",
                             target=row.target,
-                            planned_at=escalation,
-                            due_at=escalation,
+                            planned_at=following,
+                            due_at=following,
                             state="pending",
                             attempts=0,
                         )
                     )
+
+    def _escalation(self, after: datetime, drill) -> datetime:
+        """The next overdue ping after the real moment ``after``: the next business morning, or for a drill
+        the next drill day's morning, sent at its real moment."""
+        if drill is None:
+            return escalation(after, self.org.reminders)
+        return drill.real_at(escalation(drill.drill_now(after), self.org.reminders, drill=True))
 
     async def _failed(
         self, rows: list[Reminder], items: tuple[ReminderItem, ...], now: datetime, error: str

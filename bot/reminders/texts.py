@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.i18n import t
-from bot.presentation import jst, reminder_line
+from bot.presentation import drill_marked, incident_now, jst, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 
 ACTION_KINDS = ("late", "overdue")  # the pings that say what to do now
@@ -20,8 +20,9 @@ def delay_note(item: ReminderItem, lang: str) -> str:
 
 
 def item_line(item: ReminderItem, now: datetime, lang: str) -> str:
-    """What is due, when, how long is left or how far past, why it is said now, and any delivery delay."""
-    return reminder_line(item, now, lang) + delay_note(item, lang)
+    """What is due, when, how long is left or how far past, why it is said now, and any delivery delay.
+    ``now`` is real; a drill's line is said in drill time."""
+    return reminder_line(item, incident_now(item.incident, now), lang) + delay_note(item, lang)
 
 
 def action_text(item: ReminderItem, lang: str) -> str | None:
@@ -42,4 +43,5 @@ def notification_text(delivery: Delivery, now: datetime, lang: str) -> str:
     items = delivery.latest_per_deadline()
     first = next((i for i in items if i.kind in ACTION_KINDS), items[0])
     more = t("reminder.more", lang, count=len(items) - 1) if len(items) > 1 else ""
-    return f"{first.incident.reference}: {item_line(first, now, lang)}{more}{part_suffix(delivery, lang)}"
+    text = f"{first.incident.reference}: {item_line(first, now, lang)}{more}{part_suffix(delivery, lang)}"
+    return drill_marked(text, first.incident, lang)

@@ -17,6 +17,8 @@ from bot.playbook.schema import Playbook
 from bot.presentation import (
     assessment_text,
     deadline_line,
+    drill_marked,
+    incident_now,
     jst,
     legal_deadline_lines,
     persons_text,
@@ -118,6 +120,8 @@ def documents_lines(incident: IncidentView, lang: str) -> tuple[Rich, ...]:
 
 
 def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryView:
+    """The pinned summary. ``now`` is real; a drill's is said in drill time and its title marked 【訓練】."""
+    now = incident_now(incident, now)
     facts = incident.facts
     ref = incident.reference
     items = ", ".join(t(f"item.{i}", lang) for i in facts.data_items) or t("summary.none", lang)
@@ -171,7 +175,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
         )
     return SummaryView(
         reference=ref,
-        title=t("summary.header", lang, reference=ref),
+        title=drill_marked(t("summary.header", lang, reference=ref), incident, lang),
         next_steps=next_steps(incident, now, lang),
         description=facts.summary or "-",
         fields=fields,
@@ -235,6 +239,8 @@ def phase_ids(incident: IncidentView, playbook: Playbook) -> list[str]:
 def phase_view(
     incident: IncidentView, playbook: Playbook, phase_id: str, now: datetime, lang: str
 ) -> PhaseView:
+    """One phase's message. ``now`` is real; a drill's is said in drill time and its title marked 【訓練】."""
+    now = incident_now(incident, now)
     ids = phase_ids(incident, playbook)
     phase = next(p for p in playbook.phases if p.id == phase_id)
     steps = [s for s in incident.steps if s.step.phase == phase_id]
@@ -242,8 +248,16 @@ def phase_view(
     return PhaseView(
         reference=incident.reference,
         phase_id=phase_id,
-        title=t(
-            "phase.header", lang, phase=phase.title.get(lang), number=ids.index(phase_id) + 1, count=len(ids)
+        title=drill_marked(
+            t(
+                "phase.header",
+                lang,
+                phase=phase.title.get(lang),
+                number=ids.index(phase_id) + 1,
+                count=len(ids),
+            ),
+            incident,
+            lang,
         ),
         progress=f"{incident.reference} · {progress_bar(finished, len(steps))}",
         steps=tuple(step_line(s, incident, now, lang) for s in steps),

@@ -1,5 +1,5 @@
 """Short messages said in the response channel or to one person: what changed, provisioning problems, the
-reporter's receipt, App Home."""
+reporter's receipt, App Home. A drill's are marked 【訓練】 / [DRILL] (issue 14)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from bot.domain.views import Change, IncidentView
 from bot.i18n import t
 from bot.i18n.rich import Rich, channel, join, r, rich
 from bot.playbook.schema import Playbook
-from bot.presentation import change_lines, next_deadline_line, progress_bar
+from bot.presentation import (
+    change_lines,
+    drill_marked,
+    drill_marked_rich,
+    incident_now,
+    next_deadline_line,
+    progress_bar,
+)
 from bot.views.elements import person
 
 
@@ -25,18 +32,24 @@ def changes_notice(
     facts_changed = any(c.what in ("facts", "corrected") for c in changes)
     header = "change.header" if facts_changed else "change.step_header"
     head = rich(header, lang, reference=incident.reference, who=person(actor))
-    return join([head, *(r("• ", line) for line in lines)])
+    return join([drill_marked_rich(head, incident, lang), *(r("• ", line) for line in lines)])
 
 
-def problems_notice(problems: list[Rich], lang: str) -> Rich:
-    return join([rich("channel.problems", lang), *(r("• ", p) for p in problems)])
+def problems_notice(problems: list[Rich], lang: str, incident: IncidentView | None = None) -> Rich:
+    """Provisioning problems; marked 【訓練】 when ``incident`` is given and is a drill."""
+    head = drill_marked_rich(rich("channel.problems", lang), incident, lang)
+    return join([head, *(r("• ", p) for p in problems)])
 
 
 def receipt(incident: IncidentView, space_id: str | None, space_name: str, lang: str) -> Rich:
     """What the reporter hears: the reference, and where the response happens (or that it could not)."""
     if space_id is None:
-        return rich("report.received_no_channel", lang, reference=incident.reference)
-    return rich("report.received", lang, reference=incident.reference, channel=channel(space_id, space_name))
+        said = rich("report.received_no_channel", lang, reference=incident.reference)
+    else:
+        said = rich(
+            "report.received", lang, reference=incident.reference, channel=channel(space_id, space_name)
+        )
+    return drill_marked_rich(said, incident, lang)
 
 
 @dataclass(frozen=True)
@@ -66,11 +79,13 @@ def home_view(incidents: list[IncidentView], now: datetime, lang: str) -> HomeVi
     entries = tuple(
         HomeEntry(
             reference=i.reference,
-            status=t("home.status_open" if i.status == "open" else "home.status_closed", lang),
+            status=drill_marked(
+                t("home.status_open" if i.status == "open" else "home.status_closed", lang), i, lang
+            ),
             channel_id=i.channel_id,
             channel_name=i.channel_name or "",
             progress=progress_bar(i.progress.finished, i.progress.total),
-            next_deadline=t("home.next", lang, deadline=next_deadline_line(i, now, lang)),
+            next_deadline=t("home.next", lang, deadline=next_deadline_line(i, incident_now(i, now), lang)),
         )
         for i in ordered[:MAX_LISTED]
     )

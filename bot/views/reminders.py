@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import Rich, bold, channel, plain, r, rich
-from bot.presentation import jst, next_deadline_text, progress_bar
+from bot.presentation import drill_marked_rich, jst, next_deadline_text, progress_bar
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.reminders.texts import action_text, item_line, notification_text, part_suffix
 from bot.views.elements import Action, people
@@ -63,9 +63,11 @@ def _direct_entry(item: ReminderItem, now: datetime, lang: str) -> ReminderEntry
 
 
 def reminder_message(delivery: Delivery, now: datetime, lang: str) -> ReminderMessage:
-    """The channel's list (mentioning the owners) or an executive's cards (with buttons)."""
+    """The channel's list (mentioning the owners) or an executive's cards (with buttons); a drill's (the
+    service never mixes it with real ones) is marked 【訓練】 / [DRILL] in its header and its text."""
     direct = delivery.channel_of is None
-    reference = delivery.items[0].incident.reference
+    incident = delivery.items[0].incident
+    reference = incident.reference
     if delivery.missed:
         head = rich("reminder.missed_header", lang)
     elif direct:
@@ -74,7 +76,7 @@ def reminder_message(delivery: Delivery, now: datetime, lang: str) -> ReminderMe
         head = rich("reminder.channel_header", lang, reference=reference)
     entry = _direct_entry if direct else _channel_entry
     return ReminderMessage(
-        header=head + plain(part_suffix(delivery, lang)),
+        header=drill_marked_rich(head + plain(part_suffix(delivery, lang)), incident, lang),
         entries=tuple(entry(item, now, lang) for item in delivery.latest_per_deadline()),
         direct=direct,
         fallback=notification_text(delivery, now, lang),
@@ -113,14 +115,17 @@ def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: s
             if incident.channel_id
             else plain("-")
         )
-        return rich("reminder.failed_dm", lang, reference=incident.reference, channel=where)
+        notice = rich("reminder.failed_dm", lang, reference=incident.reference, channel=where)
+        return drill_marked_rich(notice, incident, lang)
     person = recipient.split(":", 2)[2] if recipient.startswith("user:") else None
     shown = people([person], "") if person else plain(t("reminder.to_channel", lang))
     commanders = people(incident.members_with_role("commander"), t("role.commander", lang))
-    return rich("reminder.failed", lang, commander=commanders, recipient=shown)
+    notice = rich("reminder.failed", lang, commander=commanders, recipient=shown)
+    return drill_marked_rich(notice, incident, lang)
 
 
 def headcount_request(incident: IncidentView, lang: str) -> Rich:
     """Asked every business morning while the number of people is unknown: IT and legal by name."""
     who = tuple(dict.fromkeys(u for role in ("it", "legal") for u in incident.members_with_role(role)))
-    return r(people(who, ""), " " if who else "", t("assessment.ask_headcount", lang))
+    ask = r(people(who, ""), " " if who else "", t("assessment.ask_headcount", lang))
+    return drill_marked_rich(ask, incident, lang)
