@@ -12,11 +12,11 @@ from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView
 from bot.domain.vocabulary import DeadlineKind
+from bot.drills.clock import drill_clock
 from bot.drills.marking import marked
 from bot.i18n import catalog, t
 from bot.i18n.rich import Rich, Span, join, r, rich
 from bot.playbook.engine import FINISHED, StepStatus
-from bot.reminders.plan import drill_clock
 
 WEEKDAYS_JA = "月火水木金土日"
 # Duties the law says are due 「速やかに」 with no date: their row's due time is a target (the PPC guideline's

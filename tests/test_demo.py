@@ -50,3 +50,23 @@ def test_teams_demo_prints_the_journey(capsys) -> None:
     assert (
         "every card matched the Adaptive Card 1.5 schema: True" if schema_found else "cards refused: 0"
     ) in out
+
+
+def test_drill_demo_prints_the_rehearsal(capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["demo", "--drill"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    for expected in (
+        "/leak drill",
+        "#drill-",  # its own channel
+        "【訓練】 訓練シナリオ",  # the briefing, marked
+        "【訓練】 状況 1",  # two injects, marked
+        "【訓練】 状況 2",
+        "DM → 渡辺（役員）",  # an executive ping, accelerated and marked as a drill
+        "【訓練】 事後レビュー",  # the after-action report
+        "LEAK- incidents: 0",
+    ):
+        assert expected in out, expected
+    ping = out.split("DM → 渡辺（役員）", 1)[1].splitlines()[1]
+    assert "【訓練】" in ping, "the executive ping says it is a drill"

@@ -267,8 +267,14 @@ async def run_demo() -> None:
 
 @click.command("demo")
 @click.option("--teams", is_flag=True, help="The Teams journey instead of Slack's.")
-def demo(teams: bool) -> None:
+@click.option("--drill", is_flag=True, help="A rehearsal (drill) with a scenario, on the fake Slack.")
+def demo(teams: bool, drill: bool) -> None:
     """Run the journey against a fake workspace with a temporary database and print a transcript."""
+    if drill:
+        from adapters.cli.demo_drill import run_drill_demo
+
+        asyncio.run(run_drill_demo())
+        return
     if teams:
         from adapters.cli.demo_teams import run_teams_demo
 

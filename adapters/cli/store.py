@@ -221,7 +221,7 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
 def incidents_export(reference: str, directory: str, lang: str) -> None:
     """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
-    .docx, and deadlines.ics, to DIRECTORY. ppc-report holds the 速報 then the 確報; notice the letter then the
+    .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then the 確報; notice the letter then the
     e-mail. Values the org config's documents: section leaves unset show as 【要記入】, unknown facts as 調査中."""
 
     async def make(core: Core) -> dict[str, bytes]:
@@ -233,6 +233,10 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
             files[f"{name}.md"] = render_markdown(documents).encode("utf-8")
             files[f"{name}.docx"] = render_docx(documents)
         files["deadlines.ics"] = deadlines_calendar(view, now, lang)
+        if view.drill:  # a drill's after-action report, in drill time
+            report = await core.journey.drills.report(reference, lang)
+            files["after-action.md"] = render_markdown(report).encode("utf-8")
+            files["after-action.docx"] = render_docx(report)
         return files
 
     files = run_with_core(make)

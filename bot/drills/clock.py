@@ -75,3 +75,10 @@ class _DrillTime:
 
     def now(self) -> datetime:
         return self.drill.drill_now(self.real.now())
+
+
+def drill_clock(drill: dict | None) -> DrillClock | None:
+    """The clock of a drill incident (``incidents.drill``), None for a real incident."""
+    if not drill:
+        return None
+    return DrillClock(datetime.fromisoformat(drill["started_at"]), float(drill["speed"]))

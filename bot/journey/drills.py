@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime
 
 from bot.documents.model import Document
 from bot.documents.timeline import TimelineEvent
 from bot.domain.events import DrillInjected, StatusChanged
 from bot.domain.views import IncidentView
-from bot.drills.clock import DrillClock
+from bot.drills.clock import DrillClock, drill_clock
 from bot.drills.marking import marked
 from bot.drills.report import after_action_report
 from bot.drills.scenarios import format_offset, injects_due
@@ -23,10 +22,6 @@ from bot.services.incidents import IncidentService
 from bot.services.ports import SYSTEM
 
 log = logging.getLogger(__name__)
-
-
-def drill_clock(drill: dict) -> DrillClock:
-    return DrillClock(datetime.fromisoformat(drill["started_at"]), float(drill["speed"]))
 
 
 def document_rich(document: Document) -> Rich:
@@ -72,7 +67,10 @@ class DrillConductor:
             scenario = self.incidents.scenarios.get(drill.get("scenario", ""))
             if scenario is None:
                 continue
-            elapsed = drill_clock(drill).elapsed(now)
+            clock = drill_clock(drill)
+            if clock is None:
+                continue
+            elapsed = clock.elapsed(now)
             done = set(drill.get("injects_done") or [])
             for inject in injects_due(scenario, None, elapsed):
                 number = scenario.inject_number(inject)
@@ -122,7 +120,8 @@ class DrillConductor:
 
     async def report(self, reference: str, lang: str | None = None) -> Document:
         view, events = await self.incidents.trail(reference, SYSTEM)
-        clock = drill_clock(view.drill or {})
+        clock = drill_clock(view.drill)
+        assert clock is not None, "a drill's report"
         scenario = self.incidents.scenarios.get((view.drill or {}).get("scenario", ""))
         drill_view, drill_events = in_drill_time(view, events, clock)
         return after_action_report(drill_view, drill_events, clock, lang or self.lang, scenario=scenario)

@@ -228,7 +228,9 @@ class Journey:
                 platform,
                 "problems",
                 space.id,
-                lambda: platform.post(space, problems_notice(problems, self.lang), "problems"),
+                lambda: platform.post(
+                    space, problems_notice(problems, self.lang, incident=incident), "problems"
+                ),
             )
         return incident
 

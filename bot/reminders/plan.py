@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from bot.appi.calendar import next_open_day
 from bot.appi.deadlines import JST
 from bot.config.org import Reminders
-from bot.drills.clock import DrillClock
 
 CHANNEL = "channel"  # the response channel, mentioning the owning role
 EXECUTIVES = "executives"  # direct messages to executives and the commander
@@ -62,13 +61,6 @@ def drill_escalation(after: datetime, config: Reminders) -> datetime:
 
 def escalation(after: datetime, config: Reminders, *, drill: bool = False) -> datetime:
     return drill_escalation(after, config) if drill else next_escalation(after, config)
-
-
-def drill_clock(drill: dict | None) -> DrillClock | None:
-    """The clock of a drill incident (``incidents.drill``), None for a real incident."""
-    if not drill:
-        return None
-    return DrillClock(datetime.fromisoformat(drill["started_at"]), float(drill["speed"]))
 
 
 def plan(

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import Reminders
-from bot.reminders.plan import CHANNEL, drill_clock, plan
+from bot.drills.clock import drill_clock
+from bot.reminders.plan import CHANNEL, plan
 from bot.reminders.targets import CHANNEL_TARGET, EXECUTIVE_ROLES, user_target
 from bot.services.records import deadline_rows, member_rows
 from bot.storage.tables import Deadline, Incident, Reminder

@@ -25,10 +25,11 @@ from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.domain.views import IncidentView
+from bot.drills.clock import drill_clock
 from bot.playbook.loader import PlaybookRegistry
 from bot.presentation import headcount_undetermined
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
-from bot.reminders.plan import URGENT, drill_clock, escalation, outside_quiet_hours
+from bot.reminders.plan import URGENT, escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views

@@ -540,7 +540,10 @@ class FakeSlack:
         self._check_blocks(args)
         for index, message in enumerate(self.messages[args["channel"]]):
             if message["ts"] == args["ts"]:
-                self.messages[args["channel"]][index] = self._message(args, args["ts"])
+                updated = self._message(args, args["ts"])
+                if "metadata" not in args and "metadata" in message:  # kept unless the update sets it
+                    updated["metadata"] = message["metadata"]
+                self.messages[args["channel"]][index] = updated
                 return {
                     "channel": args["channel"],
                     "ts": args["ts"],
