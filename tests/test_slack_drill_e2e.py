@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 
 from adapters.fakes.slack_harness import SlackHarness, modal_state
-from bot.services.ports import OPERATOR
+from bot.services.ports import OPERATOR, Actor
 
 
 def texts(app: SlackHarness, channel_id: str) -> str:
@@ -50,6 +50,23 @@ async def test_a_drill_from_the_picker_to_the_after_action_report(app, clock) ->
     await app.core.settle()
     await app.eventually(lambda: "状況 2" in texts(app, channel.id))
     assert texts(app, channel.id).count("状況 2（") == 1
+
+    # the team enters inject 1's count: reportable; the 速報 target (drill days away) comes within minutes
+    await app.core.incidents.update_facts(drill.reference, {"persons": 1240}, Actor("slack", "ULEGAL"))
+    [drill] = await app.core.incidents.list(OPERATOR, drills=True)
+    target = next(d for d in drill.deadlines if d.key == "preliminary")
+    clock.set(drill.aware_at + (target.due_at - drill.aware_at) / 720 + timedelta(seconds=1))
+    await app.core.reminder_service({"slack": app.notifier()}, "test").sweep()
+    await app.core.settle()
+    pings = [
+        m["text"]
+        for cid, c in app.slack.channels.items()
+        if c.is_im and "UEXEC" in c.members
+        for m in app.slack.messages[cid]
+    ]
+    assert any("DRILL-2026-0001" in p and "【訓練】" in p for p in pings), (
+        "the executive ping, marked as a drill"
+    )
 
     status, _ = await app.driver.command("UCOMMANDER", "drill end", channel=channel.id)
     assert status == 200

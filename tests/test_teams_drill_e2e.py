@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.services.ports import OPERATOR
+from bot.services.ports import OPERATOR, Actor
+from tests.test_teams_reminders_faults_e2e import chat_of
 
 
 def everything(teams, conversation: str) -> str:
@@ -34,6 +35,23 @@ async def test_a_drill_on_teams(teams, clock) -> None:
     await teams.core.journey.resume()
     await teams.settle()
     assert "状況 1" in everything(teams, thread)
+    clock.advance(timedelta(hours=6) / 720)
+    await teams.core.journey.resume()
+    await teams.settle()
+    assert "状況 2" in everything(teams, thread), "the second inject at its drill time"
+
+    # the team enters what inject 1 revealed (1,240 people): the drill becomes reportable; its 速報 target,
+    # about 4 drill days after the start, is minutes away in real time
+    [drill] = await teams.core.incidents.list(OPERATOR, drills=True)
+    await teams.core.incidents.update_facts(drill.reference, {"persons": 1240}, Actor("teams", "29:legal"))
+    [drill] = await teams.core.incidents.list(OPERATOR, drills=True)
+    target = next(d for d in drill.deadlines if d.key == "preliminary")
+    clock.set(drill.aware_at + (target.due_at - drill.aware_at) / 720 + timedelta(seconds=1))
+    reminders = teams.core.reminder_service({"teams": teams.bot.notifier}, "test")
+    await reminders.sweep()
+    await teams.settle()
+    pinged = json.dumps(teams.connector.sent[chat_of(teams, "29:exec")], ensure_ascii=False)
+    assert "DRILL-2026-0001" in pinged and "【訓練】" in pinged, "the executive ping, marked as a drill"
 
     status, _ = await teams.say("29:commander", "leak drill end", conversation=thread)
     assert status in (200, 202)
