@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from bot.services.ports import Actor
+from bot.services.ports import OPERATOR, Actor
 from tests.test_teams_e2e import report
 
 
@@ -31,3 +31,29 @@ async def test_the_drafts_card_holds_each_draft_collapsed_and_follows_the_facts(
     assert len(drafts_cards(teams, thread)) == 1, "updated in place, not posted again"
     updated = json.dumps(drafts_cards(teams, thread)[-1], ensure_ascii=False)
     assert "1,234" in updated or "1234" in updated, "the new count is in the drafts"
+
+
+async def test_a_team_member_marks_a_draft_reviewed_from_the_summary_card(teams) -> None:
+    await report(teams, persons="1500")
+    thread = teams.connector.thread()
+    summary = teams.connector.summary_in(thread)
+    assert "leak.docs" in json.dumps(summary), "the summary offers 文書の状態"
+
+    status, body = await teams.execute("29:legal", "leak.docs", {"r": "LEAK-2026-0001"}, conversation=thread)
+    form = body["value"]
+    assert status == 200 and {"document", "status"} <= {e.get("id") for e in form["body"]}
+
+    status, body = await teams.execute(
+        "29:support",
+        "leak.docs.save",
+        {"r": "LEAK-2026-0001", "document": "announcement", "status": "reviewed"},
+    )
+    assert status == 200 and "担当（法務" in json.dumps(body, ensure_ascii=False), "refused under the field"
+
+    status, body = await teams.execute(
+        "29:legal", "leak.docs.save", {"r": "LEAK-2026-0001", "document": "notice", "status": "reviewed"}
+    )
+    assert status == 200 and "法務確認済み" in json.dumps(body, ensure_ascii=False), "the summary shows it"
+    _, trail = await teams.core.incidents.trail("LEAK-2026-0001", OPERATOR)
+    assert [e.details["to"] for e in trail if e.action == "document_status"] == ["reviewed"]
+    assert any(e.action == "refused" and e.details.get("attempt") == "document" for e in trail)

@@ -129,6 +129,7 @@ class LeakbotServer:
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._reminders: ReminderRunner | None = None
+        self._teams: TeamsBot | None = None
 
     async def start(self, host: str, port: int) -> None:
         slack, teams = self.slack_settings, self.teams_settings
@@ -145,7 +146,7 @@ class LeakbotServer:
             routes["/slack/events"] = slack_route(self.slack_app, self.metrics)
             notifiers["slack"] = core.notifiers()["slack"]
         if teams.configured:
-            bot = TeamsBot(core, teams, self.metrics)
+            bot = self._teams = TeamsBot(core, teams, self.metrics)
             routes["/api/messages"] = bot.route()
             state["agent_configuration"] = bot.gateway.auth_config
             notifiers["teams"] = bot.notifier
@@ -185,6 +186,8 @@ class LeakbotServer:
             if self.core is not None and self._reminders.poke in self.core.incidents.after_commit:
                 self.core.incidents.after_commit.remove(self._reminders.poke)
             await self._reminders.stop()  # a sweep in flight gets 10 s to finish
+        if self._teams is not None:
+            await self._teams.close()  # its Graph session
         if self.core is not None:
             await self.core.close()
 

@@ -19,6 +19,7 @@ from adapters.metrics import Metrics
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
+    documents_card,
     drill_picker,
     facts_card,
     facts_form_values,
@@ -33,6 +34,7 @@ from adapters.teams.render import phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
+from bot.documents.status import states as document_states
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
 from bot.playbook.engine import StepStatus, TransitionError
@@ -155,6 +157,8 @@ class TeamsBot:
         cards.action_execute("leak.ack")(self.on_ack)
         cards.action_execute("leak.file")(self.on_file)
         cards.action_execute("leak.drill")(self.on_drill_pick)
+        cards.action_execute("leak.docs")(self.on_docs_open)
+        cards.action_execute("leak.docs.save")(self.on_docs_save)
 
     def route(self):
         @jwt_authorization_decorator
@@ -385,6 +389,35 @@ class TeamsBot:
             ):
                 return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
             return self._refusal(refused, lang)
+        return _card(self._summary(outcome.incident))
+
+    async def on_docs_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            ref = _field(data, "r", REFERENCE)
+            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            return self._refusal(refused, lang)
+        return _card(documents_card(ref, document_states(incident.document_states, incident.deadlines), lang))
+
+    async def on_docs_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        actor, lang = self._who(context)
+        try:
+            ref = _field(data, "r", REFERENCE)
+            outcome = await self.core.incidents.set_document_status(
+                ref, str(data.get("document") or ""), str(data.get("status") or ""), actor
+            )
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
+            try:
+                incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+            except REFUSALS:
+                return self._refusal(refused, lang)
+            states = document_states(incident.document_states, incident.deadlines)
+            return _card(documents_card(ref, states, lang, {"status": refusal(refused, lang)}))
         return _card(self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):

@@ -8,11 +8,12 @@ from typing import Any
 
 from adapters.teams.render import Card, card, markdown, text
 from bot.appi.deadlines import JST
-from bot.domain.facts import REASON_MAX, SUMMARY_MAX, DataItem, Facts
+from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.views import IncidentView
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
 from bot.i18n.rich import rich
+from bot.services.report_form import DOCUMENT_FACTS
 
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
@@ -242,7 +243,7 @@ def facts_form_values(facts: Facts) -> dict[str, str]:
         "data_items": ",".join(i.value for i in facts.data_items),
         "involvement": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
         "secondary_damage": facts.secondary_damage,
-    }
+    } | {key: getattr(facts, key) for key in DOCUMENT_FACTS}
 
 
 def _typed(values: dict[str, Any], field: str) -> str:
@@ -311,6 +312,22 @@ def facts_card(
             "value": _typed(values, "secondary_damage"),
         },
         *_error(errors, "secondary_damage"),
+        *(
+            item
+            for key in DOCUMENT_FACTS
+            for item in (
+                {
+                    "type": "Input.Text",
+                    "id": key,
+                    "label": t(f"field.{key}", lang),
+                    "placeholder": t(f"form.hint.{key}", lang),
+                    "isMultiline": True,
+                    "maxLength": NOTE_MAX,
+                    "value": _typed(values, key),
+                },
+                *_error(errors, key),
+            )
+        ),
     ]
     actions = [
         execute(t("facts.save", lang), "leak.facts.save", {"r": reference}, style="positive"),
@@ -330,6 +347,7 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
         "data_items": _chosen(data, "data_items"),
         "secondary_damage": data.get("secondary_damage") or "",
     }
+    values |= {key: data.get(key) or "" for key in DOCUMENT_FACTS if key in data}
     return values
 
 
@@ -343,3 +361,38 @@ def drill_picker(scenarios, lang: str) -> Card:
             {"type": "ActionSet", "actions": actions},
         ]
     )
+
+
+def documents_card(reference: str, states, lang: str, errors: dict[str, str] | None = None) -> Card:
+    """Mark a draft reviewed, filed, sent or published: which draft, and where it now stands."""
+    documents = [
+        (f"{t('document.' + s.key, lang)} ({t('document.status.' + s.status, lang)})", s.key) for s in states
+    ]
+    statuses = [
+        (t(f"document.status.{status}", lang), status)
+        for status in ("draft", "reviewed", "filed", "sent", "published")
+    ]
+    body = [
+        text(t("documents.title", lang), size="Medium", weight="Bolder"),
+        text(t("documents.intro", lang, reference=reference)),
+        {
+            "type": "Input.ChoiceSet",
+            "id": "document",
+            "label": t("documents.which", lang),
+            "style": "compact",
+            "choices": choices(documents),
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "status",
+            "label": t("documents.status", lang),
+            "style": "compact",
+            "choices": choices(statuses),
+        },
+        *_error(errors or {}, "status"),
+    ]
+    actions = [
+        execute(t("documents.save", lang), "leak.docs.save", {"r": reference}, style="positive"),
+        execute(t("form.cancel", lang), "leak.refresh", {"r": reference}),
+    ]
+    return card(body, actions)

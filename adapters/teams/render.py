@@ -24,6 +24,7 @@ VERBS = {
     "facts": "leak.facts",
     "correct": "leak.correct",
     "refresh": "leak.refresh",
+    "docs": "leak.docs",
     "ack": "leak.ack",
     "file": "leak.file",
 }
