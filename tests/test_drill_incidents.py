@@ -163,6 +163,8 @@ async def test_an_organizer_may_start_a_drill(clean_database, clock) -> None:
     try:
         view = (await built.incidents.start_drill("blank", ORGANIZER, "ja")).incident
         assert view.reference == "DRILL-2026-0001" and view.drill["speed"] == 60.0
+        assert ORGANIZER.user_id in view.members_with_role("commander"), "the organizer runs their drill"
+        await built.incidents.close(view.reference, ORGANIZER)  # and may end it
         with pytest.raises(ServiceError) as refused:
             await built.incidents.start_drill("blank", Actor("slack", "UMAILED"), "ja")
         assert refused.value.code == "drill_not_allowed", "an e-mail matches only through the directory"

@@ -195,6 +195,8 @@ class IncidentService:
                 )
             actor = Actor(request.platform, request.reporter_id)
             uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
+            if drill is not None:  # the organizer runs their own drill (a commander already is one)
+                uow.session.add(_member(incident, actor, str(Role.COMMANDER), actor, now))
             forget_rows(uow.session, incident, "members")
             forget_rows(uow.session, incident, "steps")
             await uow.session.flush()
