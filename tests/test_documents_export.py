@@ -69,3 +69,30 @@ def test_export_of_an_unknown_incident_is_one_line(
     code, _, err = run(["incidents", "export", "LEAK-2026-9999", "-o", str(tmp_path / "x")], capsys)
     assert code == 1 and "no incident LEAK-2026-9999" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_drill_export_holds_its_after_action_report(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path
+):
+    from datetime import timedelta
+
+    from bot.services.ports import OPERATOR
+
+    async def seed() -> str:
+        core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
+        try:
+            outcome = await core.incidents.start_drill("misdelivery", OPERATOR, "ja")
+            clock.advance(timedelta(minutes=5))  # 60 drill hours at 720×
+            await core.incidents.close(outcome.incident.reference, OPERATOR)
+            return outcome.incident.reference
+        finally:
+            await core.close()
+
+    reference = asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    out_dir = tmp_path / "drill"
+    code, _, err = run(["incidents", "export", reference, "-o", str(out_dir)], capsys)
+    assert code == 0, err
+    report = (out_dir / "after-action.md").read_text(encoding="utf-8")
+    assert "事後レビュー" in report and reference in report and "訓練" in report
+    assert docx.Document(str(out_dir / "after-action.docx")).paragraphs
