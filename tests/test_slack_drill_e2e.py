@@ -38,6 +38,12 @@ async def test_a_drill_from_the_picker_to_the_after_action_report(app, clock) ->
     [drill] = await app.core.incidents.list(OPERATOR, drills=True)
     assert drill.reference.startswith("DRILL-2026-") and drill.drill["scenario"] == "misdelivery"
     assert await app.core.incidents.list(OPERATOR) == [], "left out of the real incidents"
+    await app.driver.event(
+        {"type": "app_home_opened", "user": "UCOMMANDER", "channel": "DHOME", "tab": "home"}
+    )
+    home = await app.eventually(lambda: app.slack.home_views.get("UCOMMANDER"))
+    assert "DRILL-2026-0001" in json.dumps(home, ensure_ascii=False), "App Home lists the drill"
+    assert "【訓練】" in json.dumps(home, ensure_ascii=False), "marked as one"
 
     clock.advance(timedelta(hours=2) / 720 + timedelta(seconds=1))  # two drill hours later
     await app.core.journey.resume()

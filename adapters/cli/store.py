@@ -127,8 +127,9 @@ def incidents() -> None:
 
 @incidents.command("list")
 @click.option("--json", "as_json", is_flag=True)
-def incidents_list(as_json: bool) -> None:
-    views = run_with_core(lambda core: core.incidents.list(OPERATOR))
+@click.option("--drills", is_flag=True, help="Include drills (DRILL- references).")
+def incidents_list(as_json: bool, drills: bool) -> None:
+    views = run_with_core(lambda core: core.incidents.list(OPERATOR, drills=drills))
     if as_json:
         click.echo(json.dumps([incident_json(v) for v in views], ensure_ascii=False))
         return

@@ -499,7 +499,7 @@ class SlackListeners:
             return
         user_id = event["user"]
         lang = await self.locales.language(user_id)
-        incidents = await self.core.incidents.list(_actor(user_id))
+        incidents = await self.core.incidents.list(_actor(user_id), drills=True)  # drills shown marked
         try:
             await self.client.views_publish(
                 user_id=user_id, view=home_blocks(home_view(incidents, self.core.clock.now(), lang))
