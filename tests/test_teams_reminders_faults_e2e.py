@@ -78,5 +78,7 @@ async def test_a_thread_that_cannot_be_reached_is_reported_to_the_commander_in_a
         await reminders.sweep()
         clock.advance(timedelta(minutes=20))
     said = " ".join(teams.connector.texts_in(chat_of(teams, "29:commander")))
-    assert f"{ref} の対応チャンネル" in said and "届けられませんでした" in said
+    assert f"{ref} の対応チャネル（またはスレッド）" in said and "届けられませんでした" in said, (
+        "Teams' words"
+    )
     assert {f.target for f in await reminders.failures(ref)} == {"channel"}

@@ -231,7 +231,7 @@ class TeamsBot:
                 await context.send_activity(text_activity(refusal(refused, lang)))
                 return
             if incident is None:
-                await context.send_activity(text_activity(t("status.not_a_response_channel", lang)))
+                await context.send_activity(text_activity(t("teams.status_not_a_response_space", lang)))
             else:
                 await context.send_activity(card_activity(self._summary(incident)))
             return

@@ -45,6 +45,7 @@ from bot.services.posts import PostService
 from bot.services.provisioning import DONE, POPULATE, SPACE, TELL, Claim, ProvisioningService
 from bot.views.incident import phase_ids, phase_view, summary_view
 from bot.views.notices import changes_notice, problems_notice, receipt
+from bot.views.reminders import space_word
 
 log = logging.getLogger(__name__)
 NAME_ATTEMPTS = 5
@@ -331,8 +332,18 @@ class Journey:
     async def _tell_failure(self, incident: IncidentView, platform: Platform, stage: str, code: str) -> None:
         """Persisting failure: the commander and the reporter hear what failed and what to do."""
         incident = await self.incidents.get(incident.reference, SYSTEM)
-        what = t(f"provisioning.stage.{stage}", self.lang)
-        text = plain(t("provisioning.failed", self.lang, reference=incident.reference, what=what, error=code))
+        space = space_word(incident, self.lang)
+        what = t(f"provisioning.stage.{stage}", self.lang, space=space)
+        text = plain(
+            t(
+                "provisioning.failed",
+                self.lang,
+                reference=incident.reference,
+                what=what,
+                error=code,
+                space=space,
+            )
+        )
         for person in {*incident.members_with_role("commander"), incident.reporter_id}:
             try:
                 await platform.direct(person, text)

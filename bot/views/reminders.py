@@ -106,6 +106,16 @@ def digest_view(incidents: list[IncidentView], now: datetime, lang: str) -> Dige
     return DigestView(t("digest.header", lang, date=jst(now, lang, with_time=False)), lines)
 
 
+def space_word(incident: IncidentView, lang: str) -> str:
+    """What the response space is called on the incident's platform (a Slack channel; a Teams channel or
+    thread)."""
+    return (
+        t(f"space.{incident.platform}", lang)
+        if incident.platform in ("slack", "teams")
+        else t("space.slack", lang)
+    )
+
+
 def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: str) -> Rich:
     """A reminder could not be delivered: to the commanders by DM (the channel failed), or in the channel
     mentioning them (a direct message failed)."""
@@ -115,10 +125,20 @@ def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: s
             if incident.channel_id
             else plain("-")
         )
-        notice = rich("reminder.failed_dm", lang, reference=incident.reference, channel=where)
+        notice = rich(
+            "reminder.failed_dm",
+            lang,
+            reference=incident.reference,
+            channel=where,
+            space=space_word(incident, lang),
+        )
         return drill_marked_rich(notice, incident, lang)
     person = recipient.split(":", 2)[2] if recipient.startswith("user:") else None
-    shown = people([person], "") if person else plain(t("reminder.to_channel", lang))
+    shown = (
+        people([person], "")
+        if person
+        else plain(t("reminder.to_channel", lang, space=space_word(incident, lang)))
+    )
     commanders = people(incident.members_with_role("commander"), t("role.commander", lang))
     notice = rich("reminder.failed", lang, commander=commanders, recipient=shown)
     return drill_marked_rich(notice, incident, lang)
