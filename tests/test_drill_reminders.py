@@ -15,37 +15,19 @@ from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
 from bot.domain.facts import Facts
 from bot.drills import DrillClock
-from bot.reminders.delivery import Delivery
 from bot.reminders.plan import plan
 from bot.services.incidents import ReportRequest
 from bot.services.ports import Actor
 from bot.storage.tables import Reminder
 from bot.views.reminders import reminder_message
 from tests.conftest import DATA, ORG_YAML
+from tests.test_reminders import Directory
+from tests.test_reminders import FakeNotifier as RecordingNotifier
 
 COMMANDER = Actor("slack", "UCOMMANDER")
 
 
-class Directory:
-    name = "slack"
-
-    async def resolve(self, member: str) -> str | None:
-        return member if member.startswith("U") else None
-
-
-class FakeNotifier:
-    def __init__(self) -> None:
-        self.deliveries: list[Delivery] = []
-
-    async def deliver(self, delivery: Delivery) -> None:
-        self.deliveries.append(delivery)
-
-    async def alert_failure(self, incident, recipient: str, error: str) -> None:
-        pass
-
-    async def digest(self, user_id: str, incidents) -> None:
-        pass
-
+class FakeNotifier(RecordingNotifier):
     def items(self, key: str) -> list:
         return [i for d in self.deliveries for i in d.items if i.deadline.key == key]
 

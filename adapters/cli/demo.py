@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,20 +109,30 @@ async def click_step(
     await show.settle()
 
 
-async def run_demo() -> None:
-    from adapters.fakes.slack_harness import SlackHarness, modal_state
-    from adapters.fakes.specs import SLACK_WEB, spec_path
+@asynccontextmanager
+async def demo_workspace(name: str) -> AsyncIterator[tuple[Any, FakeClock, datetime, Path]]:
+    """The real app on a fresh SQLite file against the fake Slack with the demo's people, at 10:00 JST today:
+    (the harness, its clock, the start, the database file)."""
+    from adapters.fakes.slack_harness import SlackHarness
 
-    workdir = Path(tempfile.mkdtemp(prefix="leakbot-demo-"))
-    url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
+    database = Path(tempfile.mkdtemp(prefix=f"leakbot-{name}-")) / f"{name}.db"
+    url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(migrate.upgrade, url)
     start = datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0)
     clock = FakeClock(start.astimezone(UTC))
     async with SlackHarness(url, parse_org_config(DEMO_ORG, "demo.yaml"), clock) as app:
-        for user, (name, email) in PEOPLE.items():
-            app.slack.add_user(user, email, name=name)
+        for user, (person, email) in PEOPLE.items():
+            app.slack.add_user(user, email, name=person)
+        yield app, clock, start, database
+
+
+async def run_demo() -> None:
+    from adapters.fakes.slack_harness import modal_state
+    from adapters.fakes.specs import SLACK_WEB, spec_path
+
+    async with demo_workspace("demo") as (app, clock, start, database):
         show = Transcript(app)
-        click.echo(f"leakbot demo — database {workdir / 'demo.db'}, fake Slack at {app.slack.base_url}")
+        click.echo(f"leakbot demo — database {database}, fake Slack at {app.slack.base_url}")
         click.echo(f"It is {start:%Y-%m-%d %H:%M} JST.")
 
         summary_text = "顧客リスト（氏名・メールアドレス）を添付したメールを社外の誤った宛先に送信しました"

@@ -5,37 +5,23 @@ after-action report. Nothing is marked LEAK-; the real incidents and digests do 
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, timedelta
 
 import click
 
-from adapters.cli.demo import DEMO_ORG, PEOPLE, Transcript
-from bot.appi.deadlines import JST
-from bot.clock import FakeClock
-from bot.config.org import parse_org_config
+from adapters.cli.demo import Transcript, demo_workspace
 from bot.services.ports import OPERATOR
-from bot.storage import migrate
 
 SCENARIO = "misdelivery"
 
 
 async def run_drill_demo() -> None:
-    from adapters.fakes.slack_harness import SlackHarness, modal_state
+    from adapters.fakes.slack_harness import modal_state
 
-    workdir = Path(tempfile.mkdtemp(prefix="leakbot-drill-"))
-    url = f"sqlite+aiosqlite:///{workdir / 'drill.db'}"
-    await asyncio.to_thread(migrate.upgrade, url)
-    start = datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0)
-    clock = FakeClock(start.astimezone(UTC))
-    async with SlackHarness(url, parse_org_config(DEMO_ORG, "demo.yaml"), clock) as app:
-        for user, (name, email) in PEOPLE.items():
-            app.slack.add_user(user, email, name=name)
+    async with demo_workspace("drill") as (app, clock, start, database):
         show = Transcript(app)
         speed = app.core.org.drills.speed
-        click.echo(f"leakbot demo --drill — database {workdir / 'drill.db'}; drill clock {speed:g}× faster")
+        click.echo(f"leakbot demo --drill — database {database}; drill clock {speed:g}× faster")
 
         show.person("UKATO", "/leak drill — picks 「メール誤送信」 in the scenario picker")
         await app.driver.command("UKATO", "drill")

@@ -332,15 +332,9 @@ class TeamsBot:
         return _card(phase_card(self.platform.named(view), lang))
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            ref = _field(data, "r", REFERENCE)
-            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
-        except Malformed:
-            return _malformed(lang)
-        except REFUSALS as refused:
-            return self._refusal(refused, lang)
-        return _card(facts_card(ref, facts_form_values(incident.facts), lang))
+        return await self._form(
+            context, data, lambda ref, i, lang: facts_card(ref, facts_form_values(i.facts), lang)
+        )
 
     async def on_facts_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         """Membership is decided before anything of the incident is shown; a bad value brings the form
@@ -361,15 +355,9 @@ class TeamsBot:
         return _card(self._summary(outcome.incident))
 
     async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            ref = _field(data, "r", REFERENCE)
-            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
-        except Malformed:
-            return _malformed(lang)
-        except REFUSALS as refused:
-            return self._refusal(refused, lang)
-        return _card(correct_card(ref, correct_form_values(incident), lang))
+        return await self._form(
+            context, data, lambda ref, i, lang: correct_card(ref, correct_form_values(i), lang)
+        )
 
     async def on_correct_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -392,6 +380,10 @@ class TeamsBot:
         return _card(self._summary(outcome.incident))
 
     async def on_docs_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
+        return await self._form(context, data, _documents_form)
+
+    async def _form(self, context: TurnContext, data: dict[str, Any], build):
+        """A form opened from the summary: only for who may work the incident (refusals recorded)."""
         actor, lang = self._who(context)
         try:
             ref = _field(data, "r", REFERENCE)
@@ -400,7 +392,7 @@ class TeamsBot:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(documents_card(ref, document_states(incident.document_states, incident.deadlines), lang))
+        return _card(build(ref, incident, lang))
 
     async def on_docs_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -416,8 +408,7 @@ class TeamsBot:
                 incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
             except REFUSALS:
                 return self._refusal(refused, lang)
-            states = document_states(incident.document_states, incident.deadlines)
-            return _card(documents_card(ref, states, lang, {"status": refusal(refused, lang)}))
+            return _card(_documents_form(ref, incident, lang, {"status": refusal(refused, lang)}))
         return _card(self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
@@ -452,3 +443,9 @@ class TeamsBot:
         except REFUSALS as refused:
             return self._refusal(refused, lang)
         return _message(t("reminder.filed", lang, who=actor.user_id))
+
+
+def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):
+    return documents_card(
+        reference, document_states(incident.document_states, incident.deadlines), lang, errors
+    )

@@ -816,23 +816,23 @@ class IncidentService:
         """The incident as ``actor`` may see it: the response team, the reporter and executives only."""
         async with self._attempt(reference, actor, "read"):
             async with self._uow() as uow:
-                try:
-                    incident = await uow.incident(reference)
-                except NotFound:
-                    raise NotFoundError(reference) from None
-                await self._authorize(uow.session, incident, actor, Permission.READ)
-                return await self._view(uow.session, incident)
+                return await self._view(uow.session, await self._readable(uow, reference, actor))
 
     async def trail(self, reference: str, actor: Actor) -> tuple[IncidentView, list[TimelineEvent]]:
         """The incident and its audit trail, oldest first, read together (the drafts and the timeline)."""
         async with self._attempt(reference, actor, "read"):
             async with self._uow() as uow:
-                try:
-                    incident = await uow.incident(reference)
-                except NotFound:
-                    raise NotFoundError(reference) from None
-                await self._authorize(uow.session, incident, actor, Permission.READ)
+                incident = await self._readable(uow, reference, actor)
                 return await self._view(uow.session, incident), await read_events(uow.session, reference)
+
+    async def _readable(self, uow: UnitOfWork, reference: str, actor: Actor) -> Incident:
+        """The incident row, once ``actor`` may read it (no row lock: a read)."""
+        try:
+            incident = await uow.incident(reference)
+        except NotFound:
+            raise NotFoundError(reference) from None
+        await self._authorize(uow.session, incident, actor, Permission.READ)
+        return incident
 
     async def by_channel(self, channel_id: str, actor: Actor) -> IncidentView | None:
         """The incident whose response channel this is, or None; refused to anyone outside it."""
