@@ -144,3 +144,29 @@ async def test_the_summary_button_marks_a_draft_reviewed_and_refuses_who_may_not
     _, trail = await app.core.incidents.trail("LEAK-2026-0001", OPERATOR)
     assert [e.details["to"] for e in trail if e.action == "document_status"] == ["reviewed"]
     assert any(e.action == "refused" and e.details["attempt"] == "document" for e in trail)
+
+
+async def test_a_canvas_edit_that_fails_half_way_is_retried_and_the_facts_still_arrive(app) -> None:
+    channel = await opened(app, persons="800")
+    canvas = await canvas_of(app, channel.id)
+    app.slack.fail_next("canvases.edit", status=500, times=2)
+    await edit_facts(app, channel.id, persons="1,200")
+    await app.core.settle()
+    assert "1,200" in canvas["markdown"] or "1200" in canvas["markdown"], "converged after the 5xx answers"
+    assert len([c for c in app.slack.canvases.values() if c["channel_id"] == channel.id]) == 1
+
+
+async def test_a_forged_document_status_is_a_field_error_and_changes_nothing(app) -> None:
+    channel = await opened(app, persons="1500")
+    await app.driver.click(
+        "ULEGAL", app.slack.latest(channel.id, "個人データ漏えい対応"), channel.id, "summary:docs"
+    )
+    modal = await app.eventually(
+        lambda: app.slack.opened_views[-1]["callback_id"] == "leak_documents" and app.slack.opened_views[-1]
+    )
+    status, body = await app.driver.submit_view(
+        "ULEGAL", modal, modal_state({"document": "notice", "status": "shredded"})
+    )
+    assert status == 200 and "status" in json.loads(body)["errors"]
+    view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
+    assert "notice" not in view.document_states

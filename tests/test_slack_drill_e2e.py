@@ -100,3 +100,15 @@ async def test_only_the_commander_or_an_organizer_starts_a_drill(app) -> None:
     )
     assert "対策本部長" in told[-1], "told who may start one, in their language"
     assert await app.core.incidents.list(OPERATOR, drills=True) == []
+
+
+async def test_an_unknown_scenario_is_told_and_nothing_starts(app) -> None:
+    status, _ = await app.driver.command("UCOMMANDER", "drill no-such-scenario")
+    assert status == 200
+    await app.eventually(
+        lambda: (
+            [m for ms in app.slack.messages.values() for m in ms if "no-such-scenario" in m["text"]]
+            + [e for e in app.slack.ephemerals if "no-such-scenario" in e["text"]]
+        )
+    )
+    assert await app.core.incidents.list(OPERATOR, drills=True) == []
