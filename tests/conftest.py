@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.fakes.slack_harness import SlackHarness
 from adapters.fakes.teams_harness import TeamsHarness
@@ -65,22 +66,31 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated():
+    """A database of its own for this test session (and for each xdist worker), created on the server that
+    LEAKBOT_TEST_POSTGRES_URL names and dropped at the end: parallel runs never share tables."""
     assert POSTGRES_URL
-    engine_url = POSTGRES_URL
-
     import asyncio
+    import uuid
 
-    async def reset() -> None:
-        engine = create_engine(engine_url)
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+    from sqlalchemy.engine import make_url
+
+    name = f"leakbot_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    server = make_url(POSTGRES_URL)
+    engine_url = server.set(database=name).render_as_string(hide_password=False)
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
         await engine.dispose()
 
-    asyncio.run(reset())
-    migrate.upgrade(engine_url)
-    return engine_url
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        migrate.upgrade(engine_url)
+        yield engine_url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=BACKENDS)
