@@ -1,0 +1,155 @@
+"""Reporting a leak (saved first, everything else after) and correcting what the reporter said."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+
+from bot.appi.deadlines import JST
+from bot.domain.events import (
+    FactsChanged,
+    Reported,
+)
+from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
+from bot.domain.views import Change, IncidentView
+from bot.domain.vocabulary import Role
+from bot.reminders.planner import replan
+from bot.services import audit_log, provisioning
+from bot.services.assessing import assess_facts, situation_for
+from bot.services.deadline_sync import sync_deadlines
+from bot.services.errors import ServiceError
+from bot.services.incident_base import (
+    Correction,
+    IncidentsBase,
+    Outcome,
+    ReportRequest,
+    _assessment_json,
+    _member,
+)
+from bot.services.policy import REPORTER_ROLE, Permission
+from bot.services.ports import Actor
+from bot.services.records import forget_rows
+from bot.services.references import DRILL_PREFIX, PREFIX, next_reference
+from bot.storage.tables import Incident, StepState
+
+log = logging.getLogger(__name__)
+
+
+class Reporting(IncidentsBase):
+    # --- reporting -------------------------------------------------------------------------------------
+
+    async def report(self, request: ReportRequest) -> Outcome:
+        """Save a report first; everything else (channel, invites, posts) comes after and may fail."""
+        if request.idempotency_key:
+            existing = await self._by_key(request.idempotency_key)
+            if existing is not None:
+                return Outcome(existing)
+        try:
+            return await self._create(request)
+        except sa_exc.IntegrityError:
+            existing = await self._by_key(request.idempotency_key) if request.idempotency_key else None
+            if existing is None:
+                raise
+            return Outcome(existing)
+
+    async def _by_key(self, key: str) -> IncidentView | None:
+        async with self._uow() as uow:
+            row = await uow.session.scalar(select(Incident).where(Incident.idempotency_key == key))
+            return await self._view(uow.session, row) if row else None
+
+    async def _create(self, request: ReportRequest, drill: dict[str, Any] | None = None) -> Outcome:
+        now = self.clock.now()
+        playbook = self.playbooks.get(self.org.playbook)
+        assessment = assess_facts(request.facts, request.aware_at, self.org)
+        async with self._uow() as uow:
+            prefix = PREFIX if drill is None else DRILL_PREFIX
+            reference, _ = await next_reference(uow.session, now.astimezone(JST).year, prefix)
+            incident = Incident(
+                reference=reference,
+                status="open",
+                platform=request.platform,
+                reporter_id=request.reporter_id,
+                reporter_lang=request.reporter_lang,
+                aware_at=request.aware_at,
+                cause=str(request.facts.cause),
+                facts=request.facts.model_dump(mode="json"),
+                assessment=_assessment_json(assessment, self.org),
+                playbook_id=playbook.id,
+                idempotency_key=request.idempotency_key,
+                created_at=now,
+                updated_at=now,
+                audit_head="",
+                drill=drill,
+            )
+            uow.session.add(incident)
+            await uow.session.flush()
+            for step in playbook.steps:
+                uow.session.add(
+                    StepState(incident_id=incident.id, step_id=step.id, state="todo", updated_at=now)
+                )
+            actor = Actor(request.platform, request.reporter_id)
+            uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
+            if drill is not None:  # the organizer runs their own drill (a commander already is one)
+                uow.session.add(_member(incident, actor, str(Role.COMMANDER), actor, now))
+            forget_rows(uow.session, incident, "members")
+            forget_rows(uow.session, incident, "steps")
+            await uow.session.flush()
+            situation = situation_for(request.facts, assessment)
+            await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
+            await replan(uow.session, incident, self.org.reminders, now)
+            detail = {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause}
+            if drill is not None:
+                detail["drill"] = {"scenario": drill["scenario"], "speed": drill["speed"]}
+            await audit_log.record(uow.session, incident, now, actor, "reported", detail)
+            provisioning.start(uow.session, incident, now)
+            view = await self._view(uow.session, incident)
+            uow.events.append(Reported(view))
+            return Outcome(view, created=True)
+
+    async def correct_report(self, reference: str, correction: Correction, actor: Actor) -> Outcome:
+        """Correct what the reporter said (discovery date and time, suspected/confirmed, the summary) with a
+        reason kept in the audit trail; a new discovery date recomputes every deadline."""
+        async with self._attempt(reference, actor, "correct"):
+            now = self.clock.now()
+            reason = correction.reason.strip()
+            if not reason:
+                raise ServiceError("correction_reason_required", reference=reference)
+            if len(reason) > REASON_MAX:
+                raise ServiceError("too_long", reference=reference, limit=REASON_MAX)
+            if correction.aware_at is not None and implausible_aware_at(correction.aware_at, now):
+                raise ServiceError("implausible_date", reference=reference)
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                old = Facts.model_validate(incident.facts)
+                updates: dict[str, Any] = {}
+                if correction.summary is not None:
+                    updates["summary"] = correction.summary
+                if correction.confirmed is not None:
+                    updates["confirmed"] = correction.confirmed
+                try:
+                    new = Facts.model_validate(old.model_dump() | updates)
+                except ValidationError:
+                    raise ServiceError("too_long", reference=reference, limit=SUMMARY_MAX) from None
+                fields = sorted(old.changed_fields(new))
+                detail: dict[str, Any] = {"fields": fields, "reason": reason}
+                if correction.aware_at is not None and correction.aware_at != incident.aware_at:
+                    detail |= {
+                        "aware_from": incident.aware_at.isoformat(),
+                        "aware_to": correction.aware_at.isoformat(),
+                    }
+                    fields.append("aware_at")
+                    incident.aware_at = correction.aware_at
+                if not fields:
+                    return Outcome(await self._view(uow.session, incident))
+                incident.facts, incident.updated_at = new.model_dump(mode="json"), now
+                await audit_log.record(uow.session, incident, now, actor, "report_corrected", detail)
+                changes = [Change("corrected", detail)]
+                changes += await self._resync(uow.session, incident, now, actor)
+                return self._changed(
+                    uow, FactsChanged, await self._view(uow.session, incident), actor, changes
+                )
