@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.appi.deadlines import JST
 from bot.appi.recipients import Recipient, recipient
 from bot.config.org import ContactDesk, Documents, OrgConfig
-from bot.documents.model import Block
+from bot.documents.model import Block, Section
 from bot.documents.model import field as labelled
 from bot.domain.facts import DataItem, Facts
 from bot.domain.views import IncidentView, StepView
@@ -46,6 +47,10 @@ class Draft:
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def section(self, key: str, blocks: Iterable[Block], **params: object) -> Section:
+        """A section headed by the catalog's ``key`` (which is also the section's stable key)."""
+        return Section(self.t(key, **params), tuple(blocks), key)
 
     # --- markers ---------------------------------------------------------------------------------------------
     def unknown(self, item: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.config.org import OrgConfig
 from bot.documents._common import Draft
-from bot.documents.model import Document, Section, bullet, field, paragraph
+from bot.documents.model import Document, bullet, field, paragraph
 from bot.domain.views import IncidentView
 
 
@@ -25,8 +25,8 @@ def announcement(
         reports.append(field(d.t("doc.label.ipa"), d.step_state("report_to_ipa")))
     done = [bullet(s) for s in d.done_steps_in("initial") + d.done_steps_in("secondary_damage")]
     sections = (
-        Section(
-            d.t("doc.ann.header"),
+        d.section(
+            "doc.ann.header",
             (
                 paragraph(d.dated()),
                 paragraph(company),
@@ -34,8 +34,8 @@ def announcement(
                 paragraph(d.t("doc.ann.lead", company=company)),
             ),
         ),
-        Section(
-            d.t("doc.ann.what"),
+        d.section(
+            "doc.ann.what",
             (
                 field(d.t("doc.label.summary"), d.summary()),
                 field(d.t("doc.label.state"), d.state_of_leak()),
@@ -44,24 +44,24 @@ def announcement(
                 field(d.t("doc.label.discovered_how"), d.discovered_how()),
             ),
         ),
-        Section(
-            d.t("doc.ann.data"),
+        d.section(
+            "doc.ann.data",
             (
                 field(d.t("doc.label.data_items"), d.data_items_line()),
                 field(d.t("doc.label.persons"), d.persons()),
                 field(d.t("doc.label.not_affected"), d.not_affected()),
             ),
         ),
-        Section(d.t("doc.ann.secondary"), (paragraph(d.secondary_damage()),)),
-        Section(d.t("doc.ann.actions"), (paragraph(d.measures_taken()), *done)),
-        Section(d.t("doc.ann.advice"), tuple(bullet(a) for a in d.advice())),
-        Section(
-            d.t("doc.ann.cause"),
+        d.section("doc.ann.secondary", (paragraph(d.secondary_damage()),)),
+        d.section("doc.ann.actions", (paragraph(d.measures_taken()), *done)),
+        d.section("doc.ann.advice", tuple(bullet(a) for a in d.advice())),
+        d.section(
+            "doc.ann.cause",
             (field(d.t("doc.label.cause"), d.cause()), field(d.t("doc.label.prevention"), d.prevention())),
         ),
-        Section(d.t("doc.ann.reports"), tuple(reports)),
-        Section(d.t("doc.ann.desk"), tuple(d.desk_fields())),
-        Section(d.t("doc.ann.update"), (paragraph(d.t("doc.ann.update_text")),)),
+        d.section("doc.ann.reports", tuple(reports)),
+        d.section("doc.ann.desk", tuple(d.desk_fields())),
+        d.section("doc.ann.update", (paragraph(d.t("doc.ann.update_text")),)),
     )
     return Document("announcement", d.t("doc.ann.title"), lang, sections, tuple(d.missing), tuple(d.to_fill))
 

@@ -22,8 +22,8 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
     sections: list[Section] = []
     if cause in POLICE_DESK:
         sections.append(
-            Section(
-                d.t("doc.cons.police"),
+            d.section(
+                "doc.cons.police",
                 (
                     field(d.t("doc.label.desk"), d.t(POLICE_DESK[cause])),
                     *_common(d),
@@ -37,8 +37,8 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
     if cause is Cause.UNAUTHORIZED_ACCESS:
         containment = ("isolate_network", "disable_accounts", "remove_malware", "fix_vulnerabilities")
         sections.append(
-            Section(
-                d.t("doc.cons.ipa"),
+            d.section(
+                "doc.cons.ipa",
                 (
                     field(d.t("doc.label.desk"), d.t("doc.cons.ipa.desk")),
                     *_common(d),
@@ -51,8 +51,8 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
     if recipient.key != "ppc":
         police = d.step_state("report_to_police") if d.step("report_to_police") else d.t("doc.state.todo")
         sections.append(
-            Section(
-                d.t("doc.cons.regulator", regulator=recipient.name(lang)),
+            d.section(
+                "doc.cons.regulator",
                 (
                     field(d.t("doc.label.desk"), recipient.how(lang)),
                     *_common(d),
@@ -61,6 +61,7 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
                     field(d.step_title("notify_individuals"), d.step_state("notify_individuals")),
                     field(d.t("doc.label.prevention"), d.prevention()),
                 ),
+                regulator=recipient.name(lang),
             )
         )
     if not sections:
@@ -68,7 +69,7 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
         if cause is Cause.UNKNOWN:
             d.unknown(d.t("doc.item.cause"))
         sections.append(
-            Section(d.t("doc.cons.none_heading"), (paragraph(d.t(why, cause=d.t(f"cause.{cause}"))),))
+            d.section("doc.cons.none_heading", (paragraph(d.t(why, cause=d.t(f"cause.{cause}"))),))
         )
     return Document(
         "consultation", d.t("doc.cons.title"), lang, tuple(sections), tuple(d.missing), tuple(d.to_fill)

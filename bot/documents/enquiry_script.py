@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.config.org import OrgConfig
 from bot.documents._common import Draft
-from bot.documents.model import Document, Section, bullet, field, paragraph
+from bot.documents.model import Document, bullet, field, paragraph
 from bot.domain.views import IncidentView
 
 
@@ -24,30 +24,30 @@ def enquiry_script(view: IncidentView, org: OrgConfig | None, lang: str = "ja") 
     notified = d.step_done("notify_individuals")
     included = d.t("doc.faq.included_notified", state=d.step_state("notify_individuals")) if notified else ""
     sections = (
-        Section(
-            d.t("doc.faq.opening"),
+        d.section(
+            "doc.faq.opening",
             (paragraph(d.t("doc.faq.opening_text", company=company, desk=d.desk_value("name"))),),
         ),
-        Section(d.t("doc.faq.facts"), (paragraph(d.t("doc.faq.facts_intro")), *facts)),
-        Section(
-            d.t("doc.faq.q_included"),
+        d.section("doc.faq.facts", (paragraph(d.t("doc.faq.facts_intro")), *facts)),
+        d.section(
+            "doc.faq.q_included",
             (paragraph(included or d.t("doc.faq.included_checking")),),
         ),
-        Section(d.t("doc.faq.q_what_to_do"), tuple(bullet(a) for a in d.advice())),
-        Section(d.t("doc.faq.q_compensation"), (paragraph(d.t("doc.faq.compensation")),)),
-        Section(d.t("doc.faq.q_unknown"), (paragraph(d.t("doc.faq.unknown")),)),
-        Section(
-            d.t("doc.faq.escalate"),
+        d.section("doc.faq.q_what_to_do", tuple(bullet(a) for a in d.advice())),
+        d.section("doc.faq.q_compensation", (paragraph(d.t("doc.faq.compensation")),)),
+        d.section("doc.faq.q_unknown", (paragraph(d.t("doc.faq.unknown")),)),
+        d.section(
+            "doc.faq.escalate",
             tuple(
                 bullet(d.t(f"doc.faq.escalate.{k}"))
                 for k in ("press", "misuse", "legal", "authority", "angry")
             ),
         ),
-        Section(
-            d.t("doc.faq.never"),
+        d.section(
+            "doc.faq.never",
             tuple(bullet(d.t(f"doc.faq.never.{k}")) for k in ("speculate", "promise", "others", "blame")),
         ),
-        Section(d.t("doc.faq.desk"), tuple(d.desk_fields())),
+        d.section("doc.faq.desk", tuple(d.desk_fields())),
     )
     return Document(
         "enquiry_script", d.t("doc.faq.title"), lang, sections, tuple(d.missing), tuple(d.to_fill)

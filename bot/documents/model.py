@@ -38,6 +38,9 @@ def field(label: str, text: str) -> Block:
 class Section:
     heading: str
     blocks: tuple[Block, ...] = ()
+    key: str = (
+        ""  # stable across languages and wording (the heading's catalog key): edits and snapshots use it
+    )
 
     @property
     def text(self) -> str:

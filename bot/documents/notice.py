@@ -8,7 +8,7 @@ from typing import Literal
 
 from bot.config.org import OrgConfig
 from bot.documents._common import Draft
-from bot.documents.model import Document, Section, bullet, field, paragraph
+from bot.documents.model import Document, bullet, field, paragraph
 from bot.domain.views import IncidentView
 
 Form = Literal["letter", "email"]
@@ -32,9 +32,9 @@ def notice(
         opening += [paragraph(company), paragraph(d.representative())]
     opening.append(paragraph(d.t("doc.notice.apology", company=company)))
     sections = [
-        Section(d.t("doc.notice.opening"), tuple(opening)),
-        Section(
-            d.t("doc.notice.overview"),
+        d.section("doc.notice.opening", tuple(opening)),
+        d.section(
+            "doc.notice.overview",
             (
                 field(d.t("doc.label.summary"), d.summary()),
                 field(d.t("doc.label.state"), d.state_of_leak()),
@@ -42,16 +42,16 @@ def notice(
                 field(d.t("doc.label.aware_at"), d.aware()),
             ),
         ),
-        Section(d.t("doc.notice.items"), tuple(bullet(i) for i in d.data_items())),
-        Section(d.t("doc.notice.cause"), (paragraph(d.cause()),)),
-        Section(d.t("doc.notice.secondary"), (paragraph(d.secondary_damage()),)),
-        Section(d.t("doc.notice.advice"), tuple(bullet(a) for a in d.advice())),
-        Section(d.t("doc.notice.desk"), tuple(d.desk_fields())),
-        Section(d.t("doc.notice.closing"), (paragraph(d.t("doc.notice.closing_text")),)),
+        d.section("doc.notice.items", tuple(bullet(i) for i in d.data_items())),
+        d.section("doc.notice.cause", (paragraph(d.cause()),)),
+        d.section("doc.notice.secondary", (paragraph(d.secondary_damage()),)),
+        d.section("doc.notice.advice", tuple(bullet(a) for a in d.advice())),
+        d.section("doc.notice.desk", tuple(d.desk_fields())),
+        d.section("doc.notice.closing", (paragraph(d.t("doc.notice.closing_text")),)),
     ]
     if form == "email":
         sections.append(
-            Section(d.t("doc.notice.signature"), (paragraph(company), paragraph(d.desk_value("name"))))
+            d.section("doc.notice.signature", (paragraph(company), paragraph(d.desk_value("name"))))
         )
     return Document(
         f"notice_{form}",

@@ -8,7 +8,7 @@ from typing import Literal
 
 from bot.config.org import OrgConfig
 from bot.documents._common import Draft, format_date, format_datetime
-from bot.documents.model import Document, Section, bullet, field, paragraph
+from bot.documents.model import Document, bullet, field, paragraph
 from bot.documents.timeline import TimelineEvent
 from bot.domain.facts import Facts
 from bot.domain.views import IncidentView
@@ -43,9 +43,8 @@ def ppc_report(
     """The 速報 (``kind="preliminary"``) or 確報 (``"final"``). For the 確報, ``since`` (the facts as filed in the
     速報) says what changed; without it, the audit ``events`` after the 速報 was marked filed name the fields."""
     d = Draft(view, org, lang, on)
-    heading = [d.t(f"doc.ppc.item.{key}") for key in ITEMS]
-    header = Section(
-        d.t("doc.ppc.header"),
+    header = d.section(
+        "doc.ppc.header",
         (
             field(d.t("doc.label.kind"), d.t(f"deadline.{kind}")),
             field(d.t("doc.label.date"), d.dated()),
@@ -59,8 +58,8 @@ def ppc_report(
             *(field(d.t("doc.label.ground"), g) for g in d.grounds()),
         ),
     )
-    overview = Section(
-        heading[0],
+    overview = d.section(
+        f"doc.ppc.item.{ITEMS[0]}",
         (
             field(d.t("doc.label.summary"), d.summary()),
             field(d.t("doc.label.state"), d.state_of_leak()),
@@ -74,26 +73,29 @@ def ppc_report(
     sections = [
         header,
         overview,
-        Section(heading[1], tuple(bullet(i) for i in d.data_items())),
-        Section(heading[2], (paragraph(d.persons()),)),
-        Section(heading[3], (paragraph(d.cause()),)),
-        Section(heading[4], (paragraph(d.secondary_damage()),)),
-        Section(
-            heading[5],
+        d.section(f"doc.ppc.item.{ITEMS[1]}", tuple(bullet(i) for i in d.data_items())),
+        d.section(f"doc.ppc.item.{ITEMS[2]}", (paragraph(d.persons()),)),
+        d.section(f"doc.ppc.item.{ITEMS[3]}", (paragraph(d.cause()),)),
+        d.section(f"doc.ppc.item.{ITEMS[4]}", (paragraph(d.secondary_damage()),)),
+        d.section(
+            f"doc.ppc.item.{ITEMS[5]}",
             (
                 field(d.step_title("notify_individuals"), d.step_state("notify_individuals")),
                 field(d.step_title("set_up_enquiry_desk"), d.step_state("set_up_enquiry_desk")),
             ),
         ),
-        Section(
-            heading[6],
+        d.section(
+            f"doc.ppc.item.{ITEMS[6]}",
             (field(d.step_title("publish_announcement"), d.step_state("publish_announcement")),),
         ),
-        Section(heading[7], (paragraph(d.prevention()), *(bullet(s) for s in d.done_steps_in("prevention")))),
-        Section(heading[8], tuple(_other(d))),
+        d.section(
+            f"doc.ppc.item.{ITEMS[7]}",
+            (paragraph(d.prevention()), *(bullet(s) for s in d.done_steps_in("prevention"))),
+        ),
+        d.section(f"doc.ppc.item.{ITEMS[8]}", tuple(_other(d))),
     ]
     if kind == "final":
-        sections.insert(1, Section(d.t("doc.ppc.changes"), tuple(_changes(d, since, events))))
+        sections.insert(1, d.section("doc.ppc.changes", tuple(_changes(d, since, events))))
     return Document(
         f"ppc_report_{kind}",
         d.t(f"doc.ppc.title.{kind}", recipient=d.recipient().name(lang)),

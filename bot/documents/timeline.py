@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import OrgConfig
 from bot.documents._common import Draft, format_datetime
-from bot.documents.model import Document, Section, bullet, paragraph
+from bot.documents.model import Document, bullet, paragraph
 from bot.domain.views import IncidentView
 from bot.i18n import catalog
 from bot.storage.tables import AuditEvent, Incident
@@ -55,11 +55,11 @@ def timeline(
         bullet(d.t("doc.tl.entry", at=format_datetime(at, lang), who=who or "-", what=what))
         for at, who, what in entries
     ]
-    facts = Section(
-        d.t("doc.tl.facts"),
+    facts = d.section(
+        "doc.tl.facts",
         (paragraph(d.t("doc.tl.occurred_unknown")),) if view.facts.occurred_at is None else (),
     )
-    sections = [Section(d.t("doc.tl.heading"), tuple(lines))]
+    sections = [d.section("doc.tl.heading", tuple(lines))]
     if facts.blocks:
         d.unknown(d.t("doc.item.occurred_at"))
         sections.append(facts)

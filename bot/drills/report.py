@@ -98,12 +98,12 @@ def after_action_report(
     end = ended_at or max([view.aware_at, *(e.at for e in trail.events)])
     report = _Report(view, trail, clock, lang, scenario, end)
     sections = (
-        Section(t("drill.report.overview", lang), report.overview()),
-        Section(t("drill.report.steps", lang), report.key_steps()),
-        Section(t("drill.report.skipped", lang), report.skipped()),
-        Section(t("drill.report.deadlines", lang), report.deadlines()),
-        Section(t("drill.report.refused", lang), report.refused()),
-        Section(t("drill.report.injects", lang), report.injects()),
+        Section(t("drill.report.overview", lang), report.overview(), "drill.report.overview"),
+        Section(t("drill.report.steps", lang), report.key_steps(), "drill.report.steps"),
+        Section(t("drill.report.skipped", lang), report.skipped(), "drill.report.skipped"),
+        Section(t("drill.report.deadlines", lang), report.deadlines(), "drill.report.deadlines"),
+        Section(t("drill.report.refused", lang), report.refused(), "drill.report.refused"),
+        Section(t("drill.report.injects", lang), report.injects(), "drill.report.injects"),
     )
     title = marked(t("drill.report.title", lang, reference=view.reference), lang)
     return Document("drill_report", title, lang, sections)
