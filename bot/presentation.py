@@ -16,6 +16,13 @@ from bot.drills.clock import drill_clock
 from bot.drills.marking import marked
 from bot.i18n import catalog, t
 from bot.i18n.rich import Rich, Span, join, r, rich
+from bot.law_words import (
+    grounds_text,
+    notice_basis,
+    processor_basis,
+    report_basis,
+    undetermined_ground,
+)
 from bot.playbook.engine import FINISHED, StepStatus
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -130,10 +137,6 @@ def legal_deadline_lines(incident: IncidentView, now: datetime, lang: str) -> li
     return lines + ([individuals] if individuals else [])
 
 
-def grounds_text(assessment: AssessmentView, lang: str) -> list[str]:
-    return [t(f"ground.{g}", lang, threshold=assessment.threshold) for g in assessment.grounds]
-
-
 def headcount_undetermined(assessment: AssessmentView) -> bool:
     """Neither a count nor an upper bound is known, so the headcount ground (規則7条4号) cannot be decided.
     The same rule as bot.appi.assessment.undetermined_for: strong encryption exempts it."""
@@ -148,16 +151,26 @@ def assessment_text(assessment: AssessmentView, lang: str) -> Rich:
         recipient_name = recipient(assessment.recipient).name(lang)
         recipient_how = recipient(assessment.recipient).how(lang)
         lines = [rich("assessment.reportable", lang, recipient=recipient_name), r(recipient_how)]
+        lines.append(r(report_basis(assessment, lang)))
         lines += [r(f"• {g}") for g in grounds_text(assessment, lang)]
-        lines.append(r(t("assessment.notify_individuals", lang)))
-        return join(lines + ask)
+        lines.append(r(t("assessment.notify_individuals", lang, basis=notice_basis(assessment, lang))))
+        return join(lines + ask + _my_number_check(assessment, lang))
     if assessment.processor_notice:
-        return join([r(t("assessment.processor_notice", lang)), *ask])
+        text = t("assessment.processor_notice", lang, basis=processor_basis(assessment, lang))
+        return join([r(text), *ask, *_my_number_check(assessment, lang)])
     if assessment.exempt_by_encryption:
         return r(t("assessment.exempt_encrypted", lang))
     if ask:
-        return join([rich("assessment.undetermined_headcount", lang, threshold=assessment.threshold), *ask])
-    return r(t("assessment.not_reportable", lang, threshold=assessment.threshold))
+        ground = undetermined_ground(assessment, lang)
+        lines = [rich("assessment.undetermined_headcount", lang, ground=ground), *ask]
+        return join(lines + _my_number_check(assessment, lang))
+    verdict = r(t("assessment.not_reportable", lang, threshold=f"{assessment.threshold:,}"))
+    return join([verdict, *_my_number_check(assessment, lang)])
+
+
+def _my_number_check(assessment: AssessmentView, lang: str) -> list[Rich]:
+    """The My Number rule's 1号 and 3号 turn on facts leakbot does not ask: legal checks them."""
+    return [r(t("assessment.my_number_check", lang))] if assessment.my_number_data else []
 
 
 def persons_text(incident: IncidentView, lang: str) -> str:

@@ -28,7 +28,11 @@ def facts(**kw) -> AssessmentInput:
         ({"persons": 1, "malicious": True}, ["malicious"]),  # incl. data being acquired (web skimming)
         ({"persons": 101, "entity": "public_body"}, ["headcount"]),
         ({"persons": 100, "entity": "public_body"}, []),
-        ({"persons": 101, "my_number": True}, ["headcount"]),
+        # My Number data: the My Number rule's own grounds (2条2号, 4号: more than 100), never 規則7条4号 at 100
+        ({"persons": 101, "my_number": True}, ["my_number_headcount"]),
+        ({"persons": 100, "my_number": True}, []),
+        ({"persons": 2000, "my_number": True}, ["headcount", "my_number_headcount"]),
+        ({"persons": 5, "my_number": True, "malicious": True}, ["malicious", "my_number_malicious"]),
         ({"persons": 2000, "sensitive": True, "malicious": True}, ["sensitive", "malicious", "headcount"]),
     ],
 )

@@ -45,7 +45,7 @@ FACTS = Facts(
     summary="会員管理サーバーに外部から不正アクセスがあり、会員情報が閲覧されたおそれがある",
     occurred_at=datetime(2026, 11, 28, 14, 30, tzinfo=UTC),
     cause="unauthorized_access",
-    data_items=("name", "contact", "card", "credentials"),
+    data_items=("name", "email", "postal_address", "phone", "card", "credentials"),
     persons=1200,
     persons_upper_bound=1500,
     discovered_how="監視システムのアラートで情報システム部が発見",
@@ -88,7 +88,7 @@ async def test_goldens(clean_database, clock, lang) -> None:
         _, _, files = await drafts(core, ref, lang)
     finally:
         await core.close()
-    assert tuple(files) == FILE_NAMES
+    assert tuple(files) == FILE_NAMES[1:]  # no controller-notice: the data is our own
     for name, documents in files.items():
         path = GOLDEN / lang / f"{name}.md"
         text = render_markdown(documents)
@@ -105,10 +105,11 @@ async def test_the_ppc_report_has_the_nine_items_in_order_and_the_header(clean_d
     finally:
         await core.close()
     preliminary, final = files["ppc-report"]
-    items = [
+    items = [  # the rule's own words (規則8条1項); 3号 applies, so 2 and 3 include the information being acquired
         "1. 概要",
-        "2. 漏えい等が発生し、又は発生したおそれがある個人データの項目",
-        "3. 本人の数",
+        "2. 漏えい等が発生し、又は発生したおそれがある個人データ（規則7条3号に定める事態については、同号に規定する"
+        "個人情報を含む。）の項目",
+        "3. 漏えい等が発生し、又は発生したおそれがある個人データ（規則7条3号に規定する個人情報を含む。）に係る本人の数",
         "4. 原因",
         "5. 二次被害又はそのおそれの有無及びその内容",
         "6. 本人への対応の実施状況",
@@ -120,12 +121,14 @@ async def test_the_ppc_report_has_the_nine_items_in_order_and_the_header(clean_d
     assert [h for h in final.headings if h[0].isdigit()] == items
     header = preliminary.sections[0].text
     assert "テスト株式会社" in header and "個人情報保護委員会" in header and "速報" in header
-    assert "規則7条2号" in header and "規則7条3号" in header and "規則7条4号" in header
+    assert "報告義務あり（個人情報保護法26条1項、同法施行規則7条・8条）" in header
     assert "含まれていない" in header  # My Number
+    overview = preliminary.section(items[0]).text  # 規則7条各号該当性 is part of the 概要 (GL 3-5-3-3)
+    assert "規則7条2号" in overview and "規則7条3号" in overview and "規則7条4号" in overview
     # unknowns: visible and listed, never invented
     assert preliminary.section(items[4]).text == "調査中"
-    assert preliminary.section(items[7]).text.startswith("調査中")
-    assert set(preliminary.missing) == {"二次被害の有無", "再発防止策"}
+    assert preliminary.section(items[7]).text.endswith("今後実施予定の措置:\n調査中")
+    assert set(preliminary.missing) == {"発見者", "二次被害の有無", "再発防止策"}
     # the 確報 says what changed after the 速報 was filed (from the audit trail)
     changes = final.section("速報からの変更点").text
     assert "本人の数" in changes
@@ -163,7 +166,7 @@ async def test_nothing_known_is_all_under_investigation_and_nothing_invented(cle
         "事案の概要",
         "発生日時",
         "発覚の経緯",
-        "漏えい等した個人データの項目",
+        "漏えい等した情報の項目",
         "原因",
         "二次被害の有無",
     ):
@@ -187,7 +190,7 @@ async def test_the_final_report_compares_with_the_facts_as_filed(clean_database,
     filed = FACTS.model_copy(update={"persons": 1000, "cause": Cause.UNKNOWN})
     final = ppc_report(view, core.org, "ja", kind="final", since=filed)
     changes = final.section("速報からの変更点").text
-    assert "1000 → 1300" in changes and "調査中 → 不正アクセス・マルウェア" in changes
+    assert "1,000 → 1,300" in changes and "調査中 → 不正アクセス（マルウェアによるものを含む）" in changes
     unchanged = ppc_report(view, core.org, "en", kind="final", since=view.facts)
     assert unchanged.section("Changes since the preliminary report").text == "No changes"
 
@@ -202,7 +205,9 @@ async def test_the_timeline_lists_who_did_what_and_when(clean_database, clock) -
     doc = timeline(view, core.org, "ja", events=[extra])
     lines = doc.sections[0].text.splitlines()
     assert lines[0].startswith("2026年11月28日 23:30") and "事案の発生" in lines[0]
-    assert lines[-1] == "2026年12月5日 09:00　slack:ULEGAL　クローズ"
+    # by role (or name), never by platform id: ULEGAL is legal in the org config
+    assert lines[-1] == "2026年12月5日 09:00　法務・個人情報保護管理者（担当者）　クローズ"
+    assert not any("slack:" in line or "UREPORTER" in line for line in lines)
 
 
 async def test_the_docx_opens_and_holds_every_heading_and_the_facts(clean_database, clock) -> None:
@@ -255,7 +260,10 @@ async def test_a_hostile_fact_stays_text_in_every_draft(clean_database, clock) -
     assert any("[click](http://evil.example)" in p.text for p in opened.paragraphs)
 
 
-async def test_consultation_for_a_delegated_sector_names_the_regulator(clean_database, clock) -> None:
+async def test_a_delegated_sector_files_with_its_ministry_and_gets_no_second_memo(
+    clean_database, clock
+) -> None:
+    """Banking: the 金融庁 receives the leak report itself, so no 「業種別の監督官庁への報告」 step and no memo."""
     org_yaml = ORG_WITH_DOCUMENTS.replace("sector: general", "sector: banking")
     core, ref = await seed(clean_database, clock, org_yaml=org_yaml)
     try:
@@ -263,5 +271,19 @@ async def test_consultation_for_a_delegated_sector_names_the_regulator(clean_dat
     finally:
         await core.close()
     doc = consultation(view, core.org, "ja")
-    assert "金融庁（財務局）への報告メモ" in doc.headings
+    assert not any("金融庁" in h for h in doc.headings)
     assert "金融庁（財務局）" in ppc_report(view, core.org, "ja").title
+    assert "report_to_sector_regulator" not in {s.step.id for s in view.steps}
+    assert "業種別の監督官庁" not in ppc_report(view, core.org, "ja").text
+
+
+async def test_a_sector_regulator_of_its_own_gets_its_step_and_memo(clean_database, clock) -> None:
+    org_yaml = ORG_WITH_DOCUMENTS.replace("sector: general", "sector: general, sector_regulator: mhlw")
+    core, ref = await seed(clean_database, clock, org_yaml=org_yaml)
+    try:
+        view = await core.incidents.get(ref, OPERATOR)
+    finally:
+        await core.close()
+    assert "厚生労働省への報告メモ" in consultation(view, core.org, "ja").headings
+    assert "report_to_sector_regulator" in {s.step.id for s in view.steps}
+    assert "業種別の監督官庁への報告" in ppc_report(view, core.org, "ja").text

@@ -29,4 +29,4 @@ def test_language_choice() -> None:
     assert language_for("en-US") == "en"
     assert language_for("ja-JP") == "ja"
     assert language_for(None) == "ja"
-    assert t("ground.headcount", "en", threshold=1000) == "More than 1000 people (Rule 7(4))"
+    assert t("ground.business.headcount", "en") == "More than 1,000 people (Rule 7(iv))"

@@ -64,14 +64,14 @@ def deadline(view, key: str):
 async def test_an_unknown_headcount_is_undetermined_and_asked_for_until_given(core, clock) -> None:
     view = await report(core, clock)  # nobody knows how many people yet
     text = text_of(assessment_text(view.assessment, "ja"))
-    assert "報告要否は未確定" in text and "推計か上限" in text
-    assert "報告対象の事由はありません" not in text, "an unknown count is not 'not reportable'"
-    assert "undetermined" in text_of(assessment_text(view.assessment, "en")).lower()
+    assert "報告要否は判定中" in text and "推計か上限" in text
+    assert "報告義務のある事由はありません" not in text, "an unknown count is not 'not reportable'"
+    assert "being determined" in text_of(assessment_text(view.assessment, "en")).lower()
     assert "人数不明" in next_deadline_text(view, "ja"), "the digest line says it too"
 
     outcome = await core.incidents.update_facts(view.reference, {"persons_upper_bound": 300}, LEGAL)
     text = text_of(assessment_text(outcome.incident.assessment, "ja"))
-    assert "報告対象の事由はありません" in text and "推計か上限" not in text
+    assert "報告義務のある事由はありません" in text and "推計か上限" not in text
     assert "人数不明" not in next_deadline_text(outcome.incident, "ja")
 
 

@@ -152,9 +152,7 @@ async def run_teams_demo() -> None:
         await teams.execute(
             "29:sato",
             "leak.report",
-            execute_data(
-                form, "leak.report", summary="USBメモリを紛失しました", cause="loss_theft", persons="20"
-            ),
+            execute_data(form, "leak.report", summary="USBメモリを紛失しました", cause="loss", persons="20"),
             aad=ENTRA["29:sato"],
         )
         await teams.settle()

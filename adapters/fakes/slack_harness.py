@@ -80,7 +80,7 @@ class SlackHarness:
                 result = check()
                 if result:
                     return result
-            except (AssertionError, KeyError, StopIteration):
+            except (AssertionError, KeyError, IndexError, StopIteration):
                 pass
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError("the app did not get there in time")
@@ -104,8 +104,10 @@ def modal_state(values: dict[str, Any]) -> dict[str, dict]:
     """Slack's view.state.values for the report and facts modals, from plain field values."""
     state: dict[str, dict] = {}
     for block_id, value in values.items():
-        if block_id in ("data_items", "involvement", "flags"):
+        if block_id in ("involvement", "flags"):
             element = {"type": "checkboxes", "selected_options": [{"value": v} for v in value]}
+        elif block_id in ("data_items", "sensitive_kinds"):
+            element = {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
         elif block_id in ("cause",):
             element = {"type": "static_select", "selected_option": {"value": value} if value else None}
         elif block_id == "confirmed":

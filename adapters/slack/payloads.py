@@ -184,7 +184,7 @@ def state_values(view: dict[str, Any]) -> dict[str, object]:
             continue
         if element.type == "plain_text_input":
             values[block_id] = element.value or ""
-        elif element.type == "checkboxes":
+        elif element.type in ("checkboxes", "multi_static_select"):
             values[block_id] = [o.value for o in element.selected_options or []]
         elif element.type in ("static_select", "radio_buttons"):
             values[block_id] = element.selected_option.value if element.selected_option else None

@@ -29,6 +29,10 @@ def _table() -> dict:
     return yaml.safe_load(resources.files("bot.appi").joinpath("recipients.yaml").read_text("utf-8"))
 
 
+def known_recipients() -> tuple[str, ...]:
+    return tuple(_table()["recipients"])
+
+
 def known_sectors() -> tuple[str, ...]:
     return tuple(_table()["sectors"])
 
@@ -36,6 +40,11 @@ def known_sectors() -> tuple[str, ...]:
 def recipient(key: str) -> Recipient:
     entry = _table()["recipients"][key]
     return Recipient(key, entry["ja"], entry["en"], entry["how"]["ja"], entry["how"]["en"])
+
+
+def sector_regulator_for(sector: str) -> str | None:
+    """The authority the sector's own law (業法) asks leaks to be reported to, or None (recipients.yaml)."""
+    return (_table().get("sector_regulators") or {}).get(sector)
 
 
 def recipient_for(sector: str) -> Recipient:

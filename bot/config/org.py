@@ -21,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from bot.appi.recipients import known_sectors
+from bot.appi.recipients import known_recipients, known_sectors
 from bot.domain.vocabulary import Role
 
 # A member is a Slack user id (U…/W…), a Teams user id (29:…, or an Entra object id) or an email address.
@@ -46,13 +46,26 @@ class Organization(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     entity: Literal["business", "public_body"] = "business"
     sector: str = "general"
+    # The authority the sector's own law asks leak reports of, besides the APPI report (recipients.yaml keys);
+    # shown as 「業種別の監督官庁への報告」 only when it is not already the report's recipient.
+    sector_regulator: str | None = None
     timezone: str = "Asia/Tokyo"
+    # The reporting entity as the PPC's form asks for it (【要記入】 in the drafts while unset).
+    corporate_number: Annotated[str, StringConstraints(pattern=r"^(\d{13})?$")] = ""  # 法人番号 (13 digits)
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""  # 所在地
 
     @field_validator("sector")
     @classmethod
     def _known_sector(cls, value: str) -> str:
         if value not in known_sectors():
             raise ValueError(f"unknown sector {value!r}; known: {', '.join(known_sectors())}")
+        return value
+
+    @field_validator("sector_regulator")
+    @classmethod
+    def _known_regulator(cls, value: str | None) -> str | None:
+        if value is not None and value not in known_recipients():
+            raise ValueError(f"unknown regulator {value!r}; known: {', '.join(known_recipients())}")
         return value
 
     @field_validator("timezone")
@@ -108,11 +121,22 @@ class ContactDesk(_Strict):
     hours: Line = ""
 
 
+class ResponsibleContact(_Strict):
+    """Who the regulator calls about the report (the PPC form's 担当者 and 連絡先): not published."""
+
+    name: Line = ""  # e.g. 法務部 個人情報保護担当 鈴木一郎
+    phone: Line = ""
+    email: Line = ""
+
+
 class Documents(_Strict):
     """What the drafts (bot.documents) need from the organization and the facts cannot say."""
 
     representative: Line = ""  # 代表者名, e.g. 代表取締役社長 山田太郎
     contact_desk: ContactDesk = ContactDesk()
+    responsible: ResponsibleContact = ResponsibleContact()  # the report's 担当者 (to the regulator only)
+    # the service or product the public texts name as affected when the facts do not (e.g. 「オンラインストア」)
+    service: Line = ""
 
 
 class Drills(_Strict):

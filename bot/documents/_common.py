@@ -1,22 +1,23 @@
-"""What every draft shares: dates in Japan time, the 「調査中」 and 【要記入】 markers, data items, step states."""
+"""What every draft shares: dates in Japan time, the 「調査中」 and 【要記入】 markers, the law the report rests on,
+the organization as the regulator's form asks for it, and the notes to the team a draft carries.
+
+The facts in words are in ``_facts.py``, the playbook's record in ``_record.py``; ``Draft`` gathers them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.appi.deadlines import JST
 from bot.appi.recipients import Recipient, recipient
 from bot.config.org import ContactDesk, Documents, OrgConfig
-from bot.documents.model import Block, Section
+from bot.documents.model import Block, Document, Section
 from bot.documents.model import field as labelled
-from bot.domain.facts import DataItem, Facts
-from bot.domain.views import IncidentView, StepView
-from bot.domain.vocabulary import Cause
+from bot.domain.facts import Facts
+from bot.domain.views import AssessmentView, IncidentView
 from bot.i18n import t
-from bot.playbook.engine import StepStatus
-from bot.presentation import grounds_text
+from bot.law_words import data_term, grounds_text, report_basis, undetermined_ground
 
 
 def format_date(day: date | datetime, lang: str) -> str:
@@ -31,19 +32,32 @@ def format_datetime(moment: datetime, lang: str) -> str:
 
 
 @dataclass
-class Draft:
+class DraftBase:
     """One draft being written: the incident, the org, the language, and what is still unknown or unfilled."""
 
     view: IncidentView
     org: OrgConfig | None
     lang: str
     on: date | None = None  # the date the draft carries; None → a 【要記入】 placeholder
+    events: tuple = ()  # the audit trail (bot.documents.timeline.TimelineEvent), oldest first
+    names: Mapping[str, str] = field(default_factory=dict)  # "slack:U…" → a person's name, where known
+    public: bool = False  # read by the people affected or the public: free text is guarded (``_facts``)
     missing: list[str] = field(default_factory=list)
     to_fill: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # notes to the team: review before publishing, …
+    untranslated: list[str] = field(default_factory=list)  # items left in Japanese in an English draft
 
     @property
     def facts(self) -> Facts:
         return self.view.facts
+
+    @property
+    def assessment(self) -> AssessmentView:
+        return self.view.assessment
+
+    @property
+    def public_body(self) -> bool:
+        return self.assessment.public_body
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -51,6 +65,19 @@ class Draft:
     def section(self, key: str, blocks: Iterable[Block], **params: object) -> Section:
         """A section headed by the catalog's ``key`` (which is also the section's stable key)."""
         return Section(self.t(key, **params), tuple(blocks), key)
+
+    def document(self, key: str, title: str, sections: Iterable[Section]) -> Document:
+        if self.untranslated:
+            self.warn("doc.warn.untranslated", item=", ".join(self.untranslated))
+        return Document(
+            key,
+            title,
+            self.lang,
+            tuple(sections),
+            tuple(self.missing),
+            tuple(self.to_fill),
+            tuple(self.warnings),
+        )
 
     # --- markers ---------------------------------------------------------------------------------------------
     def unknown(self, item: str) -> str:
@@ -68,6 +95,11 @@ class Draft:
             self.to_fill.append(what)
         return self.t("doc.placeholder", what=what)
 
+    def warn(self, key: str, **params: object) -> None:
+        text = self.t(key, **params)
+        if text not in self.warnings:
+            self.warnings.append(text)
+
     # --- the organization ------------------------------------------------------------------------------------
     @property
     def _documents(self) -> Documents:
@@ -82,8 +114,30 @@ class Draft:
             return self.placeholder("doc.fill.company")
         return self.org.organization.name
 
+    def we(self) -> str:
+        """How the organization speaks of itself: 当社 for a business, its own name for a public body."""
+        return self.company() if self.public_body else self.t("doc.we")
+
+    def people(self) -> str:
+        """How the people affected are addressed: お客様 for a business, ご本人 (the law's 本人) for a public body."""
+        return self.t("doc.people.public_body" if self.public_body else "doc.people.business")
+
     def representative(self) -> str:
         return self._documents.representative or self.placeholder("doc.fill.representative")
+
+    def corporate_number(self) -> str:
+        number = self.org.organization.corporate_number if self.org else ""
+        return number or self.placeholder("doc.fill.corporate_number")
+
+    def address(self) -> str:
+        address = self.org.organization.address if self.org else ""
+        return address or self.placeholder("doc.fill.address")
+
+    def responsible(self, name: str) -> str:
+        return getattr(self._documents.responsible, name) or self.placeholder(f"doc.fill.responsible_{name}")
+
+    def service(self) -> str:
+        return self._documents.service or self.placeholder("doc.fill.service")
 
     def desk_value(self, name: str) -> str:
         return getattr(self.desk, name) or self.placeholder(f"doc.fill.desk_{name}")
@@ -100,121 +154,39 @@ class Draft:
         return format_date(self.on, self.lang) if self.on else self.placeholder("doc.fill.date")
 
     def recipient(self) -> Recipient:
-        return recipient(self.view.assessment.recipient)
+        return recipient(self.assessment.recipient)
 
-    # --- facts in words --------------------------------------------------------------------------------------
-    def summary(self) -> str:
-        return self.known_or_unknown(self.facts.summary, self.t("doc.item.summary"))
+    # --- the law ---------------------------------------------------------------------------------------------
+    def data_term(self) -> str:
+        return data_term(self.assessment, self.lang)
 
-    def occurred(self) -> str:
-        occurred = self.facts.occurred_at
-        return (
-            format_datetime(occurred, self.lang) if occurred else self.unknown(self.t("doc.item.occurred_at"))
-        )
+    def basis(self) -> str:
+        return report_basis(self.assessment, self.lang)
 
-    def aware(self) -> str:
-        return format_datetime(self.view.aware_at, self.lang)
-
-    def discovered_how(self) -> str:
-        return self.known_or_unknown(self.facts.discovered_how, self.t("doc.item.discovered_how"))
-
-    def state_of_leak(self) -> str:
-        return self.t("doc.leak.confirmed" if self.facts.confirmed else "doc.leak.suspected")
-
-    def data_items(self) -> list[str]:
-        items = self.facts.data_items
-        if not items:
-            return [self.unknown(self.t("doc.item.data_items"))]
-        return [self.t(f"item.{i}") for i in items]
-
-    def data_items_line(self) -> str:
-        sep = "、" if self.lang == "ja" else "; "
-        return sep.join(self.data_items())
-
-    def persons(self) -> str:
-        n, upper = self.facts.persons, self.facts.persons_upper_bound
-        if n is not None and upper is not None and upper > n:
-            return self.t("doc.persons.with_upper", n=f"{n:,}", upper=f"{upper:,}")
-        if n is not None:
-            return self.t("doc.persons.exact", n=f"{n:,}")
-        if upper is not None:
-            self.unknown(self.t("doc.item.persons"))
-            return self.t("doc.persons.upper_only", upper=f"{upper:,}")
-        return self.unknown(self.t("doc.item.persons"))
-
-    def cause(self) -> str:
-        if self.facts.cause is Cause.UNKNOWN:
-            return self.unknown(self.t("doc.item.cause"))
-        return self.t(f"cause.{self.facts.cause}")
-
-    def secondary_damage(self) -> str:
-        return self.known_or_unknown(self.facts.secondary_damage, self.t("doc.item.secondary_damage"))
-
-    def not_affected(self) -> str:
-        return self.known_or_unknown(self.facts.not_affected, self.t("doc.item.not_affected"))
-
-    def measures_taken(self) -> str:
-        return self.known_or_unknown(self.facts.measures_taken, self.t("doc.item.measures_taken"))
-
-    def prevention(self) -> str:
-        return self.known_or_unknown(self.facts.prevention, self.t("doc.item.prevention"))
-
-    def my_number(self) -> str:
-        return self.t("doc.my_number.yes" if self.facts.involves_my_number else "doc.my_number.no")
+    def duty(self) -> str:
+        """Whether the report is owed: 報告義務あり, 判定中 while a ground is undetermined, or 報告義務なし
+        （任意の報告）. Never 「該当なし」 while something is undetermined."""
+        a = self.assessment
+        if a.reportable:
+            return self.t("doc.duty.reportable", basis=self.basis())
+        if a.processor_notice:
+            return self.t("doc.duty.processor")
+        if a.undetermined:
+            return self.t("doc.duty.undetermined", ground=undetermined_ground(a, self.lang))
+        return self.t("doc.duty.voluntary")
 
     def grounds(self) -> list[str]:
-        if not self.view.assessment.grounds:
-            return [self.t("doc.grounds.none")]
-        return grounds_text(self.view.assessment, self.lang)
+        a = self.assessment
+        if a.grounds:
+            return grounds_text(a, self.lang)
+        if a.undetermined:
+            return [self.t("doc.grounds.undetermined", ground=undetermined_ground(a, self.lang))]
+        if a.exempt_by_encryption:
+            return [self.t("doc.grounds.encrypted")]
+        return [self.t("doc.grounds.none")]
 
-    def advice(self) -> list[str]:
-        """What a person can do, from the data items; unknown items → 「調査中」."""
-        items = set(self.facts.data_items)
-        if not items:
-            return [self.unknown(self.t("doc.item.data_items"))]
-        advice = []
-        if DataItem.CARD in items:
-            advice.append(self.t("doc.advice.card"))
-        if DataItem.BANK in items:
-            advice.append(self.t("doc.advice.bank"))
-        if DataItem.CREDENTIALS in items:
-            advice.append(self.t("doc.advice.credentials"))
-        if DataItem.MY_NUMBER in items:
-            advice.append(self.t("doc.advice.my_number"))
-        if items & {DataItem.CONTACT, DataItem.NAME, DataItem.BIRTHDATE, DataItem.EMPLOYEE}:
-            advice.append(self.t("doc.advice.contact"))
-        advice.append(self.t("doc.advice.general"))
-        return advice
-
-    # --- step states -----------------------------------------------------------------------------------------
-    def step(self, step_id: str) -> StepView | None:
-        return next((s for s in self.view.steps if s.step.id == step_id), None)
-
-    def step_title(self, step_id: str) -> str:
-        step = self.step(step_id)
-        return step.step.title.get(self.lang) if step else step_id
-
-    def step_state(self, step_id: str) -> str:
-        """「実施済み（日付）」, 「実施中」, 「未実施」, 「実施せず（理由）」; 「未実施」 when the step does not apply."""
-        step = self.step(step_id)
-        if step is None or step.status is StepStatus.TODO:
-            return self.t("doc.state.todo")
-        if step.status is StepStatus.DONE:
-            when = format_date(step.updated_at, self.lang) if step.updated_at else ""
-            return self.t("doc.state.done", date=when) if when else self.t("doc.state.done_undated")
-        if step.status is StepStatus.SKIPPED:
-            return self.t("doc.state.skipped", reason=step.reason or "-")
-        if step.status is StepStatus.NOT_APPLICABLE:
-            return self.t("doc.state.not_applicable")
-        return self.t("doc.state.in_progress")
-
-    def step_done(self, step_id: str) -> bool:
-        step = self.step(step_id)
-        return step is not None and step.status is StepStatus.DONE
-
-    def done_steps_in(self, phase: str) -> list[str]:
-        return [
-            self.t("doc.done_step", title=s.step.title.get(self.lang), state=self.step_state(s.step.id))
-            for s in self.view.steps
-            if s.step.phase == phase and s.status is StepStatus.DONE
-        ]
+    def ground_label(self) -> str:
+        """規則7条, 規則43条, or the My Number rule's 2条: whose 各号 the grounds are."""
+        if self.assessment.my_number:
+            return self.t("doc.label.ground.my_number")
+        return self.t(f"doc.label.ground.{'public_body' if self.public_body else 'business'}")

@@ -1,47 +1,67 @@
-"""公表 (お詫びとお知らせ): what happened and when it was found, what data and how many, secondary damage, what was
-done, what customers should do, cause and prevention, the reports made, the contact desk, a promise to update."""
+"""公表 (お詫びとお知らせ): which service, what happened and when it was found, the investigation's status, what
+data and how many, secondary damage, what was done, what people can do, cause and prevention, the reports
+made, the contact desk, a promise to update. A public text: it names no person and never announces what has
+not been done ("未実施"); a report not yet made is said only as the duty it is."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.config.org import OrgConfig
-from bot.documents._common import Draft
-from bot.documents.model import Document, bullet, field, paragraph
+from bot.documents.draft import Draft
+from bot.documents.model import Block, Document, Section, bullet, field, paragraph
 from bot.domain.views import IncidentView
+
+INVESTIGATION_STEPS = ("identify_cause", "determine_scope")
+# What was done that the public is told of: containment and protection, not the internal steps (the first report
+# to a superior, evidence kept, the team set up).
+PUBLIC_STEPS = (
+    "stop_using_system",
+    "isolate_network",
+    "disable_accounts",
+    "remove_published_data",
+    "request_recipient_deletion",
+    "search_lost_item",
+    "request_third_party_deletion",
+    "request_card_suspension",
+    "recover_leaked_data",
+    "remove_search_cache",
+    "remove_malware",
+    "fix_vulnerabilities",
+    "monitor_misuse",
+    "set_up_enquiry_desk",
+    "notify_individuals",
+)
 
 
 def announcement(
     view: IncidentView, org: OrgConfig | None, lang: str = "ja", *, on: date | None = None
 ) -> Document:
-    d = Draft(view, org, lang, on)
+    d = Draft(view, org, lang, on, public=True)
+    entity = "public_body" if d.public_body else "business"
     company = d.company()
-    reports = [
-        field(d.t("doc.label.ppc", recipient=d.recipient().name(lang)), _reported(d)),
-    ]
-    if d.step("report_to_police") is not None:
-        reports.append(field(d.t("doc.label.police"), d.step_state("report_to_police")))
-    if d.step("report_to_ipa") is not None:
-        reports.append(field(d.t("doc.label.ipa"), d.step_state("report_to_ipa")))
-    done = [bullet(s) for s in d.done_steps_in("initial") + d.done_steps_in("secondary_damage")]
-    sections = (
+    done = [bullet(f"{title}（{when}）" if lang == "ja" else f"{title} ({when})") for title, when in _done(d)]
+    actions = ([paragraph(d.measures_taken())] if view.facts.measures_taken else []) + done
+    sections = [
         d.section(
             "doc.ann.header",
             (
                 paragraph(d.dated()),
                 paragraph(company),
                 paragraph(d.representative()),
-                paragraph(d.t("doc.ann.lead", company=company)),
+                paragraph(d.t(f"doc.ann.lead.{entity}", company=company, service=d.service())),
             ),
         ),
         d.section(
             "doc.ann.what",
             (
+                field(d.t("doc.label.service"), d.service()),
                 field(d.t("doc.label.summary"), d.summary()),
                 field(d.t("doc.label.state"), d.state_of_leak()),
                 field(d.t("doc.label.occurred_at"), d.occurred()),
                 field(d.t("doc.label.aware_at"), d.aware()),
                 field(d.t("doc.label.discovered_how"), d.discovered_how()),
+                field(d.t("doc.label.investigation"), _investigation(d)),
             ),
         ),
         d.section(
@@ -53,24 +73,58 @@ def announcement(
             ),
         ),
         d.section("doc.ann.secondary", (paragraph(d.secondary_damage()),)),
-        d.section("doc.ann.actions", (paragraph(d.measures_taken()), *done)),
-        d.section("doc.ann.advice", tuple(bullet(a) for a in d.advice())),
+        d.section("doc.ann.actions", actions or [paragraph(d.t("doc.ann.actions_ongoing"))]),
+        d.section("doc.ann.advice", tuple(bullet(a) for a in d.advice()), people=d.people()),
         d.section(
             "doc.ann.cause",
             (field(d.t("doc.label.cause"), d.cause()), field(d.t("doc.label.prevention"), d.prevention())),
         ),
-        d.section("doc.ann.reports", tuple(reports)),
+    ]
+    reports = _reports(d)
+    if reports:
+        sections.append(d.section("doc.ann.reports", reports))
+    sections += [
         d.section("doc.ann.desk", tuple(d.desk_fields())),
         d.section("doc.ann.update", (paragraph(d.t("doc.ann.update_text")),)),
-    )
-    return Document("announcement", d.t("doc.ann.title"), lang, sections, tuple(d.missing), tuple(d.to_fill))
+    ]
+    title = d.t("doc.ann.title")
+    if view.assessment.processor_notice:
+        title = d.t("doc.for_controller", title=title)
+    return d.document("announcement", title, _numbered(d, sections))
 
 
-def _reported(d: Draft) -> str:
-    """速報/確報 filed, from the step states; 「未実施」 when neither is filed (or not reportable)."""
-    final, preliminary = d.step("final_report"), d.step("preliminary_report")
-    if final is not None and d.step_done("final_report"):
-        return d.t("doc.reported.final", state=d.step_state("final_report"))
-    if preliminary is not None and d.step_done("preliminary_report"):
-        return d.t("doc.reported.preliminary", state=d.step_state("preliminary_report"))
-    return d.t("doc.state.todo")
+def _numbered(d: Draft, sections: list[Section]) -> list[Section]:
+    """1., 2., … in order, the statement first and unnumbered: a section left out leaves no gap."""
+    first, *rest = sections
+    return [first] + [
+        Section(d.t("doc.numbered", n=n, heading=s.heading), s.blocks, s.key) for n, s in enumerate(rest, 1)
+    ]
+
+
+def _done(d: Draft) -> list[tuple[str, str]]:
+    """(title, date) of each public step done."""
+    return [(d.step_title(s), d.done_on(s) or "") for s in PUBLIC_STEPS if d.done_on(s)]
+
+
+def _investigation(d: Draft) -> str:
+    finished = all(d.step_done(s) for s in INVESTIGATION_STEPS if d.step(s) is not None)
+    return d.t("doc.ann.investigated" if finished else "doc.ann.investigating")
+
+
+def _reports(d: Draft) -> list[Block]:
+    """The reports made, with their dates; a report the law requires and not yet made, as the duty it is.
+    Nothing is said of a report neither made nor required."""
+    blocks: list[Block] = []
+    authority = d.recipient().name(d.lang)
+    filed = d.done_on("final_report") or d.done_on("preliminary_report")
+    if filed:
+        blocks.append(paragraph(d.t("doc.ann.reported", authority=authority, date=filed)))
+    elif d.assessment.reportable:
+        blocks.append(paragraph(d.t("doc.ann.will_report", authority=authority)))
+    police = d.done_on("report_to_police")
+    if police:
+        blocks.append(paragraph(d.t("doc.ann.police_reported", date=police)))
+    ipa = d.done_on("report_to_ipa")
+    if ipa:
+        blocks.append(paragraph(d.t("doc.ann.ipa_reported", date=ipa)))
+    return blocks

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.config.org import OrgConfig
 from bot.documents.announcement import announcement
 from bot.documents.consultation import consultation
+from bot.documents.controller_notice import controller_notice
 from bot.documents.enquiry_script import enquiry_script
 from bot.documents.model import Document
 from bot.documents.notice import notice
@@ -16,7 +17,16 @@ from bot.documents.timeline import TimelineEvent, timeline
 from bot.domain.facts import Facts
 from bot.domain.views import IncidentView
 
-FILE_NAMES = ("ppc-report", "notice", "announcement", "enquiry-script", "consultation", "timeline")
+# Every file a bundle may hold, in order; controller-notice only for data held as a processor (委託先).
+FILE_NAMES = (
+    "controller-notice",
+    "ppc-report",
+    "notice",
+    "announcement",
+    "enquiry-script",
+    "consultation",
+    "timeline",
+)
 
 
 def bundle(
@@ -27,12 +37,18 @@ def bundle(
     events: Sequence[TimelineEvent] = (),
     since: Facts | None = None,
     on: date | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[Document, ...]]:
     """File name → the documents in that file: ppc-report holds the 速報 then the 確報, notice the letter then
-    the e-mail; every other file holds one document."""
-    return {
+    the e-mail; every other file holds one document. A processor's bundle starts with its notice to the
+    controller; its report, notice and announcement are offered for the controller's use."""
+    events = tuple(events)
+    first = {}
+    if view.assessment.processor_notice or view.facts.acting_for_controller:
+        first["controller-notice"] = (controller_notice(view, org, lang, events=events, on=on),)
+    return first | {
         "ppc-report": (
-            ppc_report(view, org, lang, kind="preliminary", on=on),
+            ppc_report(view, org, lang, kind="preliminary", events=events, on=on),
             ppc_report(view, org, lang, kind="final", since=since, events=events, on=on),
         ),
         "notice": (
@@ -42,5 +58,5 @@ def bundle(
         "announcement": (announcement(view, org, lang, on=on),),
         "enquiry-script": (enquiry_script(view, org, lang),),
         "consultation": (consultation(view, org, lang),),
-        "timeline": (timeline(view, org, lang, events=events),),
+        "timeline": (timeline(view, org, lang, events=events, names=names),),
     }

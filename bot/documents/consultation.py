@@ -1,69 +1,48 @@
-"""Consultation memos: the police (サイバー犯罪相談窓口, or 遺失届・被害届) and the IPA when the cause calls for
-them, and the sector regulator when the organization's sector has one (recipients.yaml)."""
+"""Consultation memos: the police (a 遺失届 for a loss, a 被害届 for a theft or misconduct, the cyber-crime desk
+for an attack) and the IPA when the cause calls for them, and the sector regulator when the organization names
+one that does not already receive the leak report (organization.sector_regulator)."""
 
 from __future__ import annotations
 
+from bot.appi.recipients import recipient
 from bot.config.org import OrgConfig
-from bot.documents._common import Draft
+from bot.documents.draft import Draft
 from bot.documents.model import Block, Document, Section, bullet, field, paragraph
 from bot.domain.views import IncidentView
 from bot.domain.vocabulary import Cause
 
 POLICE_DESK = {
     Cause.UNAUTHORIZED_ACCESS: "doc.cons.police.cyber",
-    Cause.LOSS_THEFT: "doc.cons.police.loss",
+    Cause.THEFT: "doc.cons.police.theft",
+    Cause.LOSS_THEFT: "doc.cons.police.loss_or_theft",
     Cause.INSIDER: "doc.cons.police.insider",
 }
+CONTAINMENT = ("isolate_network", "disable_accounts", "remove_malware", "fix_vulnerabilities")
 
 
 def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") -> Document:
     d = Draft(view, org, lang)
     cause = view.facts.cause
     sections: list[Section] = []
-    if cause in POLICE_DESK:
-        sections.append(
-            d.section(
-                "doc.cons.police",
-                (
-                    field(d.t("doc.label.desk"), d.t(POLICE_DESK[cause])),
-                    *_common(d),
-                    field(d.step_title("preserve_evidence"), d.step_state("preserve_evidence")),
-                    field(d.step_title("report_to_police"), d.step_state("report_to_police")),
-                    bullet(d.t("doc.cons.police.ask_report")),
-                    bullet(d.t("doc.cons.police.ask_evidence")),
-                ),
-            )
-        )
+    if cause is Cause.LOSS:
+        sections.append(_lost_property(d))
+    elif cause in POLICE_DESK:
+        sections.append(_police(d, POLICE_DESK[cause]))
     if cause is Cause.UNAUTHORIZED_ACCESS:
-        containment = ("isolate_network", "disable_accounts", "remove_malware", "fix_vulnerabilities")
         sections.append(
             d.section(
                 "doc.cons.ipa",
                 (
                     field(d.t("doc.label.desk"), d.t("doc.cons.ipa.desk")),
                     *_common(d),
-                    *(field(d.step_title(s), d.step_state(s)) for s in containment if d.step(s) is not None),
-                    field(d.step_title("report_to_ipa"), d.step_state("report_to_ipa")),
+                    *(field(title, state) for title, state in d.step_fields(*CONTAINMENT)),
+                    *(field(title, state) for title, state in d.step_fields("report_to_ipa")),
                 ),
             )
         )
-    recipient = d.recipient()
-    if recipient.key != "ppc":
-        police = d.step_state("report_to_police") if d.step("report_to_police") else d.t("doc.state.todo")
-        sections.append(
-            d.section(
-                "doc.cons.regulator",
-                (
-                    field(d.t("doc.label.desk"), recipient.how(lang)),
-                    *_common(d),
-                    field(d.t("doc.label.secondary_damage"), d.secondary_damage()),
-                    field(d.t("doc.label.police"), police),
-                    field(d.step_title("notify_individuals"), d.step_state("notify_individuals")),
-                    field(d.t("doc.label.prevention"), d.prevention()),
-                ),
-                regulator=recipient.name(lang),
-            )
-        )
+    regulator = view.assessment.sector_regulator
+    if regulator is not None:
+        sections.append(_regulator(d, regulator))
     if not sections:
         why = "doc.cons.none_unknown" if cause is Cause.UNKNOWN else "doc.cons.none"
         if cause is Cause.UNKNOWN:
@@ -71,8 +50,58 @@ def consultation(view: IncidentView, org: OrgConfig | None, lang: str = "ja") ->
         sections.append(
             d.section("doc.cons.none_heading", (paragraph(d.t(why, cause=d.t(f"cause.{cause}"))),))
         )
-    return Document(
-        "consultation", d.t("doc.cons.title"), lang, tuple(sections), tuple(d.missing), tuple(d.to_fill)
+    return d.document("consultation", d.t("doc.cons.title"), sections)
+
+
+def _lost_property(d: Draft) -> Section:
+    """A loss is reported as lost property (遺失届): what, where, when. No damage report, no logs."""
+    occurred = d.facts.occurred_at
+    return d.section(
+        "doc.cons.lost",
+        (
+            field(d.t("doc.label.desk"), d.t("doc.cons.police.loss")),
+            field(d.t("doc.label.entity"), d.company()),
+            field(d.t("doc.label.contact_person"), d.desk_value("name")),
+            field(d.t("doc.label.contact_phone"), d.desk_value("phone")),
+            field(d.t("doc.label.lost_item"), d.summary()),
+            field(
+                d.t("doc.label.lost_when"), d.occurred() if occurred else d.unknown(d.t("doc.item.lost_when"))
+            ),
+            field(d.t("doc.label.lost_where"), d.unknown(d.t("doc.item.lost_where"))),
+            *(field(title, state) for title, state in d.step_fields("search_lost_item", "report_to_police")),
+            bullet(d.t("doc.cons.lost.ask")),
+            bullet(d.t("doc.cons.lost.bring")),
+        ),
+    )
+
+
+def _police(d: Draft, desk: str) -> Section:
+    return d.section(
+        "doc.cons.police",
+        (
+            field(d.t("doc.label.desk"), d.t(desk)),
+            *_common(d),
+            *(field(title, state) for title, state in d.step_fields("preserve_evidence", "report_to_police")),
+            bullet(d.t("doc.cons.police.ask_report")),
+            bullet(d.t("doc.cons.police.ask_evidence")),
+        ),
+    )
+
+
+def _regulator(d: Draft, key: str) -> Section:
+    regulator = recipient(key)
+    police = d.step_state("report_to_police") if d.step("report_to_police") else d.t("doc.state.todo")
+    return d.section(
+        "doc.cons.regulator",
+        (
+            field(d.t("doc.label.desk"), regulator.how(d.lang)),
+            *_common(d),
+            field(d.t("doc.label.secondary_damage"), d.secondary_damage()),
+            field(d.t("doc.label.police"), police),
+            *(field(title, state) for title, state in d.step_fields("notify_individuals")),
+            field(d.t("doc.label.prevention"), d.prevention()),
+        ),
+        regulator=regulator.name(d.lang),
     )
 
 

@@ -10,7 +10,6 @@ import docx
 from docx.oxml.ns import qn
 
 from bot.documents.model import Document
-from bot.i18n import t
 
 # XML 1.0 cannot hold most control characters; lxml refuses them, so they are dropped from user text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -38,15 +37,8 @@ def render_docx(documents: Document | Iterable[Document]) -> bytes:
 
 def _document(out, doc: Document) -> None:
     out.add_heading(_clean(doc.title), level=0)
-    sep = "、" if doc.lang == "ja" else ", "
-    if doc.missing:
-        out.add_paragraph(
-            _clean(t("doc.missing_note", doc.lang, items=sep.join(doc.missing))), style="Intense Quote"
-        )
-    if doc.to_fill:
-        out.add_paragraph(
-            _clean(t("doc.to_fill_note", doc.lang, items=sep.join(doc.to_fill))), style="Intense Quote"
-        )
+    for note in doc.notes():
+        out.add_paragraph(_clean(note), style="Intense Quote")
     for section in doc.sections:
         out.add_heading(_clean(section.heading), level=1)
         for block in section.blocks:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 
 from bot.documents.model import Block, Document
-from bot.i18n import t
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([+\-=]|\d+[.)])")
@@ -44,11 +43,8 @@ def render_markdown(documents: Document | Iterable[Document]) -> str:
 
 def _document(doc: Document) -> str:
     out = [f"# {escape(doc.title, block_start=False)}", ""]
-    sep = "、" if doc.lang == "ja" else ", "
-    if doc.missing:
-        out += [f"> {escape(t('doc.missing_note', doc.lang, items=sep.join(doc.missing)))}", ""]
-    if doc.to_fill:
-        out += [f"> {escape(t('doc.to_fill_note', doc.lang, items=sep.join(doc.to_fill)))}", ""]
+    for note in doc.notes():
+        out += [f"> {escape(note)}", ""]
     for section in doc.sections:
         out += [f"## {escape(section.heading, block_start=False)}", ""]
         previous = None

@@ -7,8 +7,10 @@ does not know yet reads 「調査中」 and is named in ``missing``; an org-conf
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from bot.i18n import t
 
 BlockKind = Literal["paragraph", "bullet", "field"]
 
@@ -56,6 +58,25 @@ class Document:
     sections: tuple[Section, ...]
     missing: tuple[str, ...] = ()  # items still 「調査中」, by name
     to_fill: tuple[str, ...] = ()  # org-config values shown as 【要記入】 placeholders
+    warnings: tuple[str, ...] = ()  # notes to the team: review before publishing, untranslated text, …
+    due: str = (
+        ""  # the document's own deadline, for the team (「速やかに」 for a notice), when not in its text
+    )
+
+    def due_on(self, due: str) -> Document:
+        return replace(self, due=due)
+
+    def notes(self) -> list[str]:
+        """What the team reads above the draft: its deadline, what is still unknown, what to fill in, what to
+        check. Both renderers show these the same way."""
+        sep = "、" if self.lang == "ja" else ", "
+        notes = [t("doc.due_note", self.lang, due=self.due)] if self.due else []
+        if self.missing:
+            notes.append(t("doc.missing_note", self.lang, items=sep.join(self.missing)))
+        if self.to_fill:
+            notes.append(t("doc.to_fill_note", self.lang, items=sep.join(self.to_fill)))
+        notes += [t("doc.warnings_note", self.lang, items=w) for w in self.warnings]
+        return notes
 
     def section(self, heading: str) -> Section:
         return next(s for s in self.sections if s.heading == heading)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import OrgConfig
-from bot.documents._common import Draft, format_datetime
+from bot.documents._common import format_datetime
+from bot.documents.draft import Draft
 from bot.documents.model import Document, bullet, paragraph
 from bot.domain.views import IncidentView
 from bot.i18n import catalog
@@ -42,14 +43,20 @@ async def read_events(session: AsyncSession, reference: str) -> list[TimelineEve
 
 
 def timeline(
-    view: IncidentView, org: OrgConfig | None, lang: str = "ja", *, events: Sequence[TimelineEvent] = ()
+    view: IncidentView,
+    org: OrgConfig | None,
+    lang: str = "ja",
+    *,
+    events: Sequence[TimelineEvent] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Document:
-    d = Draft(view, org, lang)
+    """Every event with who (a name where ``names`` knows it, else the person's role) and when."""
+    d = Draft(view, org, lang, names=names or {})
     entries: list[tuple[datetime, str, str]] = []
     if view.facts.occurred_at is not None:
         entries.append((view.facts.occurred_at, "", d.t("doc.tl.occurred")))
     entries.append((view.aware_at, "", d.t("doc.tl.aware")))
-    entries += [(e.at, _actor(d, e.actor), _what(d, e)) for e in events]
+    entries += [(e.at, d.who(e.actor), _what(d, e)) for e in events]
     entries.sort(key=lambda entry: entry[0])
     lines = [
         bullet(d.t("doc.tl.entry", at=format_datetime(at, lang), who=who or "-", what=what))
@@ -63,13 +70,7 @@ def timeline(
     if facts.blocks:
         d.unknown(d.t("doc.item.occurred_at"))
         sections.append(facts)
-    return Document(
-        "timeline", d.t("doc.tl.title", reference=view.reference), lang, tuple(sections), tuple(d.missing)
-    )
-
-
-def _actor(d: Draft, actor: str) -> str:
-    return d.t("doc.tl.system") if actor.startswith("system:") else actor
+    return d.document("timeline", d.t("doc.tl.title", reference=view.reference), sections)
 
 
 def _what(d: Draft, event: TimelineEvent) -> str:
@@ -78,7 +79,9 @@ def _what(d: Draft, event: TimelineEvent) -> str:
         step = str(details.get("step", ""))
         status = str(details.get("to", ""))
         label = d.t(f"status.{status}") if f"status.{status}" in catalog() else status
-        text = d.t("doc.tl.step_changed", step=d.step_title(step), status=label)
+        text = d.t(
+            "doc.tl.step_changed", step=d.step_title(step) or d.t("doc.tl.step_elsewhere"), status=label
+        )
         reason = details.get("reason")
         return text + (d.t("doc.tl.reason", reason=reason) if reason else "")
     if event.action == "facts_changed":
@@ -87,7 +90,8 @@ def _what(d: Draft, event: TimelineEvent) -> str:
     if event.action == "member_added":
         role = str(details.get("role", ""))
         label = d.t(f"role.{role}") if f"role.{role}" in catalog() else role
-        return d.t("doc.tl.member_added", user=str(details.get("user", "")), role=label)
+        who = d.who(f"{event.actor.partition(':')[0]}:{details.get('user', '')}")
+        return d.t("doc.tl.member_added", user=who, role=label)
     key = f"doc.tl.action.{event.action}"
     return d.t(key) if key in catalog() else d.t("doc.tl.other", action=event.action)
 

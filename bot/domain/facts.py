@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from bot.domain.vocabulary import Cause
 
@@ -23,12 +23,15 @@ def implausible_aware_at(aware_at: datetime, now: datetime) -> bool:
 
 
 class DataItem(StrEnum):
-    """Kinds of personal data a form offers; some of them decide a legal ground."""
+    """Kinds of personal data a form offers, fine enough that a draft never claims more than leaked; some of
+    them decide a legal ground."""
 
     NAME = "name"
-    CONTACT = "contact"  # address, phone, email
+    EMAIL = "email"
+    POSTAL_ADDRESS = "postal_address"
+    PHONE = "phone"
     BIRTHDATE = "birthdate"
-    SENSITIVE = "sensitive"  # 要配慮個人情報 (health, medical history, creed, criminal record …)
+    SENSITIVE = "sensitive"  # 要配慮個人情報: which kind in Facts.sensitive_kinds
     CARD = "card"  # credit card numbers
     BANK = "bank"  # bank accounts
     CREDENTIALS = "credentials"  # login IDs with passwords
@@ -37,6 +40,29 @@ class DataItem(StrEnum):
     OTHER = "other"
 
 
+# Before the items were split, one box read 「住所・電話番号・メールアドレス」: an older incident that ticked it
+# keeps exactly that meaning (migration 0011 rewrote the stored facts; a value read from elsewhere, such as an
+# old export imported again, is translated the same way here).
+LEGACY_ITEMS = {"contact": (DataItem.POSTAL_ADDRESS, DataItem.PHONE, DataItem.EMAIL)}
+
+
+class SensitiveKind(StrEnum):
+    """Which 要配慮個人情報 (法2条3項, 施行令2条) is involved: a draft names the kinds chosen, never a fixed list."""
+
+    MEDICAL = "medical"  # 病歴、医師等による診療・指導・調剤
+    HEALTH_CHECK = "health_check"  # 健康診断その他の検査の結果
+    DISABILITY = "disability"  # 心身の機能の障害
+    CREED = "creed"  # 信条
+    RACE = "race"  # 人種
+    SOCIAL_STATUS = "social_status"  # 社会的身分
+    CRIMINAL_RECORD = "criminal_record"  # 犯罪の経歴、刑事事件に関する手続
+    CRIME_VICTIM = "crime_victim"  # 犯罪により害を被った事実
+    JUVENILE = "juvenile"  # 少年の保護事件に関する手続
+    OTHER = "other"
+
+
+# Causes that are a wrongful purpose by their nature (GL 3-5-3-1 事例: 不正アクセス、盗難、従業者による持ち出し).
+WRONGFUL_CAUSES = frozenset({Cause.UNAUTHORIZED_ACCESS, Cause.THEFT, Cause.INSIDER})
 FINANCIAL_ITEMS = frozenset({DataItem.CARD, DataItem.BANK, DataItem.CREDENTIALS})
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SUMMARY_MAX)]
@@ -52,10 +78,12 @@ class Facts(BaseModel):
     occurred_at: AwareDatetime | None = None
     confirmed: bool = False  # False: suspected (おそれ), which the law treats the same
     cause: Cause = Cause.UNKNOWN
+    cause_detail: Note = ""  # the cause in the team's words, beside the category
     data_items: tuple[DataItem, ...] = ()
     persons: int | None = Field(default=None, ge=0, le=10**10)
     persons_upper_bound: int | None = Field(default=None, ge=0, le=10**10)
     sensitive: bool = False
+    sensitive_kinds: tuple[SensitiveKind, ...] = ()
     financial: bool = False
     malicious: bool = False
     encrypted: bool = False
@@ -66,13 +94,24 @@ class Facts(BaseModel):
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)] = ""
     # For the drafts (bot.documents): how it came to light, what was not affected, what was done, 再発防止策.
     discovered_how: Note = ""
+    discovered_by: Note = ""  # 発見者, by department or position (e.g. 情報システム部の監視担当), not a name
     not_affected: Note = ""
     measures_taken: Note = ""
     prevention: Note = ""
 
+    @field_validator("data_items", mode="before")
+    @classmethod
+    def _legacy_items(cls, value: object) -> object:
+        if not isinstance(value, list | tuple):
+            return value
+        items: list[object] = []
+        for item in value:
+            items += LEGACY_ITEMS.get(item, (item,)) if isinstance(item, str) else (item,)
+        return tuple(dict.fromkeys(items))
+
     @property
     def is_sensitive(self) -> bool:
-        return self.sensitive or DataItem.SENSITIVE in self.data_items
+        return self.sensitive or bool(self.sensitive_kinds) or DataItem.SENSITIVE in self.data_items
 
     @property
     def is_financial(self) -> bool:
@@ -84,8 +123,8 @@ class Facts(BaseModel):
 
     @property
     def is_malicious(self) -> bool:
-        """Unauthorized access and insider take-out are wrongful-purpose causes by their nature."""
-        return self.malicious or self.cause in (Cause.UNAUTHORIZED_ACCESS, Cause.INSIDER)
+        """Unauthorized access, theft and insider take-out are wrongful-purpose causes by their nature."""
+        return self.malicious or self.cause in WRONGFUL_CAUSES
 
     def changed_fields(self, other: Facts) -> dict[str, tuple[object, object]]:
         """Field → (old, new) for every field that differs from ``other`` (the newer facts)."""

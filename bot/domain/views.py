@@ -21,6 +21,17 @@ class AssessmentView:
     processor_notice: bool
     final_days: int | None
     recipient: str  # key into recipients.yaml
+    entity: str = "business"  # business or public_body: 法26条・規則7条, or 法68条・規則43条
+    my_number: bool = False  # the My Number rule (番号法29条の4) decides, by a ground it establishes or may
+    my_number_data: bool = False  # 特定個人情報 is involved, whether or not a ground of its rule is met
+    undetermined: tuple[str, ...] = ()  # grounds the facts cannot decide yet (the headcount while unknown)
+    provisional: bool = False  # nothing established, something undetermined: 判定中, the 速報 target runs
+    # the org's sector regulator, when it is another authority than the report's recipient (recipients.yaml)
+    sector_regulator: str | None = None
+
+    @property
+    def public_body(self) -> bool:
+        return self.entity == "public_body"
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,16 @@ class Cause(StrEnum):
 
     UNKNOWN = "unknown"  # 調査中
     UNAUTHORIZED_ACCESS = "unauthorized_access"  # 不正アクセス・マルウェア
-    LOSS_THEFT = "loss_theft"  # 紛失・盗難
+    LOSS = "loss"  # 紛失: never called a theft
+    THEFT = "theft"  # 盗難: a wrongful purpose by its nature (規則7条3号)
+    LOSS_THEFT = "loss_theft"  # 紛失又は盗難 (which one not known): older incidents; no longer offered
     MISDELIVERY = "misdelivery"  # 誤送信
     MISCONFIGURATION = "misconfiguration"  # 誤公開・設定ミス
     INSIDER = "insider"  # 内部不正
     PROCESSOR = "processor"  # 委託先での漏えい
+
+
+LEGACY_CAUSES = frozenset({Cause.LOSS_THEFT})  # readable in stored incidents; forms no longer offer them
 
 
 class FactKey(StrEnum):
@@ -44,13 +49,19 @@ class FactKey(StrEnum):
     SENSITIVE = "sensitive"
     FINANCIAL = "financial"
     MALICIOUS = "malicious"
+    # the org's sector has a regulator of its own (organization.sector_regulator) that does not already
+    # receive the leak report: 業種別の監督官庁への報告
+    SECTOR_REGULATOR = "sector_regulator"
     ENCRYPTED = "encrypted"
     MY_NUMBER = "my_number"
     PROCESSOR_INVOLVED = "processor_involved"
     ACTING_FOR_CONTROLLER = "acting_for_controller"
     SECONDARY_DAMAGE = "secondary_damage"
+    CAUSE_DETAIL = "cause_detail"
+    SENSITIVE_KINDS = "sensitive_kinds"
     NOTES = "notes"
     DISCOVERED_HOW = "discovered_how"
+    DISCOVERED_BY = "discovered_by"
     NOT_AFFECTED = "not_affected"
     MEASURES_TAKEN = "measures_taken"
     PREVENTION = "prevention"
@@ -69,8 +80,13 @@ class Condition(StrEnum):
     """Conditions under which a step applies, besides the cause branch."""
 
     REPORTABLE = "reportable"
+    # reportable, or not yet decidable (a ground undetermined): the 速報's target runs either way (provisional)
+    PRELIMINARY_RUNS = "preliminary_runs"
     NOT_REPORTABLE = "not_reportable"
     PROCESSOR_INVOLVED = "processor_involved"  # a processor or vendor of ours is involved
     ACTING_FOR_CONTROLLER = "acting_for_controller"  # we hold the data as a 委託先 for another company
     FINANCIAL = "financial"
     MALICIOUS = "malicious"
+    # the org's sector has a regulator of its own (organization.sector_regulator) that does not already
+    # receive the leak report: 業種別の監督官庁への報告
+    SECTOR_REGULATOR = "sector_regulator"

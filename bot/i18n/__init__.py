@@ -12,10 +12,19 @@ LANGUAGES = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
 
 
+CATALOG_FILES = ("messages.yaml", "documents.yaml")  # one catalog, kept in files by topic
+
+
 @cache
 def catalog() -> dict[str, dict[str, str]]:
-    text = resources.files("bot.i18n").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    merged: dict[str, dict[str, str]] = {}
+    for name in CATALOG_FILES:
+        part = yaml.safe_load(resources.files("bot.i18n").joinpath(name).read_text(encoding="utf-8"))
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{name}: keys already in the catalog: {', '.join(sorted(twice))}")
+        merged |= part
+    return merged
 
 
 def language_for(locale: str | None) -> str:

@@ -35,15 +35,19 @@ class Situation:
     acting_for_controller: bool
     financial: bool
     malicious: bool
+    sector_regulator: bool = False  # the org's sector has a regulator besides the report's recipient
+    provisional: bool = False  # not reportable yet but a ground is undetermined (判定中)
 
     def holds(self, condition: Condition) -> bool:
         return {
             Condition.REPORTABLE: self.reportable,
+            Condition.PRELIMINARY_RUNS: self.reportable or self.provisional,
             Condition.NOT_REPORTABLE: not self.reportable,
             Condition.PROCESSOR_INVOLVED: self.processor_involved,
             Condition.ACTING_FOR_CONTROLLER: self.acting_for_controller,
             Condition.FINANCIAL: self.financial,
             Condition.MALICIOUS: self.malicious,
+            Condition.SECTOR_REGULATOR: self.sector_regulator,
         }[condition]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.appi.assessment import Assessment, AssessmentInput, assess
 from bot.appi.deadlines import JST
-from bot.appi.recipients import recipient_for
+from bot.appi.recipients import recipient_for, sector_regulator_for
 from bot.config.org import OrgConfig
 from bot.domain.facts import Facts
 from bot.domain.views import AssessmentView
@@ -40,7 +40,17 @@ def assess_facts(facts: Facts, aware_at: datetime, org: OrgConfig) -> Assessment
     )
 
 
+def recipient_key(assessment: Assessment, org: OrgConfig) -> str:
+    """Who receives the report: a public body and a My Number report go to the PPC itself (the delegation of
+    法150条 is for businesses' APPI reports); a business to its sector's delegate (recipients.yaml)."""
+    if assessment.entity == "public_body" or assessment.my_number:
+        return "ppc"
+    return recipient_for(org.organization.sector).key
+
+
 def assessment_view(assessment: Assessment, org: OrgConfig) -> AssessmentView:
+    recipient = recipient_key(assessment, org)
+    regulator = org.organization.sector_regulator or sector_regulator_for(org.organization.sector)
     return AssessmentView(
         reportable=assessment.reportable,
         grounds=tuple(str(g) for g in assessment.grounds),
@@ -50,11 +60,18 @@ def assessment_view(assessment: Assessment, org: OrgConfig) -> AssessmentView:
         exempt_by_encryption=assessment.exempt_by_encryption,
         processor_notice=assessment.processor_notice,
         final_days=assessment.final_days,
-        recipient=recipient_for(org.organization.sector).key,
+        recipient=recipient,
+        entity=assessment.entity,
+        my_number=assessment.my_number,
+        my_number_data=assessment.my_number_data,
+        undetermined=tuple(str(g) for g in assessment.undetermined),
+        provisional=assessment.provisional,
+        sector_regulator=regulator if regulator not in (None, recipient) else None,
     )
 
 
-def situation_for(facts: Facts, assessment: Assessment) -> Situation:
+def situation_for(facts: Facts, assessment: Assessment, org: OrgConfig) -> Situation:
+    view = assessment_view(assessment, org)
     return Situation(
         cause=facts.cause,
         reportable=assessment.reportable,
@@ -62,6 +79,8 @@ def situation_for(facts: Facts, assessment: Assessment) -> Situation:
         acting_for_controller=facts.acting_for_controller,
         financial=facts.is_financial,
         malicious=facts.is_malicious,
+        sector_regulator=view.sector_regulator is not None,
+        provisional=assessment.provisional,
     )
 
 

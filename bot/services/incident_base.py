@@ -120,7 +120,7 @@ class IncidentsBase:
 
     def _applicable_ids(self, incident: Incident) -> set[str]:
         facts, assessment, playbook = self._context(incident)
-        return {s.id for s in applicable_steps(playbook, situation_for(facts, assessment))}
+        return {s.id for s in applicable_steps(playbook, situation_for(facts, assessment, self.org))}
 
     def _order(self, incident: Incident) -> list[str]:
         return [s.id for s in self.playbooks.get(incident.playbook_id).steps]
@@ -143,7 +143,7 @@ class IncidentsBase:
             changes.append(Change("reassessed", detail))
             await audit_log.record(session, incident, now, actor, "reassessed", detail)
         moved = await sync_deadlines(
-            session, incident, playbook, assessment, situation_for(facts, assessment), now
+            session, incident, playbook, assessment, situation_for(facts, assessment, self.org), now
         )
         if moved:  # reminders follow the deadline rows: nothing to replan when none changed (most clicks)
             await replan(session, incident, self.org.reminders, now)

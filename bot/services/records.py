@@ -157,7 +157,7 @@ def _view(
 ) -> IncidentView:
     facts = Facts.model_validate(incident.facts)
     assessment = assess_facts(facts, incident.aware_at, org)
-    situation = situation_for(facts, assessment)
+    situation = situation_for(facts, assessment, org)
     playbook = playbooks.get(incident.playbook_id)
     states = {sid: StepStatus(row.state) for sid, row in states_rows.items()}
     applicable = applicable_steps(playbook, situation)

@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.appi.deadlines import JST
-from bot.domain.facts import EARLIEST_AWARE, FUTURE_TOLERANCE, NOTE_MAX, SUMMARY_MAX, DataItem, Facts
-from bot.domain.vocabulary import Cause
+from bot.domain.facts import (
+    EARLIEST_AWARE,
+    FUTURE_TOLERANCE,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    DataItem,
+    Facts,
+    SensitiveKind,
+)
+from bot.domain.vocabulary import LEGACY_CAUSES, Cause
 from bot.i18n import t
 from bot.services.incidents import Correction
 
@@ -133,6 +141,11 @@ def parse_aware_at(values: dict[str, object], now: datetime, lang: str, errors: 
     return aware_at
 
 
+def offered_causes(current: Cause | None = None) -> list[Cause]:
+    """The causes a form offers: every one but the legacy ones, unless the incident already has it."""
+    return [c for c in Cause if c not in LEGACY_CAUSES or c == current]
+
+
 def _cause(values: dict[str, object], lang: str, errors: dict[str, str]) -> Cause:
     raw = values.get("cause")
     try:
@@ -143,7 +156,14 @@ def _cause(values: dict[str, object], lang: str, errors: dict[str, str]) -> Caus
 
 
 # What the drafts need beyond the assessment (bot/documents): free text, each optional.
-DOCUMENT_FACTS = ("discovered_how", "not_affected", "measures_taken", "prevention")
+DOCUMENT_FACTS = (
+    "cause_detail",
+    "discovered_how",
+    "discovered_by",
+    "not_affected",
+    "measures_taken",
+    "prevention",
+)
 
 
 def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
@@ -167,6 +187,12 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
         updates["data_items"] = tuple(dict.fromkeys(DataItem(v) for v in _choices(values.get("data_items"))))
     except ValueError:
         errors["data_items"] = t("form.error.choice", lang)
+    if "sensitive_kinds" in values:  # a form without it (an older card) leaves it as it is
+        try:
+            kinds = (SensitiveKind(v) for v in _choices(values.get("sensitive_kinds")))
+            updates["sensitive_kinds"] = tuple(dict.fromkeys(kinds))
+        except ValueError:
+            errors["sensitive_kinds"] = t("form.error.choice", lang)
     persons, upper = _counts(values, lang, errors)
     damage = _text(values.get("secondary_damage"))
     if len(damage) > NOTE_MAX:

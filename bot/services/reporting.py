@@ -98,7 +98,7 @@ class Reporting(IncidentsBase):
             forget_rows(uow.session, incident, "members")
             forget_rows(uow.session, incident, "steps")
             await uow.session.flush()
-            situation = situation_for(request.facts, assessment)
+            situation = situation_for(request.facts, assessment, self.org)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
             await replan(uow.session, incident, self.org.reminders, now)
             detail = {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause}

@@ -121,7 +121,7 @@ class Steps(IncidentsBase):
         """Checks first (refusing raises before anything changed), then the change and its audit event;
         None when the step already is in that state."""
         facts, assessment, playbook = self._context(incident)
-        situation = situation_for(facts, assessment)
+        situation = situation_for(facts, assessment, self.org)
         rows = await step_rows(session, incident)
         states = {sid: StepStatus(r.state) for sid, r in rows.items()}
         step = next((s for s in playbook.steps if s.id == step_id), None)
@@ -174,7 +174,7 @@ class Steps(IncidentsBase):
                 incident = await self._locked(uow, reference)
                 await self._authorize(uow.session, incident, actor, Permission.WORK)
                 facts, assessment, playbook = self._context(incident)
-                steps = applicable_steps(playbook, situation_for(facts, assessment))
+                steps = applicable_steps(playbook, situation_for(facts, assessment, self.org))
                 step = next((s for s in steps if s.deadline and str(s.deadline) == deadline_key), None)
                 if step is None:
                     raise ServiceError("nothing_to_file", reference=reference)

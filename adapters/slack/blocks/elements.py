@@ -78,6 +78,15 @@ def checkboxes(options: list[dict[str, Any]], selected: list[str]) -> dict[str, 
     return element
 
 
+def multi_select(options: list[dict[str, Any]], selected: list[str]) -> dict[str, Any]:
+    """A multi-select menu: for lists longer than checkboxes allow (10 options)."""
+    element: dict[str, Any] = {"type": "multi_static_select", "action_id": "value", "options": options}
+    chosen = [o for o in options if o["value"] in selected]
+    if chosen:
+        element["initial_options"] = chosen
+    return element
+
+
 def static_select(options: list[dict[str, Any]], selected: str | None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options}
     chosen = next((o for o in options if o["value"] == selected), None)

@@ -8,6 +8,7 @@ from adapters.slack.blocks.elements import (
     checkboxes,
     input_block,
     modal,
+    multi_select,
     option,
     radio,
     section,
@@ -16,10 +17,10 @@ from adapters.slack.blocks.elements import (
 )
 from adapters.slack.mrkdwn import safe
 from bot.appi.deadlines import JST
-from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts
+from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts, SensitiveKind
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
-from bot.services.report_form import DOCUMENT_FACTS
+from bot.services.report_form import DOCUMENT_FACTS, offered_causes
 
 REPORT_CALLBACK = "leak_report"
 FACTS_CALLBACK = "leak_facts"
@@ -31,12 +32,16 @@ FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
 
 
-def _causes(lang: str) -> list[dict]:
-    return [option(t(f"cause.{c}", lang), c.value) for c in Cause]
+def _causes(lang: str, current: Cause | None = None) -> list[dict]:
+    return [option(t(f"cause.{c}", lang), c.value) for c in offered_causes(current)]
 
 
 def _items(lang: str) -> list[dict]:
     return [option(t(f"item.{i}", lang), i.value) for i in DataItem]
+
+
+def _sensitive_kinds(lang: str) -> list[dict]:
+    return [option(t(f"sensitive_kind.{k}", lang), k.value) for k in SensitiveKind]
 
 
 def _involvement(lang: str) -> list[dict]:
@@ -71,7 +76,7 @@ def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | N
             ),
         ),
         input_block("cause", t("form.cause", lang), static_select(_causes(lang), Cause.UNKNOWN.value)),
-        input_block("data_items", t("form.data_items", lang), checkboxes(_items(lang), []), optional=True),
+        input_block("data_items", t("form.data_items", lang), multi_select(_items(lang), []), optional=True),
         input_block(
             "persons",
             t("form.persons", lang),
@@ -130,7 +135,9 @@ def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
     flags = [f for f in FLAGS if getattr(facts, f)]
     involvement = [k for k in INVOLVEMENT if getattr(facts, k)]
     blocks = [
-        input_block("cause", t("form.cause", lang), static_select(_causes(lang), facts.cause.value)),
+        input_block(
+            "cause", t("form.cause", lang), static_select(_causes(lang, facts.cause), facts.cause.value)
+        ),
         input_block("persons", t("form.persons", lang), text_input(count, max_length=15), optional=True),
         input_block(
             "persons_upper_bound",
@@ -147,8 +154,15 @@ def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
         input_block(
             "data_items",
             t("form.data_items", lang),
-            checkboxes(_items(lang), [i.value for i in facts.data_items]),
+            multi_select(_items(lang), [i.value for i in facts.data_items]),
             optional=True,
+        ),
+        input_block(
+            "sensitive_kinds",
+            t("form.sensitive_kinds", lang),
+            multi_select(_sensitive_kinds(lang), [k.value for k in facts.sensitive_kinds]),
+            optional=True,
+            hint=t("form.hint.sensitive_kinds", lang),
         ),
         input_block(
             "involvement",
@@ -194,6 +208,7 @@ def facts_values(state: dict[str, object]) -> dict[str, object]:
         "persons": state.get("persons"),
         "persons_upper_bound": state.get("persons_upper_bound"),
         "data_items": state.get("data_items") or [],
+        "sensitive_kinds": state.get("sensitive_kinds") or [],
         "secondary_damage": state.get("secondary_damage") or "",
     }
     values |= {key: state.get(key) or "" for key in DOCUMENT_FACTS if key in state}
