@@ -22,12 +22,9 @@ def no_org_config(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_export_writes_the_bundle(
-    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, lang
-):
+def seeded(database: str, org, clock, summary: str = "顧客リストを誤送信") -> str:
     async def seed() -> str:
-        core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
+        core = build_core(CoreSettings(DATABASE_URL=database), clock=clock, org=org)
         try:
             outcome = await core.incidents.report(
                 ReportRequest(
@@ -35,14 +32,21 @@ def test_export_writes_the_bundle(
                     reporter_id="UREPORTER",
                     reporter_lang="ja",
                     aware_at=clock.now(),
-                    facts=Facts(summary="顧客リストを誤送信", persons=1500, cause="misdelivery"),
+                    facts=Facts(summary=summary, persons=1500, cause="misdelivery"),
                 )
             )
             return outcome.incident.reference
         finally:
             await core.close()
 
-    reference = asyncio.run(seed())
+    return asyncio.run(seed())
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_export_writes_the_bundle(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, lang
+):
+    reference = seeded(clean_database, org, clock)
     monkeypatch.setenv("DATABASE_URL", clean_database)
     out_dir = tmp_path / "bundle"
     argv = ["incidents", "export", reference, "-o", str(out_dir)] + (["--lang", "en"] if lang == "en" else [])
@@ -96,3 +100,28 @@ def test_a_drill_export_holds_its_after_action_report(
     report = (out_dir / "after-action.md").read_text(encoding="utf-8")
     assert "事後レビュー" in report and reference in report and "訓練" in report
     assert docx.Document(str(out_dir / "after-action.docx")).paragraphs
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [
+        ("", "-o names no directory"),
+        ("/dev/null", "/dev/null is not a directory"),
+        ("{tmp}/a-file", "a-file is not a directory"),
+        ("{tmp}/a-file/sub", "a-file is not a directory"),
+    ],
+)
+def test_export_refuses_an_output_that_is_not_a_directory_and_writes_nothing(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, output, says
+):
+    reference = seeded(clean_database, org, clock)
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    (tmp_path / "a-file").write_text("keep me")
+    monkeypatch.chdir(work)
+    code, out, err = run(["incidents", "export", reference, "-o", output.format(tmp=tmp_path)], capsys)
+    assert code != 0 and not out
+    assert len(err.strip().splitlines()) == 1 and says in err, err
+    assert list(work.iterdir()) == [], "nothing written into the current directory"
+    assert (tmp_path / "a-file").read_text() == "keep me"
