@@ -14,6 +14,7 @@ from bot.documents import FILE_NAMES
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
 from tests.test_cli_store import run
+from tests.test_inert_text import EVIL, assert_inert
 
 
 @pytest.fixture
@@ -125,3 +126,15 @@ def test_export_refuses_an_output_that_is_not_a_directory_and_writes_nothing(
     assert len(err.strip().splitlines()) == 1 and says in err, err
     assert list(work.iterdir()) == [], "nothing written into the current directory"
     assert (tmp_path / "a-file").read_text() == "keep me"
+
+
+def test_an_address_or_a_bidi_control_in_a_fact_neither_links_nor_hides_in_the_md_or_the_docx(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path
+):
+    reference = seeded(clean_database, org, clock, summary=EVIL)
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    code, _, err = run(["incidents", "export", reference, "-o", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert_inert((tmp_path / "ppc-report.md").read_text(encoding="utf-8"))
+    opened = docx.Document(str(tmp_path / "ppc-report.docx"))
+    assert_inert("\n".join(p.text for p in opened.paragraphs))
