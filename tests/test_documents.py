@@ -257,7 +257,7 @@ async def test_a_hostile_fact_stays_text_in_every_draft(clean_database, clock) -
         html = markdown_it.MarkdownIt("commonmark").render(render_markdown(documents))
         assert "<a " not in html and "<em>" not in html and "<script>" not in html and "<code>" not in html
     opened = docx.Document(io.BytesIO(render_docx(files["announcement"])))
-    assert any("[click](http://evil.example)" in p.text for p in opened.paragraphs)
+    assert any("[click](hxxp://evil[.]example)" in p.text for p in opened.paragraphs), "text, link defanged"
 
 
 async def test_a_delegated_sector_files_with_its_ministry_and_gets_no_second_memo(

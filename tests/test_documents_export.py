@@ -14,6 +14,7 @@ from bot.documents import FILE_NAMES
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
 from tests.test_cli_store import run
+from tests.test_inert_text import EVIL, assert_inert
 
 
 @pytest.fixture
@@ -22,12 +23,9 @@ def no_org_config(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_export_writes_the_bundle(
-    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, lang
-):
+def seeded(database: str, org, clock, summary: str = "顧客リストを誤送信") -> str:
     async def seed() -> str:
-        core = build_core(CoreSettings(DATABASE_URL=clean_database), clock=clock, org=org)
+        core = build_core(CoreSettings(DATABASE_URL=database), clock=clock, org=org)
         try:
             outcome = await core.incidents.report(
                 ReportRequest(
@@ -35,14 +33,21 @@ def test_export_writes_the_bundle(
                     reporter_id="UREPORTER",
                     reporter_lang="ja",
                     aware_at=clock.now(),
-                    facts=Facts(summary="顧客リストを誤送信", persons=1500, cause="misdelivery"),
+                    facts=Facts(summary=summary, persons=1500, cause="misdelivery"),
                 )
             )
             return outcome.incident.reference
         finally:
             await core.close()
 
-    reference = asyncio.run(seed())
+    return asyncio.run(seed())
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_export_writes_the_bundle(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, lang
+):
+    reference = seeded(clean_database, org, clock)
     monkeypatch.setenv("DATABASE_URL", clean_database)
     out_dir = tmp_path / "bundle"
     argv = ["incidents", "export", reference, "-o", str(out_dir)] + (["--lang", "en"] if lang == "en" else [])
@@ -99,3 +104,40 @@ def test_a_drill_export_holds_its_after_action_report(
     report = (out_dir / "after-action.md").read_text(encoding="utf-8")
     assert "事後レビュー" in report and reference in report and "訓練" in report
     assert docx.Document(str(out_dir / "after-action.docx")).paragraphs
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [
+        ("", "-o names no directory"),
+        ("/dev/null", "/dev/null is not a directory"),
+        ("{tmp}/a-file", "a-file is not a directory"),
+        ("{tmp}/a-file/sub", "a-file is not a directory"),
+    ],
+)
+def test_export_refuses_an_output_that_is_not_a_directory_and_writes_nothing(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path, output, says
+):
+    reference = seeded(clean_database, org, clock)
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    (tmp_path / "a-file").write_text("keep me")
+    monkeypatch.chdir(work)
+    code, out, err = run(["incidents", "export", reference, "-o", output.format(tmp=tmp_path)], capsys)
+    assert code != 0 and not out
+    assert len(err.strip().splitlines()) == 1 and says in err, err
+    assert list(work.iterdir()) == [], "nothing written into the current directory"
+    assert (tmp_path / "a-file").read_text() == "keep me"
+
+
+def test_an_address_or_a_bidi_control_in_a_fact_neither_links_nor_hides_in_the_md_or_the_docx(
+    clean_database, org, clock, monkeypatch, no_org_config, capsys, tmp_path
+):
+    reference = seeded(clean_database, org, clock, summary=EVIL)
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    code, _, err = run(["incidents", "export", reference, "-o", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert_inert((tmp_path / "ppc-report.md").read_text(encoding="utf-8"))
+    opened = docx.Document(str(tmp_path / "ppc-report.docx"))
+    assert_inert("\n".join(p.text for p in opened.paragraphs))

@@ -11,6 +11,7 @@ import pytest
 from adapters.fakes.slack_harness import modal_state
 from bot.services.errors import ServiceError
 from bot.services.ports import OPERATOR, Actor
+from tests.test_inert_text import EVIL, assert_inert
 from tests.test_slack_e2e import opened
 
 DRAFT_TITLES = ("漏えい等報告", "お知らせ", "お詫び", "問い合わせ", "相談")
@@ -170,3 +171,17 @@ async def test_a_forged_document_status_is_a_field_error_and_changes_nothing(app
     assert status == 200 and "status" in json.loads(body)["errors"]
     view = await app.core.incidents.get("LEAK-2026-0001", OPERATOR)
     assert "notice" not in view.document_states
+
+
+async def test_an_address_or_a_bidi_control_in_a_fact_neither_links_nor_hides_on_the_canvas_or_in_slack(
+    app,
+) -> None:
+    channel = await opened(app, text=EVIL, persons="800")
+    canvas = await canvas_of(app, channel.id)
+    assert_inert(canvas["markdown"])
+    summary = app.slack.latest(channel.id, "個人データ漏えい対応")
+    assert_inert(json.dumps(summary["blocks"], ensure_ascii=False))
+    for conversation, messages in app.slack.messages.items():
+        for message in messages:
+            text = json.dumps(message, ensure_ascii=False)
+            assert "evil.example" not in text and "\u202e" not in text, (conversation, text[:300])

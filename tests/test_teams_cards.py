@@ -72,7 +72,7 @@ def input_ids(node) -> list[str]:
 
 
 def test_user_text_cannot_forge_links_or_emphasis() -> None:
-    assert escape("[click](http://evil)") == r"\[click\]\(http://evil\)"
+    assert escape("[click](http://evil)") == r"\[click\]\(hxxp://evil\)"
     assert escape("**bold** _it_") == r"\*\*bold\*\* \_it\_"
 
 
@@ -80,7 +80,7 @@ async def test_the_summary_escapes_the_report(incident, clock) -> None:
     _, view = incident
     body = summary_card(summary_view(view, clock.now(), "ja"))["body"]
     description = next(b["text"] for b in body if "click" in b.get("text", ""))
-    assert description.startswith(r"\[click\]\(http://evil.example\) \*\*now\*\* \<at\>all\</at\>")
+    assert description.startswith(r"\[click\]\(hxxp://evil\[.\]example\) \*\*now\*\* \<at\>all\</at\>")
 
 
 async def test_cards_show_names_never_ids(incident, clock) -> None:

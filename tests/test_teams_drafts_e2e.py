@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 
+from adapters.fakes.teams_harness import execute_data
 from bot.services.ports import OPERATOR, Actor
+from tests.test_inert_text import EVIL, assert_inert
 from tests.test_teams_e2e import report
 
 
@@ -57,3 +59,20 @@ async def test_a_team_member_marks_a_draft_reviewed_from_the_summary_card(teams)
     _, trail = await teams.core.incidents.trail("LEAK-2026-0001", OPERATOR)
     assert [e.details["to"] for e in trail if e.action == "document_status"] == ["reviewed"]
     assert any(e.action == "refused" and e.details.get("attempt") == "document" for e in trail)
+
+
+async def test_an_address_or_a_bidi_control_in_a_fact_neither_links_nor_hides_on_a_card(teams) -> None:
+    await teams.say("29:reporter", "leak 誤送信")
+    form = teams.connector.cards_in("a:personal-29:reporter")[-1]
+    data = execute_data(form, "leak.report", summary=EVIL, persons="800")
+    status, _ = await teams.execute("29:reporter", "leak.report", data)
+    assert status == 200
+    await teams.settle()
+    thread = teams.connector.thread()
+    shown = lambda card: json.dumps({**card, "$schema": ""}, ensure_ascii=False)  # noqa: E731
+    assert_inert(shown(teams.connector.summary_in(thread)))
+    [drafts] = drafts_cards(teams, thread)
+    assert_inert(shown(drafts))
+    for conversation, activities in teams.connector.sent.items():
+        text = json.dumps(activities, ensure_ascii=False)
+        assert "evil.example" not in text and "\u202e" not in text, conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -215,7 +216,7 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     "-o",
     "--output",
     "directory",
-    type=click.Path(file_okay=False, writable=True),
+    type=click.Path(),
     required=True,
     help="The directory to write the bundle to (created when missing).",
 )
@@ -224,6 +225,7 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
     """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
     .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then the 確報; notice the letter then the
     e-mail. Values the org config's documents: section leaves unset show as 【要記入】, unknown facts as 調査中."""
+    target = output_directory(directory)
 
     async def make(core: Core) -> dict[str, bytes]:
         view, events = await core.incidents.trail(reference, OPERATOR)
@@ -241,7 +243,6 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
         return files
 
     files = run_with_core(make)
-    target = Path(directory)
     try:
         target.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
@@ -249,6 +250,22 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
     except OSError as exc:
         raise CliError(f"cannot write to {target}: {exc.strerror}", code=1) from None
     click.echo(f"wrote {len(files)} files to {target}")
+
+
+def output_directory(directory: str) -> Path:
+    """Where the bundle goes, checked before anything is read or written: a directory we may write to, or one
+    we can create (its nearest existing ancestor is a directory we may write to). Anything else is one line."""
+    if not directory.strip():
+        raise CliError("-o names no directory (an empty path would write into the current directory)")
+    target = Path(directory)
+    existing = target.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CliError(f"cannot write to {target}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CliError(f"cannot write to {target}: {existing} is not writable")
+    return target
 
 
 @click.group("audit")

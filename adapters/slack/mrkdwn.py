@@ -1,13 +1,16 @@
-"""Escaping user text for Slack mrkdwn: no @channel pings, no forged links or mentions."""
+"""Escaping user text for Slack mrkdwn: no @channel pings, no forged links or mentions, no autolinked address
+and no hidden or reordered words (bot.i18n.inert)."""
 
 from __future__ import annotations
+
+from bot.i18n.inert import inert
 
 MAX_SECTION = 3000
 
 
 def escape(text: str) -> str:
     """Slack's three control characters; with them escaped, <!channel>, <@U…> and <url|label> are inert."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return inert(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int = MAX_SECTION) -> str:

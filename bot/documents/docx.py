@@ -10,14 +10,16 @@ import docx
 from docx.oxml.ns import qn
 
 from bot.documents.model import Document
+from bot.i18n.inert import inert
 
-# XML 1.0 cannot hold most control characters; lxml refuses them, so they are dropped from user text.
+# XML 1.0 cannot hold most control characters; lxml refuses them, so they are dropped from user text (after
+# bot.i18n.inert has defanged its addresses, removed invisible characters and shown bidirectional controls).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EAST_ASIAN_FONT = "游明朝"
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", inert(text))
 
 
 def render_docx(documents: Document | Iterable[Document]) -> bytes:

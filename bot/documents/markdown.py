@@ -1,5 +1,6 @@
 """Markdown (CommonMark/GFM) of a draft. Every text in the model is plain, so all of it is escaped: a fact such
-as ``*x* [a](b) # h`` stays literal text and cannot make emphasis, a link, a heading or a list."""
+as ``*x* [a](b) # h`` stays literal text and cannot make emphasis, a link, a heading or a list; and made inert
+first (bot.i18n.inert), so an address cannot be autolinked (GFM, a Slack canvas) nor a control hide a word."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from bot.documents.model import Block, Document
+from bot.i18n.inert import inert
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([+\-=]|\d+[.)])")
@@ -16,7 +18,7 @@ def escape(text: str, *, block_start: bool = True) -> str:
     """Literal text in Markdown, one line per input line (hard breaks between them). ``block_start``: the text
     opens a block, so a leading ``-``, ``+``, ``=`` or ``1.`` is escaped too (not needed after ``## ``)."""
     lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in inert(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _INLINE.sub(r"\\\1", line.strip())
         match = _LINE_START.match(line) if block_start or lines else None
         if match:
