@@ -47,8 +47,7 @@ def announcement(
             "doc.ann.header",
             (
                 paragraph(d.dated()),
-                paragraph(company),
-                paragraph(d.representative()),
+                paragraph(company),  # no representative's name: a public text names no person
                 paragraph(d.t(f"doc.ann.lead.{entity}", company=company, service=d.service())),
             ),
         ),

@@ -31,8 +31,8 @@ def notice(
     if form == "email":
         opening.append(field(d.t("doc.notice.subject_label"), d.t("doc.notice.subject", company=company)))
     else:
-        opening += [paragraph(d.dated()), paragraph(d.t(f"doc.notice.to.{entity}"))]
-        opening += [paragraph(company), paragraph(d.representative())]
+        # A public text names no person: signed by the organization, not its representative (PPC report only).
+        opening += [paragraph(d.dated()), paragraph(d.t(f"doc.notice.to.{entity}")), paragraph(company)]
     opening.append(paragraph(d.t(f"doc.notice.apology.{entity}", company=company)))
     sections = [
         d.section("doc.notice.opening", opening),
