@@ -130,6 +130,7 @@ class TeamsPlatform:
         self._spaces: dict[str, dict[str, Any]] = {}  # space id → {"mode", "reference"}
         self._in_channel: dict[str, set[str]] = {}  # private channel → its members, as we added them
         self._catalog: str | None = None  # the app's catalog id, once Graph found it
+        self._catalog_lock = asyncio.Lock()
 
     @property
     def team(self) -> str | None:
@@ -374,12 +375,14 @@ class TeamsPlatform:
         return conversation
 
     async def _installed_then_chat(self, user_id: str) -> Conversation:
-        """Teams refused the chat: the person never had the app. ``app_not_installed`` when it cannot be
-        installed (no catalog id: nothing changes until an admin acts), ``app_install_failed`` when Graph
-        failed (later may work)."""
+        """Teams refused the chat: the person never had the app. It cannot be installed without Graph
+        (``app_not_installed``) or while leakbot is not in the org's catalog (``app_not_in_catalog``): nothing
+        changes until an admin acts. ``app_install_failed``: Graph failed, later may work."""
+        if self.graph is None or not ENTRA_ID.match(user_id):
+            raise PlatformFailure("app_not_installed")
         installed = await self._install_for(user_id)
         if installed is None:
-            raise PlatformFailure("app_not_installed")
+            raise PlatformFailure("app_not_in_catalog")
         if not installed:
             raise PlatformFailure("app_install_failed", retry=True)
         try:
@@ -398,9 +401,8 @@ class TeamsPlatform:
 
     async def _install_for(self, user_id: str) -> bool | None:
         """The app installed for this person through Graph: True (or an answer we cannot read: the chat
-        tells), False when Graph failed, None when it cannot be installed (no catalog id, not an Entra id)."""
-        if self.graph is None or not ENTRA_ID.match(user_id):
-            return None
+        tells), False when Graph failed, None when leakbot is not in the catalog."""
+        assert self.graph is not None
         try:
             catalog_id = await self._catalog_id()
         except GraphError as exc:
@@ -421,12 +423,11 @@ class TeamsPlatform:
         once found; not found or a failed look-up is asked again next time)."""
         if self.settings.catalog_app_id:
             return self.settings.catalog_app_id
-        if self._catalog is None and self.graph is not None and self.settings.manifest_id:
-            self._catalog = await self.graph.catalog_app(self.settings.manifest_id)
-            if self._catalog is None:
-                log.warning(
-                    "leakbot is not in the organization's app catalog: it cannot be installed for anyone"
-                )
+        async with self._catalog_lock:  # one look-up however many ask at once
+            if self._catalog is None and self.graph is not None and self.settings.manifest_id:
+                self._catalog = await self.graph.catalog_app(self.settings.manifest_id)
+                if self._catalog is None:
+                    log.warning("leakbot is not in the organization's app catalog: it cannot be installed")
         return self._catalog
 
     async def direct(self, user_id: str, message: Message, key: str | None = None) -> Posted:
