@@ -75,7 +75,8 @@ async def test_a_broken_user_look_up_is_told_and_asked_again_for_the_next_report
     channel = await report(teams, FIRST)
     assert teams.graph.channels[channel]["membershipType"] == "private", "the others' channel, at once"
     assert set(teams.graph.members[channel]) == {KATO, SUZUKI, SATO}
-    assert YAMADA_MAIL in said_in(teams, channel), "the team (the commander included) hears who is missing"
+    [missing] = [t for t in teams.connector.texts_in(channel) if YAMADA_MAIL in t]
+    assert "確認できませんでした" in missing and "Slack" not in missing, "the team (the commander too) hears"
     assert FIRST in receipt(teams) and "非公開の対応チャネル" in receipt(teams), "the reporter hears where"
 
     teams.graph.faults = {}
