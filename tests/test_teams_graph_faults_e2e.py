@@ -134,3 +134,14 @@ async def test_a_broken_answer_to_installing_the_app_reaches_the_executive_or_te
         told = said_in(teams, channel)
         assert "届けられませんでした" in told and "<at>渡辺 社長</at>" in told, "named to the commander"
         assert [f.target for f in await reminders.failures(FIRST)]
+
+
+async def test_everyone_waiting_on_a_broken_look_up_gets_an_answer_and_the_next_asks_again(teams) -> None:
+    """The regression itself: a 200 without the user's id once left the shared look-up pending forever."""
+    teams.graph.faults = {f"GET /users/{YAMADA_MAIL}": NO_ID}
+    platform = teams.bot.platform
+    async with asyncio.timeout(FALLBACK):
+        assert await asyncio.gather(*(platform.resolve(YAMADA_MAIL) for _ in range(3))) == [None] * 3
+        assert await platform.resolve(YAMADA_MAIL) is None, "a later look-up ends too"
+        teams.graph.faults = {}
+        assert await platform.resolve(YAMADA_MAIL) == YAMADA, "asked again, found"
