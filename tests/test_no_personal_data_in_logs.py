@@ -1,7 +1,7 @@
 """No personal data in logs, at any level.
 
-The Slack and Teams journeys run against the real app with the root logger at DEBUG and every record
-captured; the report carries a name, an e-mail address and a phone number, typed into every free-text field
+The Slack and Teams journeys (Teams also with Microsoft Graph answering 429 and 5xx) run against the real app
+with the root logger at DEBUG and every record captured; the report carries a name, an e-mail address and a phone number, typed into every free-text field
 (the /leak text, the report modal, a skip reason, the facts edit, a Teams message the bot has no route for),
 and the same text arrives in requests the app must refuse (a bad Slack signature, a late retry whose
 timestamp has expired, a Teams activity with a forged token). None of the three strings may appear in any
@@ -24,12 +24,14 @@ import pytest
 from adapters.fakes.slack_driver import TEAM, sign
 from adapters.fakes.slack_harness import SIGNING_SECRET, SlackHarness, modal_state
 from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
+from adapters.teams.graph import GraphClient
 from bot.config.org import parse_org_config
 from bot.services.ports import OPERATOR
 from tests.test_slack_e2e import opened, phase_message
 
 NAME, EMAIL, PHONE = "山田太郎", "taro.yamada@example.co.jp", "090-1234-5678"
-PERSONAL = (NAME, EMAIL, PHONE)
+# the address as a URL carries it (taro.yamada%40example.co.jp) is caught by its local part
+PERSONAL = (NAME, EMAIL, PHONE, EMAIL.split("@")[0])
 TEXT = f"{NAME}様の診療記録を誤送信（連絡先 {EMAIL} / {PHONE}）"
 
 # Loggers of the libraries the app runs on; a fresh process has none of them held (see the fixture below).
@@ -278,5 +280,58 @@ async def test_the_teams_journey_logs_no_personal_data(clean_database, clock, ca
         assert status == 401
         status, _ = await guarded.post(forged)
         assert status == 401
+
+    assert_no_personal_data(caplog, "LEAK-2026-0001")
+
+
+# --- Teams with Microsoft Graph, throttled and failing ------------------------------------------------------
+
+BOSS, REPORTER, CEO = (f"aaaaaaaa-0000-0000-0000-00000000000{n}" for n in (1, 2, 3))
+GRAPH_ORG = f"""
+organization: {{name: テスト株式会社}}
+roles:
+  commander: [boss@example.co.jp]
+  legal: ["{EMAIL}"]
+  executives: [ceo@example.co.jp]
+"""
+
+
+async def test_teams_with_graph_throttled_and_failing_logs_no_personal_data(
+    clean_database, clock, caplog
+) -> None:
+    """The person written as an e-mail address is the reporter: Graph is asked for them by address (429,
+    then 503 every time), the channel is created after 429s, adding the reporter fails with 503, and the
+    executive is reached after the app is installed for them."""
+    org = parse_org_config(GRAPH_ORG, "org.yaml")
+    names = {"29:reporter": NAME}
+    async with TeamsHarness(clean_database, org, clock, graph=True, names=names) as teams:
+        graph, client = teams.graph, teams.bot.graph
+        assert graph is not None and isinstance(client, GraphClient)
+        graph.add_user(BOSS, "加藤 一郎", "boss@example.co.jp")
+        graph.add_user(REPORTER, NAME, EMAIL)
+        graph.add_user(CEO, "渡辺 社長", "ceo@example.co.jp")
+        teams.connector.installed = {BOSS, REPORTER}
+        client.backoff = 0.01
+        graph.throttle(6, retry_after=0.05)
+        graph.failing = {f"GET /users/{EMAIL}": 503, "POST /members/add": 503}
+
+        await teams.say("29:reporter", f"leak {TEXT}", aad=REPORTER)
+        form = teams.connector.cards_in("a:personal-29:reporter")[-1]
+        data = execute_data(form, "leak.report", summary=TEXT, notes=TEXT, persons="5000")
+        status, body = await teams.execute("29:reporter", "leak.report", data, aad=REPORTER)
+        assert status == 200 and "LEAK-2026-0001" in str(card_of(body))
+        await teams.settle()
+
+        [channel] = graph.channels
+        assert graph.throttled and client.waited, "Graph throttled us"
+        said = " ".join(teams.connector.texts_in(channel))
+        assert EMAIL in said and "招待できませんでした" in said, "the look-up and the add failed (5xx)"
+        summary = teams.connector.summary_in(channel)
+        assert NAME in json.dumps(summary, ensure_ascii=False), "the reporter is shown by name"
+
+        reminders = teams.core.reminder_service({"teams": teams.bot.notifier}, "test")
+        assert (await reminders.sweep()).sent
+        assert CEO in graph.installed
+        await teams.settle()
 
     assert_no_personal_data(caplog, "LEAK-2026-0001")

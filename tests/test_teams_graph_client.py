@@ -1,12 +1,13 @@
 """The Graph client against the fake Graph over HTTP: the token, private channels, members, users, the app
-installed for a user; 429 with Retry-After honoured, a bounded number of retries, then a failure."""
+installed for a user, the app catalog; 429 with Retry-After honoured, a bounded number of retries, then a
+failure; every broken answer (HTML, cut-off JSON, no id, a dropped connection, a timeout) a failure too."""
 
 from __future__ import annotations
 
 import pytest
 
-from adapters.fakes.teams.graph import FakeGraph
-from adapters.teams.graph import GraphClient, GraphError
+from adapters.fakes.teams.graph import FAULTS, FakeGraph
+from adapters.teams.graph import GraphClient, GraphError, route
 
 TENANT, CLIENT, SECRET, TEAM = "tenant-0001", "app-0001", "secret", "team-0001"
 OWNER, MEMBER = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
@@ -59,6 +60,7 @@ async def test_people_by_upn_then_by_mail_and_unknown_is_none(graph) -> None:
 
 async def test_installing_the_app_twice_is_fine(graph) -> None:
     fake, client, _ = graph
+    fake.publish_app("manifest-id", "catalog-app")
     await client.install_app(MEMBER, "catalog-app")
     await client.install_app(MEMBER, "catalog-app")
     assert fake.installed == {MEMBER}
@@ -88,3 +90,31 @@ async def test_throttled_too_long_or_down_fails_after_bounded_retries(graph) -> 
     fake.throttle(1, retry_after=3600)
     with pytest.raises(GraphError):
         await client.user(OWNER)  # a wait longer than we accept is not waited for
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_every_broken_answer_is_a_graph_error_and_a_creation_is_never_sent_twice(graph, fault) -> None:
+    fake, client, _ = graph
+    client.timeout = 0.2  # a minute-long answer is a timeout
+    fake.faults = {"GET /users/kato@example.co.jp": fault, "POST /channels": fault}
+    with pytest.raises(GraphError) as looked_up:
+        await client.user("kato@example.co.jp")
+    assert looked_up.value.retry, "later may work"
+    with pytest.raises(GraphError) as created:
+        await client.create_private_channel(TEAM, "leak-20261201-0001", "LEAK-2026-0001", [OWNER], [])
+    assert created.value.retry
+    assert sum(1 for method, path in fake.calls if method == "POST" and path.endswith("/channels")) == 1
+
+
+async def test_the_app_in_the_catalog_by_its_manifest_id(graph) -> None:
+    fake, client, _ = graph
+    assert await client.catalog_app("manifest-0001") is None
+    fake.publish_app("manifest-0001", "catalog-0001")
+    assert await client.catalog_app("manifest-0001") == "catalog-0001"
+
+
+def test_the_log_shows_the_route_never_an_address_or_an_id() -> None:
+    assert route("/users/kato%40example.co.jp?$select=id") == "/users/{…}"
+    assert route("/users?$filter=mail eq 'kato@example.co.jp'") == "/users"
+    assert route(f"/users/{OWNER}/teamwork/installedApps") == "/users/{…}/teamwork/installedApps"
+    assert route("https://login.example/tenant-0001/oauth2/v2.0/token") == "/{…}/oauth2/v2.0/token"

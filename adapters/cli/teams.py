@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from adapters.cli.errors import CliError
+from adapters.teams.settings import manifest_id
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "teams" / "package"
 
@@ -49,5 +50,5 @@ def package(app_id: str, teams_app_id: str | None, output: Path) -> None:
         raise CliError(
             "--app-id: give the Azure Bot's Microsoft App ID (a GUID), or set MICROSOFT_APP_ID"
         ) from None
-    teams_id = teams_app_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"leakbot:{app_id}"))
+    teams_id = teams_app_id or manifest_id(app_id)
     click.echo(f"wrote {build_package(app_id, teams_id, output)}")

@@ -41,6 +41,7 @@ class TeamsHarness:
         dev_mode: bool = True,
         graph: bool = False,
         names: dict[str, str] | None = None,
+        env: dict[str, Any] | None = None,
     ) -> None:
         self.database_url = database_url
         self.org = org
@@ -52,6 +53,7 @@ class TeamsHarness:
         self.dev_mode = dev_mode
         self.graph: FakeGraph | None = FakeGraph(TENANT, APP_ID, "secret", self.connector) if graph else None
         self.connector.names.update(names or {})
+        self.env = env or {}  # settings of the environment, over the harness's own (None: unset)
         self.url = ""
         self._runner: web.AppRunner | None = None
         self.session: aiohttp.ClientSession
@@ -78,6 +80,7 @@ class TeamsHarness:
                 "MICROSOFT_APP_ID": APP_ID,
                 "MICROSOFT_APP_PASSWORD": "secret",
             }
+        env |= self.env
         if self.dev_mode:
             settings = TeamsSettings(LEAKBOT_TEAMS_DEV_MODE=True, MICROSOFT_APP_TENANT_ID=TENANT, **env)
         else:
@@ -89,6 +92,7 @@ class TeamsHarness:
             )
         if self.graph is not None:
             self.graph.client_id = settings.app_id or APP_ID
+            self.graph.publish_app(settings.manifest_id or "", CATALOG_APP)  # uploaded by the admin
         self.bot = TeamsBot(self.core, settings, self.metrics)
         quiet_payload_loggers()
         app = build_web_app(

@@ -123,6 +123,7 @@ def graph_client(settings: TeamsSettings) -> GraphClient | None:
         settings.app_password.get_secret_value(),
         settings.graph_url,
         settings.graph_authority,
+        timeout=settings.graph_timeout,
     )
 
 

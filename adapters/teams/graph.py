@@ -9,7 +9,9 @@ falls back. See docs/decisions.md for why this is not msgraph-sdk.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,11 +23,18 @@ import aiohttp
 log = logging.getLogger(__name__)
 RETRIED = {429, 500, 502, 503, 504}
 GRAPH = "https://graph.microsoft.com/v1.0"
+MALFORMED = "malformed_answer"
+CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+# path segments that name no one: everything else in a path (an address, an id) is shown as {…} in the log
+ROUTE_WORDS = {
+    *("v1.0", "beta", "teams", "channels", "members", "add", "users", "teamwork", "installedApps"),
+    *("appCatalogs", "teamsApps", "oauth2", "v2.0", "token"),
+}
 
 
 class GraphError(Exception):
     """A Graph call that failed: ``status`` (0: no answer), Graph's error ``code``, and whether trying
-    again later may help."""
+    again later may help. A 2xx whose body is not what Graph sends is ``malformed_answer``."""
 
     def __init__(self, status: int, code: str, retry: bool = False) -> None:
         super().__init__(f"{status} {code}")
@@ -48,6 +57,52 @@ def _wait_of(headers: Any, default: float) -> float:
         return default
 
 
+def route(what: str) -> str:
+    """A request's path as the log may show it: the route, never an address, a name or an id."""
+    path = urlsplit(what).path
+    return "/".join(s if not s or s in ROUTE_WORDS else "{…}" for s in path.split("/"))
+
+
+def _json(status: int, raw: bytes) -> dict[str, Any]:
+    """A 2xx body: a JSON object, or nothing. Anything else (an HTML page, broken JSON, a list) did not
+    come from Graph as we know it."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise GraphError(status, MALFORMED, retry=True)
+    return data
+
+
+def _code_of(raw: bytes) -> str:
+    try:
+        error = json.loads(raw).get("error") or {}
+    except (ValueError, AttributeError):
+        return "error"
+    code = error.get("code") if isinstance(error, dict) else error
+    return code if isinstance(code, str) and CODE.match(code) else "error"
+
+
+def _malformed(status: int = 200) -> GraphError:
+    return GraphError(status, MALFORMED, retry=True)
+
+
+def _id_of(item: Any) -> str:
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+        raise _malformed()
+    return item["id"]
+
+
+def _listed(answer: dict[str, Any]) -> list[Any]:
+    value = answer.get("value")
+    if not isinstance(value, list):
+        raise _malformed()
+    return value
+
+
 class GraphClient:
     def __init__(
         self,
@@ -60,6 +115,7 @@ class GraphClient:
         attempts: int = 4,
         longest_wait: float = 30.0,
         backoff: float = 0.5,
+        timeout: float = 20.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.tenant_id = tenant_id
@@ -72,6 +128,7 @@ class GraphClient:
         self.attempts = attempts
         self.longest_wait = longest_wait
         self.backoff = backoff
+        self.timeout = timeout  # seconds for one try of one call: its answer, body included
         self.sleep = sleep
         self._token: tuple[str, float] | None = None
         self._token_lock = asyncio.Lock()
@@ -80,7 +137,7 @@ class GraphClient:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+            self._session = aiohttp.ClientSession()
         return self._session
 
     async def close(self) -> None:
@@ -102,53 +159,61 @@ class GraphClient:
             }
             data = await self._retrying("POST", url, lambda: self._http().post(url, data=form))
             token = data.get("access_token")
-            if not isinstance(token, str):
-                raise GraphError(401, "no_token")
-            lifetime = float(data.get("expires_in") or 3599)
+            if not isinstance(token, str) or not token:
+                raise GraphError(401, "no_token", retry=True)
+            try:
+                lifetime = float(data.get("expires_in") or 3599)
+            except (TypeError, ValueError):
+                lifetime = 3599.0
             self._token = (token, time.monotonic() + max(60.0, lifetime - 300))
             return token
 
     # --- the calls ---------------------------------------------------------------------------------------
 
-    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, repeatable: bool = True
+    ) -> dict[str, Any]:
+        """One Graph call, retried as Graph asks. ``repeatable=False``: a call that must not be made twice
+        (it creates something) is not sent again when its answer was lost (a timeout, a dropped connection)."""
         url = path if path.startswith("http") else f"{self.base_url}{path}"
 
         async def send():
             headers = {"Authorization": f"Bearer {await self.token()}"}
             return self._http().request(method, url, json=body, headers=headers)
 
-        return await self._retrying(method, path, send)
+        return await self._retrying(method, path, send, repeatable)
 
-    async def _retrying(self, method: str, what: str, send: Callable[[], Any]) -> dict[str, Any]:
+    async def _retrying(
+        self, method: str, what: str, send: Callable[[], Any], repeatable: bool = True
+    ) -> dict[str, Any]:
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
             try:
                 request = send()
                 if asyncio.iscoroutine(request):
-                    request = await request
-                async with request as response:
-                    if response.status < 300:
-                        return await response.json() if response.content_length != 0 else {}
-                    try:
-                        error = (await response.json()).get("error") or {}
-                    except (aiohttp.ContentTypeError, ValueError):
-                        error = {}
-                    code = (error.get("code") if isinstance(error, dict) else str(error)) or "error"
-                    if response.status == 401 and self._token is not None and not last:
-                        self._token = None  # expired early: a new token, once more
-                        continue
-                    if response.status not in RETRIED:
-                        raise GraphError(response.status, code)
-                    wait = _wait_of(response.headers, self.backoff * 2 ** (attempt - 1))
-                    if last or wait > self.longest_wait:
-                        raise GraphError(response.status, code, retry=True)
-            except (aiohttp.ClientConnectionError, TimeoutError) as exc:
-                if last:
+                    request = await request  # the token first, with its own tries
+                async with asyncio.timeout(self.timeout), request as response:
+                    status, headers, raw = response.status, response.headers, await response.read()
+            except GraphError:
+                raise
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                sent = not isinstance(exc, aiohttp.ClientConnectorError)  # it may have reached Graph
+                if last or (sent and not repeatable):
                     raise GraphError(0, type(exc).__name__, retry=True) from exc
                 wait = self.backoff * 2 ** (attempt - 1)
-            log.info(
-                "Graph %s %s: waiting %.1f s before try %d", method, what.split("?")[0], wait, attempt + 1
-            )
+            else:
+                if status < 300:
+                    return _json(status, raw)  # never sent again: the call may have done its work
+                code = _code_of(raw)
+                if status == 401 and self._token is not None and not last:
+                    self._token = None  # expired early: a new token, once more
+                    continue
+                if status not in RETRIED:
+                    raise GraphError(status, code)
+                wait = _wait_of(headers, self.backoff * 2 ** (attempt - 1))
+                if last or wait > self.longest_wait:
+                    raise GraphError(status, code, retry=True)
+            log.info("Graph %s %s: waiting %.1f s before try %d", method, route(what), wait, attempt + 1)
             self.waited.append(wait)
             await self.sleep(wait)
         raise GraphError(0, "unreachable", retry=True)  # pragma: no cover: the loop returns or raises
@@ -161,7 +226,8 @@ class GraphClient:
     async def create_private_channel(
         self, team_id: str, name: str, description: str, owners: list[str], members: list[str]
     ) -> dict[str, Any]:
-        """A private channel with ``owners`` (at least one: an app cannot create one without) and members."""
+        """A private channel with ``owners`` (at least one: an app cannot create one without) and members.
+        The answer has the channel's ``id``; it is not sent twice (a lost answer may have made it)."""
         people = [*dict.fromkeys(owners)]
         body = {
             "displayName": name,
@@ -170,7 +236,9 @@ class GraphClient:
             "members": [self._member(u, owner=True) for u in people]
             + [self._member(u) for u in dict.fromkeys(members) if u not in people],
         }
-        return await self.call("POST", f"/teams/{quote(team_id)}/channels", body)
+        created = await self.call("POST", f"/teams/{quote(team_id)}/channels", body, repeatable=False)
+        _id_of(created)
+        return created
 
     def _member(self, user_id: str, owner: bool = False) -> dict[str, Any]:
         return {
@@ -182,7 +250,10 @@ class GraphClient:
     async def find_channel(self, team_id: str, name: str) -> dict[str, Any] | None:
         where = quote("displayName eq '{}'".format(name.replace("'", "''")))
         found = await self.call("GET", f"/teams/{quote(team_id)}/channels?$filter={where}")
-        return next(iter(found.get("value") or []), None)
+        channel = next(iter(_listed(found)), None)
+        if channel is not None:
+            _id_of(channel)
+        return channel
 
     async def add_members(self, team_id: str, channel_id: str, user_ids: list[str]) -> list[tuple[str, str]]:
         """Everyone in one call (``members/add``); returns (user, error code) for those not added."""
@@ -190,10 +261,15 @@ class GraphClient:
         path = f"/teams/{quote(team_id)}/channels/{quote(channel_id)}/members/add"
         answer = await self.call("POST", path, body)
         failed = []
-        for part in answer.get("value") or []:
+        for part in _listed(answer):
+            if not isinstance(part, dict) or not isinstance(part.get("userId"), str | None):
+                raise _malformed()
             error = part.get("error")
             if error:
-                failed.append((part.get("userId") or "", (error or {}).get("code") or "error"))
+                code = error.get("code") if isinstance(error, dict) else None
+                failed.append((part.get("userId") or "", code if isinstance(code, str) else "error"))
+            elif not part.get("userId"):
+                raise _malformed()  # added, but who? We cannot tell the team who is in
         return failed
 
     async def user(self, written: str) -> User | None:
@@ -207,10 +283,19 @@ class GraphClient:
                 return None
             where = quote("mail eq '{}'".format(written.replace("'", "''")))
             listed = await self.call("GET", f"/users?$filter={where}&$select=id,displayName,mail")
-            found = next(iter(listed.get("value") or []), None)
+            found = next(iter(_listed(listed)), None)
             if found is None:
                 return None
-        return User(found["id"], found.get("displayName") or "", found.get("mail") or "")
+        user_id = _id_of(found)
+        name, mail = found.get("displayName"), found.get("mail")
+        return User(user_id, name if isinstance(name, str) else "", mail if isinstance(mail, str) else "")
+
+    async def catalog_app(self, external_id: str) -> str | None:
+        """The app's id in the organization's app catalog, found by its manifest id; None when not there."""
+        where = quote("externalId eq '{}'".format(external_id.replace("'", "''")))
+        found = await self.call("GET", f"/appCatalogs/teamsApps?$filter={where}")
+        app = next(iter(_listed(found)), None)
+        return _id_of(app) if app is not None else None
 
     async def install_app(self, user_id: str, catalog_app_id: str) -> None:
         """The app in this person's personal scope, so the bot can start a 1:1 chat; already there is fine."""

@@ -26,7 +26,7 @@ from typing import Any
 
 import aiohttp
 
-from adapters.teams.graph import GraphClient, GraphError
+from adapters.teams.graph import MALFORMED, GraphClient, GraphError, User
 from adapters.teams.render import (
     card,
     drafts_card,
@@ -129,6 +129,8 @@ class TeamsPlatform:
         self._looked_up: set[str] = set()  # Entra ids we asked Graph for a name
         self._spaces: dict[str, dict[str, Any]] = {}  # space id → {"mode", "reference"}
         self._in_channel: dict[str, set[str]] = {}  # private channel → its members, as we added them
+        self._catalog: str | None = None  # the app's catalog id, once Graph found it
+        self._catalog_lock = asyncio.Lock()
 
     @property
     def team(self) -> str | None:
@@ -362,14 +364,9 @@ class TeamsPlatform:
         try:
             conversation = await self._open_chat(user_id)
         except aiohttp.ClientResponseError as exc:
-            if exc.status != 403 or not await self._install_for(user_id):
-                raise PlatformFailure(
-                    "app_not_installed" if exc.status == 403 else f"http_{exc.status}"
-                ) from exc
-            try:
-                conversation = await self._open_chat(user_id)
-            except Exception as again:
-                raise PlatformFailure(type(again).__name__, retry=True) from again
+            if exc.status != 403:
+                raise PlatformFailure(f"http_{exc.status}") from exc
+            conversation = await self._installed_then_chat(user_id)
         except PlatformFailure:
             raise
         except Exception as exc:
@@ -377,23 +374,61 @@ class TeamsPlatform:
         await self.conversations.remember(PLATFORM, user_key(user_id), conversation.as_json())
         return conversation
 
+    async def _installed_then_chat(self, user_id: str) -> Conversation:
+        """Teams refused the chat: the person never had the app. It cannot be installed without Graph
+        (``app_not_installed``) or while leakbot is not in the org's catalog (``app_not_in_catalog``): nothing
+        changes until an admin acts. ``app_install_failed``: Graph failed, later may work."""
+        if self.graph is None or not ENTRA_ID.match(user_id):
+            raise PlatformFailure("app_not_installed")
+        installed = await self._install_for(user_id)
+        if installed is None:
+            raise PlatformFailure("app_not_in_catalog")
+        if not installed:
+            raise PlatformFailure("app_install_failed", retry=True)
+        try:
+            return await self._open_chat(user_id)
+        except aiohttp.ClientResponseError as again:
+            code = "app_not_installed" if again.status == 403 else f"http_{again.status}"
+            raise PlatformFailure(code, retry=True) from again
+        except Exception as again:
+            raise PlatformFailure(type(again).__name__, retry=True) from again
+
     async def _open_chat(self, user_id: str) -> Conversation:
         conversation, _ = await self.gateway.create_conversation(
             self.service_url, self._tenant(), members=[user_id]
         )
         return conversation
 
-    async def _install_for(self, user_id: str) -> bool:
-        """Teams refused the 1:1 chat: the person never had the app. Install it for them through Graph."""
-        if self.graph is None or not self.settings.catalog_app_id or not ENTRA_ID.match(user_id):
-            return False
+    async def _install_for(self, user_id: str) -> bool | None:
+        """The app installed for this person through Graph: True (or an answer we cannot read: the chat
+        tells), False when Graph failed, None when leakbot is not in the catalog."""
+        assert self.graph is not None
         try:
-            await self.graph.install_app(user_id, self.settings.catalog_app_id)
+            catalog_id = await self._catalog_id()
+        except GraphError as exc:
+            log.warning("could not find the app in the organization's catalog (%s)", exc)
+            return False
+        if catalog_id is None:
+            return None
+        try:
+            await self.graph.install_app(user_id, catalog_id)
         except GraphError as exc:
             log.warning("could not install the app for a person (%s)", exc)
-            return False
+            return exc.code == MALFORMED and exc.status < 300  # done or not: the chat will say
         log.info("installed the app for a person who never opened it, to reach them in a 1:1 chat")
         return True
+
+    async def _catalog_id(self) -> str | None:
+        """The app's id in the org's catalog: configured, or found through Graph by the manifest id (kept
+        once found; not found or a failed look-up is asked again next time)."""
+        if self.settings.catalog_app_id:
+            return self.settings.catalog_app_id
+        async with self._catalog_lock:  # one look-up however many ask at once
+            if self._catalog is None and self.graph is not None and self.settings.manifest_id:
+                self._catalog = await self.graph.catalog_app(self.settings.manifest_id)
+                if self._catalog is None:
+                    log.warning("leakbot is not in the organization's app catalog: it cannot be installed")
+        return self._catalog
 
     async def direct(self, user_id: str, message: Message, key: str | None = None) -> Posted:
         if key == "receipt" and isinstance(message, tuple):
@@ -432,34 +467,43 @@ class TeamsPlatform:
             raise PlatformFailure(type(exc).__name__, retry=True) from exc
 
     async def resolve(self, written: str) -> str | None:
-        """An id as it is; an e-mail address through Graph (cached, one look-up however many ask)."""
+        """An id as it is; an e-mail address through Graph (one look-up however many ask at once). Only an
+        answer is kept: a failed look-up (an error, a broken answer, a timeout) is None for everyone waiting
+        on it and asked again next time."""
         if TEAMS_ID.match(written):
             return written
         if self.graph is None or "@" not in written:
             return None
         future = self._found.get(written)
-        if future is None:
-            future = asyncio.get_running_loop().create_future()
-            self._found[written] = future
-            try:
-                user = await self.graph.user(written)
-            except GraphError as exc:
-                log.warning("Graph could not look a person up (%s)", exc)
+        if future is not None:
+            return await asyncio.shield(future)
+        future = asyncio.get_running_loop().create_future()
+        self._found[written] = future
+        user: User | None = None
+        answered = False
+        try:
+            user = await self.graph.user(written)
+            answered = True
+        except Exception as exc:  # whatever broke, the look-up ends here and its waiters with it
+            log.warning("Graph could not look a person up (%s)", _why(exc))
+        finally:
+            if not answered:
                 del self._found[written]  # try again next time
-                future.set_result(None)
-                return None
             if user is not None:
                 self.learn(user.id, user.name)
             future.set_result(user.id if user else None)
-        return await future
+        return user.id if user else None
 
     async def _found_user(self, user_id: str) -> None:
-        if user_id in self._looked_up:
+        """A person's name from Graph, asked once (again only if the look-up failed)."""
+        if user_id in self._looked_up or self.graph is None:
             return
         self._looked_up.add(user_id)
         try:
-            user = await self.graph.user(user_id) if self.graph else None
-        except GraphError:
+            user = await self.graph.user(user_id)
+        except Exception as exc:
+            self._looked_up.discard(user_id)
+            log.info("Graph could not name a person (%s)", _why(exc))
             return
         if user is not None:
             self.learn(user.id, user.name)
@@ -477,6 +521,11 @@ class TeamsDirectory:
         if self.platform is not None:
             return await self.platform.resolve(member)
         return member if TEAMS_ID.match(member) else None
+
+
+def _why(exc: BaseException) -> str:
+    """What failed, for the log: Graph's status and code, or the kind of error; never its text."""
+    return str(exc) if isinstance(exc, GraphError) else type(exc).__name__
 
 
 def _spans(node: Any) -> list[Span]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,10 +27,20 @@ class TeamsSettings(BaseSettings):
     # The app's id in the organization's app catalog (Teams admin center), to install it for an executive
     # who never opened it; without it such a person cannot get a 1:1 message and the commander is told.
     catalog_app_id: str | None = Field(default=None, alias="LEAKBOT_TEAMS_CATALOG_APP_ID")
+    # Without it, the catalog id is asked of Graph by the app package's manifest id: the one `leakbot teams
+    # package` derives from the app id, or the --teams-app-id it was given (then set it here).
+    manifest_id_setting: str | None = Field(default=None, alias="LEAKBOT_TEAMS_MANIFEST_ID")
+    # Seconds one try of one Graph call may take (its answer included) before it counts as failed.
+    graph_timeout: float = Field(default=20.0, gt=0, alias="LEAKBOT_GRAPH_TIMEOUT")
 
     @property
     def configured(self) -> bool:
         return bool(self.app_id) or self.dev_mode
+
+    @property
+    def manifest_id(self) -> str | None:
+        """The id in the app package's manifest.json (the catalog's ``externalId``)."""
+        return self.manifest_id_setting or (manifest_id(self.app_id) if self.app_id else None)
 
     @property
     def graph_enabled(self) -> bool:
@@ -49,3 +61,8 @@ class TeamsSettings(BaseSettings):
         if not self.tenant_id:
             missing.append("MICROSOFT_APP_TENANT_ID is not set")
         return missing
+
+
+def manifest_id(app_id: str) -> str:
+    """The Teams app (manifest) id `leakbot teams package` gives the package when not told another."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"leakbot:{app_id}"))

@@ -37,7 +37,7 @@ class PlatformNotifier:
             return
         if incident.channel_id:
             await self.platform.post(
-                _space(incident), failure_notice(incident, recipient, False, self.lang), "alert"
+                _space(incident), failure_notice(incident, recipient, False, self.lang, error), "alert"
             )
 
     async def digest(self, user_id: str, incidents: list[IncidentView]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.views import IncidentView
-from bot.i18n import t
+from bot.i18n import catalog, t
 from bot.i18n.rich import Rich, bold, channel, plain, r, rich
 from bot.presentation import drill_marked_rich, jst, next_deadline_text, progress_bar
 from bot.reminders.delivery import Delivery, ReminderItem
@@ -116,9 +116,10 @@ def space_word(incident: IncidentView, lang: str) -> str:
     )
 
 
-def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: str) -> Rich:
+def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: str, error: str = "") -> Rich:
     """A reminder could not be delivered: to the commanders by DM (the channel failed), or in the channel
-    mentioning them (a direct message failed)."""
+    mentioning them (a direct message failed). A platform's reason the catalog explains (``error`` ends with
+    its code, e.g. ``PlatformFailure: app_not_in_catalog``) says why that person cannot be reached."""
     if direct:
         where = (
             (channel(incident.channel_id, incident.channel_name or ""),)
@@ -140,7 +141,9 @@ def failure_notice(incident: IncidentView, recipient: str, direct: bool, lang: s
         else plain(t("reminder.to_channel", lang, space=space_word(incident, lang)))
     )
     commanders = people(incident.members_with_role("commander"), t("role.commander", lang))
-    notice = rich("reminder.failed", lang, commander=commanders, recipient=shown)
+    explained = f"reminder.unreachable.{error.rpartition(': ')[2]}"
+    key = explained if person and explained in catalog() else "reminder.failed"
+    notice = rich(key, lang, commander=commanders, recipient=shown)
     return drill_marked_rich(notice, incident, lang)
 
 

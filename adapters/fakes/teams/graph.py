@@ -1,14 +1,17 @@
 """A fake Microsoft Graph (and its token endpoint) for tests and the demo, as strict as the real one where
 leakbot relies on it: private channels (at least one owner, a name of at most 50 characters without the
 characters Teams refuses, a name in use answered 400 ``NameAlreadyExists``), channel members, users by
-object id, user principal name or ``mail`` filter, and the app installed for a user (which lets the fake
-connector open a 1:1 chat with them). Knobs: ``throttle`` answers the next calls 429 with Retry-After,
-``fail_status`` answers every call with that status (Graph down), ``failing`` only some calls.
+object id, user principal name or ``mail`` filter, the app catalog by ``externalId``, and the app installed for
+a user (which lets the fake connector open a 1:1 chat with them). Knobs: ``throttle`` answers the next calls
+429 with Retry-After, ``fail_status`` answers every call with that status (Graph down), ``failing`` only some
+calls, and ``faults`` breaks the answer of some calls after they did their work (see ``FAULTS``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import re
 import uuid
 from typing import Any
@@ -20,6 +23,12 @@ VERSION = "/v1.0"
 NAME_MAX = 50
 FORBIDDEN = re.compile(r"[~#%&*{}+/\\:<>?|'\"]|\.\.|^[_.]|\.$")
 BIND = re.compile(r"users\('([^']+)'\)")
+# What a broken answer can be: a 2xx whose body is cut-off JSON, the object without its id (``userId`` for
+# members/add), the connection dropped, an answer that takes a minute (each after the call did its work); or
+# an HTML page with 200 (a proxy's: the call never reached Graph).
+MALFORMED, HTML, NO_ID, RESET, SLOW = "malformed", "html", "no_id", "reset", "slow"
+FAULTS = (MALFORMED, HTML, NO_ID, RESET, SLOW)
+SLOW_SECONDS = 60.0
 
 
 def _error(status: int, code: str, message: str = "") -> web.Response:
@@ -42,6 +51,9 @@ class FakeGraph:
         self.throttled: list[float] = []  # Retry-After of each 429 we answered
         self.fail_status: int | None = None
         self.failing: dict[str, int] = {}  # "METHOD /path-suffix" → status: only those calls fail
+        self.faults: dict[str, str] = {}  # "METHOD /path-suffix" → one of FAULTS, for every such call
+        self.catalog: dict[str, str] = {}  # manifest id (externalId) → the app's catalog id
+        self._stopping = asyncio.Event()
         self._throttle: tuple[int, float] = (0, 0.0)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -65,8 +77,12 @@ class FakeGraph:
         """The next ``calls`` Graph calls (not the token) are answered 429 with this Retry-After."""
         self._throttle = (calls, retry_after)
 
+    def publish_app(self, external_id: str, catalog_id: str) -> None:
+        """The app uploaded to the organization's catalog (Teams admin center)."""
+        self.catalog[external_id] = catalog_id
+
     async def start(self) -> str:
-        app = web.Application()
+        app = web.Application(middlewares=[self._faulty])
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_post(VERSION + "/teams/{team}/channels", self._create_channel)
         app.router.add_get(VERSION + "/teams/{team}/channels", self._list_channels)
@@ -75,7 +91,10 @@ class FakeGraph:
         app.router.add_get(VERSION + "/users/{user}", self._user)
         app.router.add_get(VERSION + "/users", self._users)
         app.router.add_post(VERSION + "/users/{user}/teamwork/installedApps", self._install)
-        self._runner = web.AppRunner(app)
+        app.router.add_get(VERSION + "/appCatalogs/teamsApps", self._catalog)
+        self._runner = web.AppRunner(
+            app, access_log=None
+        )  # Microsoft's log, not ours: kept out of the tests'
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -84,8 +103,43 @@ class FakeGraph:
         return self.url
 
     async def stop(self) -> None:
+        self._stopping.set()  # a slow answer still pending ends now
         if self._runner is not None:
             await self._runner.cleanup()
+
+    # --- broken answers -----------------------------------------------------------------------------------
+
+    def _fault_of(self, request: web.Request) -> str | None:
+        for what, fault in self.faults.items():
+            method, _, suffix = what.partition(" ")
+            if request.method == method and request.path.endswith(suffix):
+                return fault
+        return None
+
+    @web.middleware
+    async def _faulty(self, request: web.Request, handler) -> web.StreamResponse:
+        fault = self._fault_of(request)
+        if fault == HTML:  # a proxy's sign-in page: the call never reached Graph
+            self.calls.append((request.method, unquote(request.path_qs)))
+            page = "<html><body><h1>Sign in to continue</h1></body></html>"
+            return web.Response(status=200, text=page, content_type="text/html")
+        response = await handler(request)
+        if fault is None or response.status >= 300 or not isinstance(response, web.Response):
+            return response
+        if fault == SLOW:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), SLOW_SECONDS)
+            except TimeoutError:
+                pass
+            return response
+        if fault == RESET:
+            if request.transport is not None:
+                request.transport.abort()
+            return response
+        if fault == MALFORMED:
+            return web.Response(status=response.status, text='{"id": "19:', content_type="application/json")
+        assert fault == NO_ID, fault
+        return web.json_response(_without_ids(json.loads(response.body or b"{}")), status=response.status)
 
     # --- the token ----------------------------------------------------------------------------------------
 
@@ -253,6 +307,25 @@ class FakeGraph:
         mail = wanted.group(1).replace("''", "'").lower()
         return web.json_response({"value": [u for u in self.users.values() if u["mail"].lower() == mail]})
 
+    async def _catalog(self, request: web.Request) -> web.Response:
+        if refused := self._refused(request):
+            return refused
+        wanted = re.match(r"externalId eq '(.*)'$", request.query.get("$filter", ""))
+        if wanted is None:
+            return _error(400, "BadRequest", "unsupported filter")
+        external = wanted.group(1).replace("''", "'")
+        apps = [
+            {
+                "id": catalog_id,
+                "externalId": external,
+                "displayName": "leakbot",
+                "distributionMethod": "organization",
+            }
+            for manifest, catalog_id in self.catalog.items()
+            if manifest == external
+        ]
+        return web.json_response({"value": apps})
+
     async def _install(self, request: web.Request) -> web.Response:
         if refused := self._refused(request):
             return refused
@@ -262,9 +335,20 @@ class FakeGraph:
         bind = str((await request.json()).get("teamsApp@odata.bind", ""))
         if "/appCatalogs/teamsApps/" not in bind:
             return _error(400, "BadRequest", "teamsApp@odata.bind is required")
+        if bind.rsplit("/", 1)[-1] not in self.catalog.values():
+            return _error(404, "NotFound", "no such app in the catalog")
         if user in self.installed:
             return _error(409, "Conflict", "the app is already installed")
         self.installed.add(user)
         if self.connector is not None and self.connector.installed is not None:
             self.connector.installed.add(user)
         return web.json_response({"id": f"installed-{user}"}, status=201)
+
+
+def _without_ids(answer):
+    """The answer without the ids leakbot reads: ``id`` (users, channels, apps) and ``userId`` (members)."""
+    if isinstance(answer, dict):
+        return {k: _without_ids(v) for k, v in answer.items() if k not in ("id", "userId")}
+    if isinstance(answer, list):
+        return [_without_ids(v) for v in answer]
+    return answer
