@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.origin import ReportSource
 from bot.domain.vocabulary import Cause, DeadlineKind, Role
 from bot.i18n import catalog, language_for, placeholders, t
 from bot.playbook.engine import StepStatus
@@ -20,6 +21,7 @@ def test_every_vocabulary_value_has_a_label() -> None:
         ("cause", Cause),
         ("status", StepStatus),
         ("deadline", DeadlineKind),
+        ("import.source", ReportSource),
     ):
         for value in values:
             assert f"{prefix}.{value}" in keys

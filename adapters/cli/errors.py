@@ -12,9 +12,12 @@ BAD_INPUT = 2
 
 
 class CliError(Exception):
-    def __init__(self, message: str, code: int = BAD_INPUT) -> None:
+    """``details``: lines said before the message, one each (e.g. one per wrong field of a file)."""
+
+    def __init__(self, message: str, code: int = BAD_INPUT, details: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.code = code
+        self.details = details
 
 
 def field_errors(exc: ValidationError) -> str:
@@ -27,6 +30,7 @@ def field_errors(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def fail(message: str, code: int = BAD_INPUT) -> None:
-    sys.stderr.write("leakbot: error: " + " ".join(message.split()) + "\n")
+def fail(message: str, code: int = BAD_INPUT, details: tuple[str, ...] = ()) -> None:
+    for line in (*details, message):
+        sys.stderr.write("leakbot: error: " + " ".join(line.split()) + "\n")
     raise SystemExit(code)

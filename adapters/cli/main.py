@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="leakbot", standalone_mode=False)
     except CliError as exc:
-        fail(str(exc), exc.code)
+        fail(str(exc), exc.code, exc.details)
     except click.exceptions.Abort:
         fail("aborted", 1)
     except click.ClickException as exc:

@@ -13,8 +13,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.errors import CliError
+from adapters.cli.importing import incidents_import
 from bot.appi.deadlines import JST
-from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org_for_reads
+from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org, load_org_for_reads
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.documents import bundle
@@ -30,13 +31,14 @@ from bot.storage import migrate
 T = TypeVar("T")
 
 
-def run_with_core(use: Callable[[Core], Awaitable[T]]) -> T:
+def run_with_core(use: Callable[[Core], Awaitable[T]], writes: bool = False) -> T:
     """Run a read against the stored incidents: no org config needed (bot.bootstrap.load_org_for_reads), and
-    a database without this version's schema gets one line saying to run `leakbot db upgrade` (exit 2)."""
+    a database without this version's schema gets one line saying to run `leakbot db upgrade` (exit 2).
+    ``writes``: a use that creates an incident needs the org config (the playbook, thresholds, reminders)."""
     settings = CoreSettings()
 
     async def main() -> T:
-        core = build_core(settings, org=load_org_for_reads(settings))
+        core = build_core(settings, org=load_org(settings) if writes else load_org_for_reads(settings))
         try:
             await migrate.check_schema(core.engine)
             return await use(core)
@@ -77,6 +79,8 @@ def incident_json(view: IncidentView) -> dict[str, Any]:
         "channel": {"id": view.channel_id, "name": view.channel_name},
         "aware_at": view.aware_at.isoformat(),
         "cause": str(view.facts.cause),
+        "facts": view.facts.model_dump(mode="json"),
+        "origin": None if view.origin is None else view.origin.to_json(),
         "assessment": {
             "reportable": view.assessment.reportable,
             "grounds": list(view.assessment.grounds),
@@ -126,6 +130,9 @@ def incidents() -> None:
     """Stored incidents."""
 
 
+incidents.add_command(incidents_import)
+
+
 @incidents.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--drills", is_flag=True, help="Include drills (DRILL- references).")
@@ -160,6 +167,11 @@ def incidents_show(reference: str, as_json: bool) -> None:
         return
     a = data["assessment"]
     click.echo(f"{data['reference']}  status={data['status']}  channel={data['channel']['name'] or '-'}")
+    if data["origin"] is not None:
+        o = data["origin"]
+        click.echo(
+            f"imported: source={o['source'] or '-'}  reported by: {o['reported_by'] or '-'}  title: {o['title'] or '-'}"
+        )
     click.echo(
         f"assessment: reportable={a['reportable']} grounds={','.join(a['grounds']) or '-'} "
         f"notify_individuals={a['notify_individuals']} final_days={a['final_days']} "

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.facts import Facts
+from bot.domain.origin import Origin
 from bot.playbook.engine import FINISHED, Progress, StepStatus
 from bot.playbook.schema import Step
 
@@ -109,10 +110,16 @@ class IncidentView:
     document_states: dict = field(default_factory=dict)  # as stored; bot.documents.status reads it
     # a rehearsal (issue 14): {"scenario", "speed", "started_at", "injects_done"}; None for a real incident
     drill: dict | None = None
+    # a report made outside chat (`leakbot incidents import`): its reporter is no chat user; None for /leak
+    origin: Origin | None = None
 
     @property
     def is_drill(self) -> bool:
         return self.drill is not None
+
+    @property
+    def imported(self) -> bool:
+        return self.origin is not None
 
     def post(self, platform: str, key: str) -> PostView | None:
         return next((p for p in self.posts if p.platform == platform and p.key == key), None)

@@ -44,13 +44,13 @@ from bot.services.ports import SYSTEM
 from bot.services.posts import PostService
 from bot.services.provisioning import DONE, POPULATE, SPACE, TELL, Claim, ProvisioningService
 from bot.views.incident import phase_ids, phase_view, summary_view
-from bot.views.notices import changes_notice, problems_notice, receipt
+from bot.views.notices import changes_notice, imported_notice, problems_notice, receipt
 from bot.views.reminders import space_word
 
 log = logging.getLogger(__name__)
 NAME_ATTEMPTS = 5
 MAX_ATTEMPTS = 5
-SUMMARY, RECEIPT = "summary", "receipt"
+SUMMARY, RECEIPT, IMPORTED = "summary", "receipt", "imported"
 ABANDONED_CLAIM = timedelta(minutes=2)  # a post claimed this long ago and never recorded was cut short
 
 
@@ -270,7 +270,18 @@ class Journey:
                 )
 
     async def _tell_reporter(self, incident: IncidentView, platform: Platform) -> None:
-        """Wave 3: the reporter hears the reference and where the response happens."""
+        """Wave 3: the reporter hears the reference and where the response happens. An imported report's
+        reporter is no chat user: the channel is told where the report came from instead."""
+        if incident.imported:
+            space, notice = _space_of(incident), imported_notice(incident, self.lang)
+            await self._once(
+                incident.reference,
+                platform,
+                IMPORTED,
+                space.id,
+                lambda: platform.post(space, notice, IMPORTED),
+            )
+            return
         lang = incident.reporter_lang
         notice = receipt(incident, incident.channel_id, incident.channel_name or "", lang)
         await self._once(
@@ -344,7 +355,8 @@ class Journey:
                 space=space,
             )
         )
-        for person in {*incident.members_with_role("commander"), incident.reporter_id}:
+        reporter = () if incident.imported else (incident.reporter_id,)  # an imported one's is no chat user
+        for person in {*incident.members_with_role("commander"), *reporter}:
             try:
                 await platform.direct(person, text)
             except Exception as again:

@@ -22,6 +22,7 @@ from bot.domain.events import (
     Changed,
 )
 from bot.domain.facts import Facts
+from bot.domain.origin import Origin
 from bot.domain.views import Change, IncidentView
 from bot.drills.scenarios import Scenario, load_scenarios
 from bot.playbook.engine import TransitionError, applicable_steps
@@ -49,6 +50,10 @@ class ReportRequest:
     aware_at: datetime
     facts: Facts
     idempotency_key: str | None = None
+    # A report made outside chat, recorded by an operator (`leakbot incidents import`): reporter_id is then
+    # empty (the reporter is no chat user: never a member, never messaged) and ``recorded_by`` is the actor.
+    origin: Origin | None = None
+    recorded_by: Actor | None = None
 
 
 @dataclass(frozen=True)

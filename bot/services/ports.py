@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 OPERATOR_PLATFORMS = frozenset({"cli", "system"})
+NO_PLATFORM = "none"  # an incident with no response space (imported with `platform: none`)
 
 
 @dataclass(frozen=True)

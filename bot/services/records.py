@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.org import OrgConfig
 from bot.domain.facts import Facts
+from bot.domain.origin import Origin
 from bot.domain.views import DeadlineView, IncidentView, MemberView, PostView, RefusalView, StepView
 from bot.playbook.engine import (
     FINISHED,
@@ -200,4 +201,5 @@ def _view(
         audit_events=audit_count,
         document_states=dict(incident.document_states or {}),
         drill=dict(incident.drill) if incident.drill is not None else None,
+        origin=Origin.from_json(incident.origin) if incident.origin is not None else None,
     )

@@ -66,7 +66,7 @@ def _count(raw: object, field: str, lang: str, errors: dict[str, str]) -> int | 
     text = _text(raw)
     if not text:
         return None
-    if not COUNT.fullmatch(text) or int(text.translate(WIDE_DIGITS)) > MAX_PERSONS:
+    if not COUNT.fullmatch(text):
         errors[field] = t("form.error.count", lang)
         return None
     return int(text.translate(WIDE_DIGITS))
@@ -80,9 +80,26 @@ def _counts(values: dict[str, object], lang: str, errors: dict[str, str]) -> tup
     """The estimate and the upper bound; the bound may not be below the estimate."""
     persons = _count(values.get("persons"), "persons", lang, errors)
     upper = _count(values.get("persons_upper_bound"), "persons_upper_bound", lang, errors)
-    if persons is not None and upper is not None and upper < persons:
-        errors["persons_upper_bound"] = t("form.error.upper_below", lang)
+    count_errors(persons, upper, lang, errors)
     return persons, upper
+
+
+def count_errors(persons: int | None, upper: int | None, lang: str, errors: dict[str, str]) -> None:
+    """Counts a person could mean (at most MAX_PERSONS), and an upper bound not below the estimate."""
+    too_big = {f for f, v in (("persons", persons), ("persons_upper_bound", upper)) if (v or 0) > MAX_PERSONS}
+    for field in too_big:
+        errors[field] = t("form.error.count", lang)
+    if persons is not None and upper is not None and upper < persons and not too_big:
+        errors["persons_upper_bound"] = t("form.error.upper_below", lang)
+
+
+def aware_at_error(aware_at: datetime, now: datetime, lang: str) -> str | None:
+    """A discovery moment in the future or before 2000 is a typo (bot.domain.facts.implausible_aware_at)."""
+    if aware_at > now + FUTURE_TOLERANCE:
+        return t("form.error.future", lang)
+    if aware_at < EARLIEST_AWARE:
+        return t("form.error.too_early", lang, year=EARLIEST_AWARE.year)
+    return None
 
 
 def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedReport:
@@ -134,10 +151,9 @@ def parse_aware_at(values: dict[str, object], now: datetime, lang: str, errors: 
         errors["discovered_on"] = t("form.error.date", lang)
         return now
     aware_at = datetime.combine(day, clock, tzinfo=JST)
-    if aware_at > now + FUTURE_TOLERANCE:
-        errors["discovered_on"] = t("form.error.future", lang)
-    elif aware_at < EARLIEST_AWARE:
-        errors["discovered_on"] = t("form.error.too_early", lang, year=EARLIEST_AWARE.year)
+    error = aware_at_error(aware_at, now, lang)
+    if error is not None:
+        errors["discovered_on"] = error
     return aware_at
 
 

@@ -31,7 +31,7 @@ from bot.services.incident_base import (
     _member,
 )
 from bot.services.policy import REPORTER_ROLE, Permission
-from bot.services.ports import Actor
+from bot.services.ports import NO_PLATFORM, Actor
 from bot.services.records import forget_rows
 from bot.services.references import DRILL_PREFIX, PREFIX, next_reference
 from bot.storage.tables import Incident, StepState
@@ -84,6 +84,7 @@ class Reporting(IncidentsBase):
                 updated_at=now,
                 audit_head="",
                 drill=drill,
+                origin=None if request.origin is None else request.origin.to_json(),
             )
             uow.session.add(incident)
             await uow.session.flush()
@@ -91,8 +92,9 @@ class Reporting(IncidentsBase):
                 uow.session.add(
                     StepState(incident_id=incident.id, step_id=step.id, state="todo", updated_at=now)
                 )
-            actor = Actor(request.platform, request.reporter_id)
-            uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
+            actor = request.recorded_by or Actor(request.platform, request.reporter_id)
+            if request.origin is None:  # a chat user reported: they may read it and are invited
+                uow.session.add(_member(incident, actor, REPORTER_ROLE, actor, now))
             if drill is not None:  # the organizer runs their own drill (a commander already is one)
                 uow.session.add(_member(incident, actor, str(Role.COMMANDER), actor, now))
             forget_rows(uow.session, incident, "members")
@@ -100,12 +102,18 @@ class Reporting(IncidentsBase):
             await uow.session.flush()
             situation = situation_for(request.facts, assessment, self.org)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
-            await replan(uow.session, incident, self.org.reminders, now)
+            spaced = request.platform != NO_PLATFORM  # no space, no team yet: nobody to remind or provision
+            if spaced:
+                await replan(uow.session, incident, self.org.reminders, now)
             detail = {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause}
             if drill is not None:
                 detail["drill"] = {"scenario": drill["scenario"], "speed": drill["speed"]}
+            if request.origin is not None:  # how it came, never the free text (who reported, the title)
+                source = request.origin.source
+                detail["imported"] = {"source": None if source is None else str(source)}
             await audit_log.record(uow.session, incident, now, actor, "reported", detail)
-            provisioning.start(uow.session, incident, now)
+            if spaced:
+                provisioning.start(uow.session, incident, now)
             view = await self._view(uow.session, incident)
             uow.events.append(Reported(view))
             return Outcome(view, created=True)

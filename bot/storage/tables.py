@@ -59,6 +59,9 @@ class Incident(Base):
     # a rehearsal (issue 14), SQL NULL for a real incident:
     # {"scenario": id, "speed": 720.0, "started_at": real ISO time, "injects_done": [1, 2]}
     drill: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    # a report made outside chat (issue 18, `leakbot incidents import`), SQL NULL for a /leak report:
+    # {"source": "phone" | null, "reported_by": free text, "title": free text} (bot/domain/origin.py)
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
 
 class Member(Base):

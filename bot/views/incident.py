@@ -27,6 +27,7 @@ from bot.presentation import (
     step_meta,
 )
 from bot.views.elements import Action, Field, Part, people, person
+from bot.views.notices import reported_outside_chat
 
 STATUS_ICON = {
     StepStatus.TODO: "⬜",
@@ -134,7 +135,12 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
         Field(t("summary.cause", lang), plain(t("cause." + facts.cause, lang))),
         Field(t("summary.persons", lang), plain(persons_text(incident, lang))),
         Field(t("summary.items", lang), plain(items)),
-        Field(t("summary.reporter", lang), (mention(incident.reporter_id),)),
+        Field(
+            t("summary.reporter", lang),
+            plain(reported_outside_chat(incident, lang))
+            if incident.imported
+            else (mention(incident.reporter_id),),
+        ),
     )
     deadlines = tuple(r(f"• {line}") for line in legal_deadline_lines(incident, now, lang)) or (
         plain(t("summary.no_deadlines", lang)),

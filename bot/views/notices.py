@@ -52,6 +52,36 @@ def receipt(incident: IncidentView, space_id: str | None, space_name: str, lang:
     return drill_marked_rich(said, incident, lang)
 
 
+def reported_outside_chat(incident: IncidentView, lang: str) -> str:
+    """Who reported an imported incident, for the summary: how it came, and who (as the file says)."""
+    origin = incident.origin
+    assert origin is not None
+    said = (
+        t("import.reporter", lang, source=t(f"import.source.{origin.source}", lang))
+        if origin.source is not None
+        else t("import.reporter_no_source", lang)
+    )
+    return f"{said} {origin.reported_by}".strip()
+
+
+def imported_notice(incident: IncidentView, lang: str) -> Rich:
+    """Said in the response channel instead of the reporter's receipt: the incident was imported by an
+    administrator from a report made outside chat, and its reporter was not told."""
+    origin = incident.origin
+    assert origin is not None
+    ref = incident.reference
+    if origin.source is not None:
+        source = t(f"import.source.{origin.source}", lang)
+        lines = [rich("import.notice", lang, reference=ref, source=source)]
+    else:
+        lines = [rich("import.notice_no_source", lang, reference=ref)]
+    if origin.title:
+        lines.append(rich("import.notice_title", lang, title=origin.title))
+    if origin.reported_by:
+        lines.append(rich("import.notice_by", lang, who=origin.reported_by))
+    return join(lines)
+
+
 @dataclass(frozen=True)
 class HomeEntry:
     reference: str
