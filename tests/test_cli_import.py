@@ -41,7 +41,7 @@ def good_report(**changes: object) -> dict:
         "facts": {
             "summary": "会員Aさんあてのメールに、別の会員Bさんの氏名と住所が記載されていた",
             "cause": "misdelivery",
-            "data_items": ["name", "contact"],
+            "data_items": ["name", "email", "phone"],
             "persons": 1200,
             "confirmed": True,
         },
