@@ -6,7 +6,7 @@ platform renders in its own format. Slack and Teams both use these, so a date or
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.appi.deadlines import JST
 from bot.appi.recipients import recipient
@@ -70,13 +70,19 @@ def days_left(due_at: datetime, now: datetime) -> int:
     return (due_at.astimezone(JST).date() - now.astimezone(JST).date()).days
 
 
-def days_left_text(due_at: datetime, now: datetime, lang: str) -> str:
-    days = days_left(due_at, now)
+def days_left_text(due_at: datetime, now: datetime, lang: str, *, target: bool = False) -> str:
+    """How long is left, or by how much it is late: hours under a day, else calendar days (Japan time).
+    ``target``: a 「速やかに」 duty's target day (目安), not a legal deadline (期限)."""
+    prefix = "time.target." if target else "time."
     if due_at < now:
-        return t("time.overdue", lang, days=max(1, -days))
+        late = now - due_at
+        if late < timedelta(days=1):
+            return t(prefix + "overdue_hours", lang, hours=max(1, int(late.total_seconds() // 3600)))
+        return t(prefix + "overdue", lang, days=max(1, -days_left(due_at, now)))
+    days = days_left(due_at, now)
     if days == 0:
-        return t("time.today", lang)
-    return t("time.days_left", lang, days=days)
+        return t(prefix + "today", lang)
+    return t(prefix + "days_left", lang, days=days)
 
 
 def progress_bar(finished: int, total: int, width: int = 10) -> str:
@@ -109,7 +115,8 @@ def deadline_line(deadline: DeadlineView, incident: IncidentView, now: datetime,
     label = deadline_label(deadline, incident, lang)
     if deadline.status != "pending":
         return f"{label}: {due_text(deadline, lang)} — {t('deadline_status.' + deadline.status, lang)}"
-    return f"{label}: {due_text(deadline, lang)} ({days_left_text(deadline.due_at, now, lang)})"
+    left = days_left_text(deadline.due_at, now, lang, target=is_prompt(deadline))
+    return f"{label}: {due_text(deadline, lang)} ({left})"
 
 
 def individuals_prompt_line(incident: IncidentView, lang: str) -> str | None:
@@ -301,12 +308,16 @@ def step_meta(step, incident: IncidentView, now: datetime, lang: str) -> list[st
     return meta
 
 
-def _reminder_kind(item, lang: str) -> str:
-    """Why it is said now; a prompt duty's target is "the target day", not "the deadline"."""
-    target_key = f"reminder.target_kind.{item.kind}"
+def _reminder_kind(item, now: datetime, lang: str) -> str:
+    """Why it is said now; a prompt duty's target is "the target day", not "the deadline". A reminder that
+    arrives after its deadline passed (delivered late) says it is overdue, never "today is the day"."""
+    kind = item.kind
+    if item.deadline.due_at < now and kind not in ("overdue", "late"):
+        kind = "overdue"
+    target_key = f"reminder.target_kind.{kind}"
     if is_prompt(item.deadline) and target_key in catalog():
         return t(target_key, lang)
-    return t(f"reminder.kind.{item.kind}", lang)
+    return t(f"reminder.kind.{kind}", lang)
 
 
 def reminder_line(item, now: datetime, lang: str) -> str:
@@ -317,8 +328,8 @@ def reminder_line(item, now: datetime, lang: str) -> str:
         lang,
         deadline=deadline_label(item.deadline, item.incident, lang),
         due=due_text(item.deadline, lang),
-        left=days_left_text(item.deadline.due_at, now, lang),
-        kind=_reminder_kind(item, lang),
+        left=days_left_text(item.deadline.due_at, now, lang, target=is_prompt(item.deadline)),
+        kind=_reminder_kind(item, now, lang),
     )
     if headcount_undetermined(item.incident.assessment):
         line += " " + t("reminder.headcount_unknown", lang)

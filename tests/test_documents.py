@@ -174,7 +174,9 @@ async def test_nothing_known_is_all_under_investigation_and_nothing_invented(cle
     assert report.section("4. 原因").text == "調査中"
     # the org config has no documents: section: placeholders, never an invented phone number
     notice = files["notice"][0]
-    assert "【要記入：窓口の電話番号】" in notice.text and "代表者" not in notice.text  # no person in a public text
+    assert (
+        "【要記入：窓口の電話番号】" in notice.text and "代表者" not in notice.text
+    )  # no person in a public text
     assert "【要記入：代表者名】" in report.text
     assert "窓口の電話番号" in notice.to_fill
     assert "調査中" in notice.section("5. お客様へのお願い").text  # no advice without the data items

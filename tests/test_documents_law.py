@@ -75,7 +75,11 @@ CASES: dict[str, Case] = {
                 "2. 漏えい等が発生し、又は発生したおそれがある保有個人情報の項目",
                 "規則44条2項",
             ),
-            "notice": ("本件の対象となった皆様へ", "サンプル市が保有する皆様の個人情報", "サンプル市を装った"),
+            "notice": (
+                "本件の対象となった皆様へ",
+                "サンプル市が保有する皆様の個人情報",
+                "サンプル市を装った",
+            ),
         },
         absent={"*": ("規則7条",), "notice": ("お客様", "当社"), "announcement": ("お客様", "当社")},
     ),
@@ -121,7 +125,12 @@ CASES: dict[str, Case] = {
     ),
     "not_reportable": Case(
         facts=MISDELIVERY | {"persons": 12},
-        present={"ppc-report": ("【報告義務なし（任意の報告）】", "該当なし（報告義務のある事由は現時点でありません）")},
+        present={
+            "ppc-report": (
+                "【報告義務なし（任意の報告）】",
+                "該当なし（報告義務のある事由は現時点でありません）",
+            )
+        },
     ),
     "undetermined_headcount": Case(
         facts={k: v for k, v in MISDELIVERY.items() if k != "confirmed"},
@@ -186,7 +195,11 @@ CASES: dict[str, Case] = {
             "announcement": ("公表用の発覚の経緯（個人名を含めない）",),
             "ppc-report": ("営業部の山田さん",),  # filed with the regulator, not published
         },
-        absent={"notice": ("山田", "佐藤", "03-1234"), "announcement": ("山田", "佐藤", "03-1234"), "enquiry-script": ("山田", "佐藤")},
+        absent={
+            "notice": ("山田", "佐藤", "03-1234"),
+            "announcement": ("山田", "佐藤", "03-1234"),
+            "enquiry-script": ("山田", "佐藤"),
+        },
     ),
     "banking": Case(
         sector="banking",
@@ -251,7 +264,10 @@ async def test_golden(clean_database, clock, name: str, lang: str) -> None:
 
 
 async def test_every_public_text_says_what_a_person_can_do_even_when_nothing_is_known(clean_database, clock):
-    for lang, lines in (("ja", ("を装った不審な", "窓口までご連絡")), ("en", ("claiming to be from", "contact the desk"))):
+    for lang, lines in (
+        ("ja", ("を装った不審な", "窓口までご連絡")),
+        ("en", ("claiming to be from", "contact the desk")),
+    ):
         files = await _bundle(clean_database, clock, CASES["all_unknown"], lang)
         for file in ("notice", "announcement", "enquiry-script"):
             text = "\n".join(d.text for d in files[file])

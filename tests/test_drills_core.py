@@ -339,14 +339,30 @@ def test_the_report_in_japanese(scenarios) -> None:
     steps = doc.section("主要手順までの時間（目標との比較）").text
     assert "上長・責任者への一次報告: 発覚から30分（目標: 1時間以内）— 達成" in steps
     assert "封じ込め（" in steps and "発覚から1時間30分（目標: 2時間以内）— 達成" in steps
-    assert "への速報: 発覚から2日12時間（目標: 3日以内）— 達成" in steps
-    assert "本人への通知（開始）: 発覚から2日（目標: 3日以内）— 達成" in steps
+    # day-counted targets read as their date and day number, never as 「2日23時間59分」
+    assert (
+        "への速報: 発覚から2日12時間（目標: 2025年4月4日(金)まで（発覚した日を1日目として4日目））— 達成"
+        in steps
+    )
+    assert (
+        "本人への通知（開始）: 発覚から2日（目標: 2025年4月4日(金)まで（発覚した日を1日目として4日目））— 達成"
+        in steps
+    )
     assert "問い合わせは少数の見込み" in doc.section("スキップした手順と理由").text
     deadlines = doc.section("期限（訓練時間）").text
-    assert "速報: 発覚から2日12時間に完了（期限: 発覚から3日）— 期限内" in deadlines
-    assert "確報: 未了（期限: 発覚から30日）— 期限切れ" in deadlines
-    assert "本人通知: 未了（期限: 発覚から3日）— 期限切れ" in deadlines
-    assert "発覚から1日1時間　slack:U1: step（not_a_member）" in doc.section("拒否された操作").text
+    assert (
+        "速報: 発覚から2日12時間に完了（目安: 2025年4月4日(金)まで（発覚した日を1日目として4日目））— 目安内"
+        in deadlines
+    )
+    assert "確報: 未了（期限: 2025年5月1日(木)まで（発覚した日を1日目として31日目））— 期限切れ" in deadlines
+    assert (
+        "本人通知: 未了（目安: 2025年4月4日(金)まで（発覚した日を1日目として4日目））— 目安切れ" in deadlines
+    )
+    assert (
+        "発覚から1日1時間　利用者（役割の登録なし）: step（not_a_member）"
+        in doc.section("拒否された操作").text
+    )
+    assert "時間59分" not in doc.text and "slack:" not in doc.text
     injects = doc.section("注入した状況").text
     assert "1. 開始から2時間（新たな事実）: 情報システム部からの報告" in injects
     assert "事実の入力まで1時間30分" in injects
@@ -362,8 +378,14 @@ def test_the_report_in_english(scenarios) -> None:
     steps = doc.section("Time to the key steps (against the targets)").text
     assert "First report to superiors: 30m after discovery (target: within 1h) — on target" in steps
     deadlines = doc.section("Deadlines (in drill time)").text
-    assert "Preliminary report: done 2d 12h after discovery (due 3d after discovery) — met" in deadlines
-    assert "Final report: not done (due 30d after discovery) — missed" in deadlines
+    assert (
+        "Preliminary report: done 2d 12h after discovery (target: by Fri 04 Apr 2025 (day 4, the day of discovery being day 1)) — met"
+        in deadlines
+    )
+    assert (
+        "Final report: not done (deadline: by Thu 01 May 2025 (day 31, the day of discovery being day 1)) — missed"
+        in deadlines
+    )
     assert "facts entered 1h 30m later" in doc.section("Injects delivered").text
 
 
@@ -381,7 +403,10 @@ def test_late_open_and_empty_sections(scenarios) -> None:
     view = dataclasses.replace(view, steps=(*others, superior))  # the time comes from the trail only
     doc = after_action_report(view, events, DrillClock(T0), "en", ended_at=T0 + timedelta(days=10))
     assert "First report to superiors: 2h after discovery (target: within 1h) — 1h over target" in doc.text
-    assert "Final report: not done (due 30d after discovery) — not yet due when the drill ended" in doc.text
+    assert (
+        "Final report: not done (deadline: by Thu 01 May 2025 (day 31, the day of discovery being day 1)) — not yet due when the drill ended"
+        in doc.text
+    )
     assert doc.section("Refused actions").text == "None"
     assert doc.section("Injects delivered").text == "None"
     assert "(no scenario)" in doc.section("The drill").text

@@ -150,13 +150,24 @@ async def test_restart_after_downtime_sends_each_missed_reminder_once_gathered(c
     await service.sweep()
     per_recipient = Counter(notifier.recipients())
     assert per_recipient == Counter({ref: 1, "UCOMMANDER": 1, "UEXEC": 1}), "one gathered message each"
-    assert all(d.missed for d in notifier.deliveries)
+    assert all(d.missed and d.offline for d in notifier.deliveries), (
+        "they fell due before this leakbot started"
+    )
     channel = next(d for d in notifier.deliveries if d.channel_of == ref)
     kinds = Counter((i.deadline.key, i.kind) for i in channel.items)
     assert kinds[("preliminary", "opened")] == 1 and kinds[("preliminary", "overdue")] == 1
     notifier.deliveries.clear()
     await service.sweep()
     assert notifier.deliveries == [], "none is sent twice"
+
+
+async def test_a_ping_late_while_leakbot_runs_is_not_said_to_be_from_downtime(core, clock, notifier) -> None:
+    """The service started before the ping fell due (a slow sweep, a busy machine): late, but not offline."""
+    await open_incident(core, clock, persons=2000)
+    service = core.reminder_service({"slack": notifier}, "w1")
+    clock.advance(timedelta(days=9))
+    await service.sweep()
+    assert notifier.deliveries and all(d.missed and not d.offline for d in notifier.deliveries)
 
 
 async def test_overdue_escalates_every_business_day(core, clock, notifier) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.appi.deadlines import JST
+from bot.documents.draft import Draft
 from bot.documents.model import Block, Document, Section, bullet, field, paragraph
 from bot.documents.timeline import TimelineEvent
 from bot.domain.views import DeadlineView, IncidentView, StepView
@@ -21,6 +23,7 @@ from bot.drills.marking import marked
 from bot.drills.scenarios import Inject, Scenario, parse_offset
 from bot.i18n import t
 from bot.playbook.engine import StepStatus
+from bot.presentation import is_prompt, jst
 
 INJECT_ACTION = (
     "drill_inject"  # the trail event of a delivered inject: details {"inject": n (1-based), "at": "2h"}
@@ -121,8 +124,21 @@ class _Report:
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
+    @property
+    def draft(self) -> Draft:
+        """For people's names or roles (never platform ids)."""
+        return Draft(self.view, None, self.lang)
+
     def took(self, at: datetime) -> str:
         return duration_text(at - self.view.aware_at, self.lang)
+
+    def by_day(self, due: datetime) -> str:
+        """A day-counted deadline or target as the date and its day number, never 「4日13時間59分」."""
+        day = (due.astimezone(JST).date() - self.view.aware_at.astimezone(JST).date()).days + 1
+        return self.t("drill.target.day", date=jst(due, self.lang, with_time=False), n=day)
+
+    def within(self, due: datetime) -> str:
+        return self.t("drill.target.within", span=self.took(due))
 
     def none(self) -> tuple[Block, ...]:
         return (paragraph(self.t("drill.report.none")),)
@@ -184,7 +200,8 @@ class _Report:
                 lines.append(self._line(label, self.t("drill.result.not_applicable")))
                 continue
             deadline = self._legal(kind)
-            lines.append(self._step_line(label, step, deadline.due_at if deadline else None, statuses))
+            due = deadline.due_at if deadline else None
+            lines.append(self._step_line(label, step, due, statuses, by_day=True))
         return tuple(lines)
 
     def _title(self, step_id: str) -> str:
@@ -210,7 +227,10 @@ class _Report:
         step: StepView,
         due: datetime | None,
         statuses: tuple[str, ...] = (StepStatus.DONE,),
+        *,
+        by_day: bool = False,
     ) -> Block:
+        """``by_day``: a legal deadline or target counted in days (shown as its date); else an hours target."""
         at = self.finished_at(step, statuses)
         if step.status is StepStatus.NOT_APPLICABLE:
             return self._line(label, self.t("drill.result.not_applicable"))
@@ -221,7 +241,7 @@ class _Report:
                 else self.t("drill.result.not_done_no_target")
             )
             return self._line(label, result)
-        target = self.took(due)
+        target = self.by_day(due) if by_day else self.within(due)
         if at is None:
             key = "drill.result.not_done_overdue" if self.end > due else "drill.result.not_done"
             return self._line(label, self.t(key, target=target))
@@ -250,17 +270,18 @@ class _Report:
         lines: list[Block] = []
         for deadline in legal:
             name = self.t(f"deadline.{deadline.kind}")
-            due = self.took(deadline.due_at)
+            due = self.by_day(deadline.due_at)
+            kind = self.t("drill.kind.target" if is_prompt(deadline) else "drill.kind.deadline")
             if deadline.status == "cancelled":
                 lines.append(bullet(self.t("drill.deadline.cancelled", deadline=name)))
                 continue
             done = self._filed_at(deadline)
             if done is not None:
                 key = "drill.deadline.met" if done <= deadline.due_at else "drill.deadline.late"
-                lines.append(bullet(self.t(key, deadline=name, done=self.took(done), due=due)))
+                lines.append(bullet(self.t(key, deadline=name, done=self.took(done), due=due, kind=kind)))
             else:
                 key = "drill.deadline.missed" if self.end > deadline.due_at else "drill.deadline.open"
-                lines.append(bullet(self.t(key, deadline=name, due=due)))
+                lines.append(bullet(self.t(key, deadline=name, due=due, kind=kind)))
         return tuple(lines) or self.none()
 
     def _filed_at(self, deadline: DeadlineView) -> datetime | None:
@@ -278,7 +299,7 @@ class _Report:
                 self.t(
                     "drill.report.refused_line",
                     at=self.took(e.at),
-                    actor=e.actor,
+                    actor=self.draft.who(e.actor),
                     attempt=str(e.details.get("attempt", "")),
                     code=str(e.details.get("code", "")),
                 )

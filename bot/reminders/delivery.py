@@ -27,9 +27,10 @@ class Delivery:
     channel_of: str | None  # incident reference, when sent to its response channel
     user_id: str | None  # when sent to one person
     items: tuple[ReminderItem, ...]
-    missed: bool  # they fell due while leakbot was offline: one gathered message, not a flood
+    missed: bool  # they fell due a while ago: one gathered message, not a flood
     part: int = 1  # many deadlines for one recipient go out as several messages: this is message `part`
     parts: int = 1  # of `parts`
+    offline: bool = False  # missed because they fell due before this leakbot started (it was not running)
 
     @property
     def overdue(self) -> bool:

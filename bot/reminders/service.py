@@ -88,6 +88,7 @@ class ReminderService:
         self.playbooks = playbooks
         self.notifiers = notifiers
         self.worker = worker
+        self.started_at = clock.now()  # reminders due before it fell due while this leakbot was not running
 
     async def next_due(self) -> datetime | None:
         """The earliest pending reminder: what the in-process timer waits for."""
@@ -153,6 +154,7 @@ class ReminderService:
                 held += rows
                 continue
             missed = any(r.due_at < now - MISSED_AFTER for r in rows)
+            offline = missed and any(r.due_at < self.started_at for r in rows)
             parts = split_messages(rows_items, ITEMS_PER_MESSAGE)
             recipients.append(
                 [
@@ -166,6 +168,7 @@ class ReminderService:
                             missed,
                             number,
                             len(parts),
+                            offline,
                         ),
                     )
                     for number, part in enumerate(parts, start=1)

@@ -68,8 +68,8 @@ def reminder_message(delivery: Delivery, now: datetime, lang: str) -> ReminderMe
     direct = delivery.channel_of is None
     incident = delivery.items[0].incident
     reference = incident.reference
-    if delivery.missed:
-        head = rich("reminder.missed_header", lang)
+    if delivery.missed:  # 「leakbot が停止していた間」 only when it was not running; else just late
+        head = rich("reminder.missed_header" if delivery.offline else "reminder.delayed_header", lang)
     elif direct:
         head = rich("reminder.dm_header", lang)
     else:

@@ -1,0 +1,62 @@
+"""Reminder wording (issue 18): hours under a day, 期限 for legal deadlines and 目安 for targets, never "overdue"
+and "today is the day" on one line, and 「leakbot が停止していた間」 only when it was not running."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.facts import Facts
+from bot.domain.views import DeadlineView
+from bot.presentation import days_left_text, reminder_line
+from bot.reminders.delivery import Delivery, ReminderItem
+from bot.services.incidents import ReportRequest
+from bot.services.ports import OPERATOR
+from bot.views.reminders import reminder_message
+
+DUE = datetime(2026, 12, 5, 14, 59, 59, tzinfo=UTC)  # 23:59:59 JST, the end of the 5th day
+
+
+def test_an_hour_late_is_said_in_hours_not_as_a_day() -> None:
+    assert days_left_text(DUE, DUE + timedelta(hours=1, minutes=5), "ja") == "期限を1時間超過"
+    assert days_left_text(DUE, DUE + timedelta(hours=1, minutes=5), "en") == "1 hours overdue"
+    assert days_left_text(DUE, DUE + timedelta(hours=23), "ja") == "期限を23時間超過"
+    assert days_left_text(DUE, DUE + timedelta(days=3), "ja") == "期限を3日超過"
+
+
+def test_a_target_is_a_target_and_a_deadline_a_deadline() -> None:
+    morning = DUE - timedelta(hours=10)
+    assert days_left_text(DUE, morning, "ja", target=True) == "本日が目安の日"
+    assert days_left_text(DUE, morning, "ja") == "本日が期限"
+    assert days_left_text(DUE, DUE + timedelta(hours=2), "ja", target=True) == "目安を2時間超過"
+    assert days_left_text(DUE, DUE - timedelta(days=2), "ja", target=True) == "目安まであと2日"
+
+
+async def _item(core, clock, kind: str) -> ReminderItem:
+    outcome = await core.incidents.report(
+        ReportRequest("slack", "UREPORTER", "ja", clock.now(), Facts(summary="誤送信", persons=5000))
+    )
+    view = await core.incidents.get(outcome.incident.reference, OPERATOR)
+    preliminary = next(d for d in view.deadlines if d.key == "preliminary")
+    return ReminderItem(view, preliminary, kind, preliminary.due_at, "legal")
+
+
+async def test_a_due_morning_ping_delivered_after_the_target_says_it_is_past(core, clock) -> None:
+    item = await _item(core, clock, "due_morning")
+    late = item.deadline.due_at + timedelta(hours=3)
+    line = reminder_line(item, late, "ja")
+    assert "目安を3時間超過" in line and "本日" not in line, line
+    on_time = reminder_line(item, item.deadline.due_at - timedelta(hours=14), "ja")
+    assert "本日が目安の日" in on_time and "超過" not in on_time, on_time
+
+
+async def test_the_offline_header_only_when_leakbot_was_not_running(core, clock) -> None:
+    item = await _item(core, clock, "before")
+    now = item.deadline.due_at
+    delayed = Delivery("slack", item.incident.reference, None, (item,), missed=True)
+    assert "停止していた" not in reminder_message(delayed, now, "ja").fallback
+    header = "".join(span.text for span in reminder_message(delayed, now, "ja").header)
+    assert "配信が遅れた" in header
+    offline = dataclasses.replace(delayed, offline=True)
+    header = "".join(span.text for span in reminder_message(offline, now, "ja").header)
+    assert "leakbot が停止していた間" in header
