@@ -7,7 +7,6 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.facts import Facts
-from bot.domain.views import DeadlineView
 from bot.presentation import days_left_text, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.services.incidents import ReportRequest
