@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from bot.appi.deadlines import JST
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org_for_reads
 from bot.config.org import ConfigError
-from bot.config.settings import CoreSettings
 from bot.documents import bundle
 from bot.documents.docx import render_docx
 from bot.documents.markdown import render_markdown
@@ -32,7 +31,7 @@ T = TypeVar("T")
 def run_with_core(use: Callable[[Core], Awaitable[T]]) -> T:
     """Run a read against the stored incidents: no org config needed (bot.bootstrap.load_org_for_reads), and
     a database without this version's schema gets one line saying to run `leakbot db upgrade` (exit 2)."""
-    settings = CoreSettings()
+    settings = core_settings()
 
     async def main() -> T:
         core = build_core(settings, org=load_org_for_reads(settings))
@@ -43,14 +42,12 @@ def run_with_core(use: Callable[[Core], Awaitable[T]]) -> T:
             await core.close()
 
     try:
-        return asyncio.run(main())
-    except (ConfigError, PlaybookError, migrate.SchemaNotReady) as exc:
+        with database_errors(settings, "read"):
+            return asyncio.run(main())
+    except (ConfigError, PlaybookError) as exc:
         raise CliError(str(exc)) from None
     except NotFoundError as exc:
         raise CliError(f"no incident {exc.params['reference']}", code=1) from None
-    except (OSError, SQLAlchemyError) as exc:
-        # Never the URL (it may hold a password) nor the driver's text (it may quote data).
-        raise CliError(f"cannot read the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
 
 
 @click.group("db")
@@ -60,12 +57,13 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to DATABASE_URL (creates the schema on an empty database)."""
-    try:
-        migrate.upgrade(CoreSettings().database_url)
-    except (OSError, SQLAlchemyError) as exc:
-        raise CliError(f"cannot upgrade the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
-    click.echo("database is up to date")
+    """Apply the migrations to DATABASE_URL (creates the schema on an empty database).
+
+    Safe to run from several replicas at once: on PostgreSQL they take turns (an advisory lock)."""
+    settings = core_settings()
+    with database_errors(settings, "upgrade"):
+        done = migrate.upgrade(settings.database_url)
+    click.echo(done.describe())
 
 
 def incident_json(view: IncidentView) -> dict[str, Any]:
