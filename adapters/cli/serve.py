@@ -207,9 +207,18 @@ async def _serve(settings: CoreSettings, host: str, port: int) -> None:
 
 
 @click.command("serve")
-@click.option("--host", default=lambda: os.environ.get("LEAKBOT_HOST", "0.0.0.0"), show_default="0.0.0.0")  # noqa: S104
 @click.option(
-    "--port", type=int, default=lambda: int(os.environ.get("LEAKBOT_PORT", "3000")), show_default="3000"
+    "--host",
+    default=lambda: os.environ.get("LEAKBOT_HOST", "0.0.0.0"),  # noqa: S104
+    show_default="LEAKBOT_HOST, else 0.0.0.0",
+    help="The address to listen on.",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("LEAKBOT_PORT", "3000")),
+    show_default="LEAKBOT_PORT, else 3000",
+    help="The port to listen on.",
 )
 def serve(host: str, port: int) -> None:
     """Serve /slack/events and/or /api/messages (Teams), /healthz and /metrics."""

@@ -124,13 +124,16 @@ def incidents() -> None:
 
 
 @incidents.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="As JSON (a list; empty when there is none).")
 @click.option("--drills", is_flag=True, help="Include drills (DRILL- references).")
 def incidents_list(as_json: bool, drills: bool) -> None:
+    """One line per incident: status, channel, reportability, the next legal deadline, progress."""
     views = run_with_core(lambda core: core.incidents.list(OPERATOR, drills=drills))
     if as_json:
         click.echo(json.dumps([incident_json(v) for v in views], ensure_ascii=False))
         return
+    if not views:
+        click.echo("no incidents stored yet" if drills else "no incidents stored yet (drills: add --drills)")
     for v in views:
         grounds = ",".join(v.assessment.grounds) or "-"
         nxt = v.next_legal_deadline()
@@ -144,8 +147,10 @@ def incidents_list(as_json: bool, drills: bool) -> None:
 
 @incidents.command("show")
 @click.argument("reference")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def incidents_show(reference: str, as_json: bool) -> None:
+    """One incident: its assessment, deadlines, steps, undelivered reminders and refused attempts."""
+
     async def read(core: Core) -> dict[str, Any]:
         data = incident_json(await core.incidents.get(reference, OPERATOR))
         failures = await core.reminder_service({}, "cli").failures(reference)
@@ -193,7 +198,12 @@ def incidents_show(reference: str, as_json: bool) -> None:
     default=None,
     help="Where to write the .ics (default: REFERENCE.ics).",
 )
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    help="Japanese (ja, the default) or English (en).",
+)
 def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     """Write an .ics calendar of the incident's legal deadlines."""
 
@@ -217,7 +227,12 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     required=True,
     help="The directory to write the bundle to (created when missing).",
 )
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    help="Japanese (ja, the default) or English (en).",
+)
 def incidents_export(reference: str, directory: str, lang: str) -> None:
     """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
     .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then the 確報; notice the letter then the
