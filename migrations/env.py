@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from bot.storage.db import DEFAULT_DATABASE_URL, create_engine, is_sqlite
+from bot.storage.migrate import migrating
 from bot.storage.tables import Base
 
 config = context.config
@@ -29,6 +30,11 @@ def run_migrations_offline() -> None:
 
 
 def _run(connection: Connection) -> None:
+    with migrating(connection, config.attributes):  # one upgrade at a time on PostgreSQL
+        _migrate(connection)
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -149,3 +149,14 @@ def test_db_upgrade_works_outside_the_checkout(tmp_path, monkeypatch, capsys) ->
     monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./elsewhere.db")
     code, out, _ = run(["db", "upgrade"], capsys)
     assert code == 0 and "up to date" in out and Path(tmp_path / "elsewhere.db").exists()
+
+
+def test_an_empty_list_says_so(clean_database, monkeypatch, no_org_config, capsys) -> None:
+    """A new user's first `leakbot incidents list`: one line saying there is nothing yet, not silence."""
+    monkeypatch.setenv("DATABASE_URL", clean_database)
+    code, out, err = run(["incidents", "list"], capsys)
+    assert code == 0 and err == "" and out == "no incidents stored yet (drills: add --drills)\n"
+    code, out, _ = run(["incidents", "list", "--drills"], capsys)
+    assert code == 0 and out == "no incidents stored yet\n"
+    code, out, _ = run(["incidents", "list", "--json"], capsys)
+    assert code == 0 and json.loads(out) == []

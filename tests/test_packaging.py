@@ -46,6 +46,9 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
     }
     assert expected - names == set()
     assert not any(name.startswith("tests/") for name in names)
+    [metadata] = [name for name in names if name.endswith(".dist-info/METADATA")]
+    assert "License-Expression: Apache-2.0" in zipfile.ZipFile(wheel).read(metadata).decode()
+    assert metadata.replace("METADATA", "licenses/LICENSE") in names
 
 
 def test_the_unpacked_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
@@ -88,3 +91,28 @@ def test_the_unpacked_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Pat
     assert listed.returncode == 0 and listed.stderr == "", listed.stderr
     shown = leakbot("playbook", "show", "--lang", "en")
     assert shown.returncode == 0 and "Personal-data leak response" in shown.stdout, shown.stderr
+
+
+def test_the_installed_demo_never_mentions_the_checkouts_shared_folder(wheel: Path, tmp_path: Path) -> None:
+    """A user's installation has no ../shared: the demo run from the wheel, without LEAKBOT_SPECS_DIR, prints
+    no warning about the specs (its closing line says which checks ran) and never names that folder."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEAKBOT_", "DATABASE_URL"))}
+    env |= {"PYTHONPATH": str(site), "TMPDIR": str(elsewhere)}
+    code = "import sys; from adapters.cli.main import main; main(sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "demo", "--teams"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cards refused: 0 (the Adaptive Card schema: LEAKBOT_SPECS_DIR)" in done.stdout
+    assert "shared" not in done.stdout + done.stderr
+    assert "Warning" not in done.stderr, done.stderr
+    assert list(elsewhere.iterdir()) == [], "the demo leaves nothing behind"

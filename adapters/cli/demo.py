@@ -7,8 +7,10 @@ what each person did and what the bot posted. Time is a fake clock, moved forwar
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
-from collections.abc import AsyncIterator
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 import click
 
+from adapters.cli.errors import CliError
 from adapters.cli.transcript import blocks_as_text
 from bot.appi.deadlines import JST
 from bot.clock import FakeClock
@@ -109,30 +112,34 @@ async def click_step(
     await show.settle()
 
 
+def demo_start() -> datetime:
+    """10:00 JST today: the demos' fake clocks start there."""
+    return datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0)
+
+
 @asynccontextmanager
-async def demo_workspace(name: str) -> AsyncIterator[tuple[Any, FakeClock, datetime, Path]]:
+async def demo_workspace(database: Path) -> AsyncIterator[tuple[Any, FakeClock, datetime]]:
     """The real app on a fresh SQLite file against the fake Slack with the demo's people, at 10:00 JST today:
-    (the harness, its clock, the start, the database file)."""
+    (the harness, its clock, the start)."""
     from adapters.fakes.slack_harness import SlackHarness
 
-    database = Path(tempfile.mkdtemp(prefix=f"leakbot-{name}-")) / f"{name}.db"
     url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(migrate.upgrade, url)
-    start = datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0)
+    start = demo_start()
     clock = FakeClock(start.astimezone(UTC))
     async with SlackHarness(url, parse_org_config(DEMO_ORG, "demo.yaml"), clock) as app:
         for user, (person, email) in PEOPLE.items():
             app.slack.add_user(user, email, name=person)
-        yield app, clock, start, database
+        yield app, clock, start
 
 
-async def run_demo() -> None:
+async def run_demo(database: Path) -> str:
     from adapters.fakes.slack_harness import modal_state
     from adapters.fakes.specs import SLACK_WEB, spec_path
 
-    async with demo_workspace("demo") as (app, clock, start, database):
+    async with demo_workspace(database) as (app, clock, start):
         show = Transcript(app)
-        click.echo(f"leakbot demo — database {database}, fake Slack at {app.slack.base_url}")
+        click.echo(f"leakbot demo — fake Slack at {app.slack.base_url}")
         click.echo(f"It is {start:%Y-%m-%d %H:%M} JST.")
 
         summary_text = "顧客リスト（氏名・メールアドレス）を添付したメールを社外の誤った宛先に送信しました"
@@ -261,7 +268,8 @@ async def run_demo() -> None:
         verdict = await app.core.incidents.verify_audit(ref)
         click.echo(
             f"  drafts: the channel canvas (conversations.canvases.create, then canvases.edit), "
-            f"{len(canvas['markdown'])} characters; `leakbot incidents export {ref} -o DIR` writes .md and .docx"
+            f"{len(canvas['markdown'])} characters; as .md and .docx: `leakbot demo --keep DIR`, then "
+            f"`leakbot incidents export {ref}`"
         )
         click.echo(
             f"  progress {final.progress.finished}/{final.progress.total} steps; "
@@ -272,24 +280,82 @@ async def run_demo() -> None:
             + (
                 f"all within Slack's spec: {not app.slack.violations}"
                 if spec_path(SLACK_WEB) is not None
-                else f"Slack's spec not found (LEAKBOT_SPECS_DIR), Block Kit checks passed: {not app.slack.violations}"
+                else f"Block Kit checks passed: {not app.slack.violations} (Slack's OpenAPI spec: LEAKBOT_SPECS_DIR)"
             )
         )
+
+        return ref
+
+
+DATABASE = "demo.db"  # in the temporary directory, or in --keep DIR
+
+
+def demo_runner(teams: bool, drill: bool) -> Callable[[Path], Awaitable[str]]:
+    """The journey to play: each takes the database file and returns the reference it made."""
+    if teams and drill:
+        from adapters.cli.demo_teams_drill import run_teams_drill_demo
+
+        return run_teams_drill_demo
+    if drill:
+        from adapters.cli.demo_drill import run_drill_demo
+
+        return run_drill_demo
+    if teams:
+        from adapters.cli.demo_teams import run_teams_demo
+
+        return run_teams_demo
+    return run_demo
+
+
+def kept_directory(keep: Path) -> Path:
+    try:
+        keep.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"--keep: cannot create {keep}: {exc.strerror}") from None
+    if (keep / DATABASE).exists():
+        raise CliError(f"--keep: {keep / DATABASE} exists already: give a directory without a demo database")
+    return keep
+
+
+def how_to_read(database: Path, reference: str) -> str:
+    url = f"sqlite:///{database.resolve()}"
+    drills = " --drills" if reference.startswith("DRILL-") else ""
+    return (
+        f"\nThe demo's database is kept in {database.resolve()}. To read it and export its drafts:\n"
+        f"  export DATABASE_URL={url}\n"
+        f"  leakbot incidents list{drills}\n"
+        f"  leakbot incidents export {reference} -o {reference}-drafts"
+    )
 
 
 @click.command("demo")
 @click.option("--teams", is_flag=True, help="The Teams journey instead of Slack's.")
-@click.option("--drill", is_flag=True, help="A rehearsal (drill) with a scenario, on the fake Slack.")
-def demo(teams: bool, drill: bool) -> None:
-    """Run the journey against a fake workspace with a temporary database and print a transcript."""
-    if drill:
-        from adapters.cli.demo_drill import run_drill_demo
+@click.option(
+    "--drill", is_flag=True, help="A rehearsal (drill) with a scenario (on Slack, or Teams with --teams)."
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Keep the demo's database in DIR (created when missing) and say how to read it; "
+    "by default it is removed at exit.",
+)
+def demo(teams: bool, drill: bool, keep: Path | None) -> None:
+    """Run the journey against a fake workspace and print a transcript. Its database is temporary and removed
+    at exit (also when interrupted), unless --keep DIR."""
+    from adapters.fakes.specs import SpecsUnavailableWarning
 
-        asyncio.run(run_drill_demo())
-        return
-    if teams:
-        from adapters.cli.demo_teams import run_teams_demo
-
-        asyncio.run(run_teams_demo())
-        return
-    asyncio.run(run_demo())
+    runner = demo_runner(teams, drill)
+    workdir = kept_directory(keep) if keep is not None else Path(tempfile.mkdtemp(prefix="leakbot-demo-"))
+    try:
+        with warnings.catch_warnings():  # the closing lines say which checks ran without the specs
+            warnings.simplefilter("ignore", SpecsUnavailableWarning)
+            reference = asyncio.run(runner(workdir / DATABASE))
+    except KeyboardInterrupt:
+        raise CliError("interrupted", code=130) from None
+    finally:
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if keep is not None:
+        click.echo(how_to_read(workdir / DATABASE, reference))

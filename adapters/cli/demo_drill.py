@@ -6,6 +6,7 @@ after-action report. Nothing is marked LEAK-; the real incidents and digests do 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import click
 
@@ -15,13 +16,13 @@ from bot.services.ports import OPERATOR
 SCENARIO = "misdelivery"
 
 
-async def run_drill_demo() -> None:
+async def run_drill_demo(database: Path) -> str:
     from adapters.fakes.slack_harness import modal_state
 
-    async with demo_workspace("drill") as (app, clock, start, database):
+    async with demo_workspace(database) as (app, clock, start):
         show = Transcript(app)
         speed = app.core.org.drills.speed
-        click.echo(f"leakbot demo --drill — database {database}; drill clock {speed:g}× faster")
+        click.echo(f"leakbot demo --drill — drill clock {speed:g}× faster")
 
         show.person("UKATO", "/leak drill — picks 「メール誤送信」 in the scenario picker")
         await app.driver.command("UKATO", "drill")
@@ -93,4 +94,8 @@ async def run_drill_demo() -> None:
         real_incidents = await app.core.incidents.list(OPERATOR)
         click.echo("\n" + "═" * 80)
         click.echo(f"{ref}: scenario {SCENARIO}, ended; LEAK- incidents: {len(real_incidents)} (none used)")
-        click.echo(f"  `leakbot incidents export {ref} -o DIR` writes the drafts and after-action.md/.docx")
+        click.echo(
+            f"  the drafts and after-action.md/.docx: `leakbot demo --drill --keep DIR`, then "
+            f"`leakbot incidents export {ref}`"
+        )
+        return ref

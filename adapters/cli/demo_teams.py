@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import click
 
+from adapters.cli.demo import demo_start
 from adapters.cli.transcript import card_as_text
-from bot.appi.deadlines import JST
 from bot.clock import FakeClock
 from bot.config.org import parse_org_config
 from bot.services.ports import OPERATOR
@@ -74,28 +75,37 @@ def person(user: str, action: str) -> None:
     click.echo(f"\n👤 {NAMES[user]}: {action}")
 
 
-async def run_teams_demo() -> None:
-    from adapters.fakes.specs import ADAPTIVE_CARD, spec_path
-    from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
+@asynccontextmanager
+async def teams_workspace(database: Path) -> AsyncIterator[tuple[Any, FakeClock]]:
+    """The real app on a fresh SQLite file, its Teams endpoint against the fake connector and the fake Graph
+    with the demo's people (渡辺 never opened leakbot), at 10:00 JST today: (the harness, its clock)."""
+    from adapters.fakes.teams_harness import TeamsHarness
 
     logging.getLogger("microsoft_agents").setLevel(logging.CRITICAL)  # dev mode's notices; the refused chat
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # the SDK leaves a refused call's session open
-    workdir = Path(tempfile.mkdtemp(prefix="leakbot-teams-demo-"))
-    url = f"sqlite+aiosqlite:///{workdir / 'demo.db'}"
+    url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(migrate.upgrade, url)
-    clock = FakeClock(datetime.now(JST).replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC))
+    clock = FakeClock(demo_start().astimezone(UTC))
     org = parse_org_config(DEMO_ORG, "demo.yaml")
     async with TeamsHarness(url, org, clock, graph=True, names=dict(NAMES)) as teams:
-        graph = teams.graph
-        assert graph is not None
+        assert teams.graph is not None
         for user, name in NAMES.items():
             if user.startswith("29:"):
-                graph.add_user(ENTRA[user], name, f"{user.removeprefix('29:')}@example.co.jp")
+                teams.graph.add_user(ENTRA[user], name, f"{user.removeprefix('29:')}@example.co.jp")
         teams.connector.installed = {ENTRA[u] for u in INSTALLED}
+        yield teams, clock
+
+
+async def run_teams_demo(database: Path) -> str:
+    from adapters.fakes.specs import ADAPTIVE_CARD, spec_path
+    from adapters.fakes.teams_harness import card_of, execute_data
+
+    async with teams_workspace(database) as (teams, _clock):
+        graph = teams.graph
+        assert graph is not None
         show = Printer(teams.connector, graph)
         click.echo(
-            f"leakbot Teams demo — database {workdir / 'demo.db'}, fake connector at {teams.connector.url}, "
-            f"fake Microsoft Graph at {graph.url}"
+            f"leakbot Teams demo — fake connector at {teams.connector.url}, fake Microsoft Graph at {graph.url}"
         )
         person("29:sato", "types `leak` to leakbot")
         await teams.say("29:sato", "leak", aad=ENTRA["29:sato"])
@@ -167,5 +177,6 @@ async def run_teams_demo() -> None:
             click.echo(f"  every card matched the Adaptive Card 1.5 schema: {not teams.connector.violations}")
         else:
             click.echo(
-                f"  Adaptive Card schema not found (LEAKBOT_SPECS_DIR); cards refused: {len(teams.connector.violations)}"
+                f"  cards refused: {len(teams.connector.violations)} (the Adaptive Card schema: LEAKBOT_SPECS_DIR)"
             )
+        return view.reference

@@ -26,7 +26,9 @@ def field_errors(exc: ValidationError) -> str:
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"]) or "input"
         message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
-        parts.append(f"{field}: {message}")
+        if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+            message = str(error["ctx"]["error"])  # our own sentence, without pydantic's "Value error, "
+        parts.append(message if message.startswith(field) else f"{field}: {message}")
     return "; ".join(parts)
 
 

@@ -52,8 +52,15 @@ def _load_file(path: Path) -> PlaybookRegistry:
 
 @playbook.command("show")
 @click.option("--cause", type=click.Choice([c.value for c in Cause]), default=None, help="Show one branch.")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
-@click.option("--id", "playbook_id", default="personal-data-leak")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    help="Japanese (ja, the default) or English (en).",
+)
+@click.option(
+    "--id", "playbook_id", default="personal-data-leak", show_default=True, help="Which playbook to show."
+)
 @click.option("--reportable/--not-reportable", default=True, help="Include the steps for reportable leaks.")
 def show(cause: str | None, lang: str, playbook_id: str, reportable: bool) -> None:
     """The ordered steps with their owners (all branches unless --cause is given)."""

@@ -16,6 +16,7 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from adapters.logging_setup import configure_logging
 from adapters.metrics import Metrics
@@ -30,6 +31,7 @@ from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
 from bot.playbook.loader import PlaybookError
 from bot.scheduling.runner import ReminderRunner
+from bot.storage import migrate
 
 log = logging.getLogger("leakbot")
 
@@ -137,6 +139,8 @@ class LeakbotServer:
         if self.core is None:
             self.core = build_core(self.settings)
         core = self.core
+        with database_errors(self.settings, "use"):  # no schema, or an older one: run `leakbot db upgrade`
+            await migrate.check_schema(core.engine)
         routes, state, notifiers = {}, {}, {}
         if slack.configured:
             self.slack_app = build_slack_app(core, slack, self.metrics, self.installation)
@@ -192,8 +196,7 @@ class LeakbotServer:
             await self.core.close()
 
 
-async def _serve(host: str, port: int) -> None:
-    settings = CoreSettings()
+async def _serve(settings: CoreSettings, host: str, port: int) -> None:
     configure_logging(settings.log_level)
     server = LeakbotServer(settings, SlackSettings(), TeamsSettings())
     try:
@@ -204,14 +207,24 @@ async def _serve(host: str, port: int) -> None:
 
 
 @click.command("serve")
-@click.option("--host", default=lambda: os.environ.get("LEAKBOT_HOST", "0.0.0.0"), show_default="0.0.0.0")  # noqa: S104
 @click.option(
-    "--port", type=int, default=lambda: int(os.environ.get("LEAKBOT_PORT", "3000")), show_default="3000"
+    "--host",
+    default=lambda: os.environ.get("LEAKBOT_HOST", "0.0.0.0"),  # noqa: S104
+    show_default="LEAKBOT_HOST, else 0.0.0.0",
+    help="The address to listen on.",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("LEAKBOT_PORT", "3000")),
+    show_default="LEAKBOT_PORT, else 3000",
+    help="The port to listen on.",
 )
 def serve(host: str, port: int) -> None:
     """Serve /slack/events and/or /api/messages (Teams), /healthz and /metrics."""
+    settings = core_settings()
     try:
-        asyncio.run(_serve(host, port))
+        asyncio.run(_serve(settings, host, port))
     except (ConfigError, PlaybookError) as exc:
         raise CliError(f"cannot start: {exc}") from None
     except KeyboardInterrupt:

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from adapters.cli.importing import incidents_import
 from bot.appi.deadlines import JST
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org, load_org_for_reads
 from bot.config.org import ConfigError
-from bot.config.settings import CoreSettings
 from bot.documents import bundle
 from bot.documents.docx import render_docx
 from bot.documents.markdown import render_markdown
@@ -35,7 +34,7 @@ def run_with_core(use: Callable[[Core], Awaitable[T]], writes: bool = False) -> 
     """Run a read against the stored incidents: no org config needed (bot.bootstrap.load_org_for_reads), and
     a database without this version's schema gets one line saying to run `leakbot db upgrade` (exit 2).
     ``writes``: a use that creates an incident needs the org config (the playbook, thresholds, reminders)."""
-    settings = CoreSettings()
+    settings = core_settings()
 
     async def main() -> T:
         core = build_core(settings, org=load_org(settings) if writes else load_org_for_reads(settings))
@@ -46,14 +45,12 @@ def run_with_core(use: Callable[[Core], Awaitable[T]], writes: bool = False) -> 
             await core.close()
 
     try:
-        return asyncio.run(main())
-    except (ConfigError, PlaybookError, migrate.SchemaNotReady) as exc:
+        with database_errors(settings, "read"):
+            return asyncio.run(main())
+    except (ConfigError, PlaybookError) as exc:
         raise CliError(str(exc)) from None
     except NotFoundError as exc:
         raise CliError(f"no incident {exc.params['reference']}", code=1) from None
-    except (OSError, SQLAlchemyError) as exc:
-        # Never the URL (it may hold a password) nor the driver's text (it may quote data).
-        raise CliError(f"cannot read the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
 
 
 @click.group("db")
@@ -63,12 +60,13 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to DATABASE_URL (creates the schema on an empty database)."""
-    try:
-        migrate.upgrade(CoreSettings().database_url)
-    except (OSError, SQLAlchemyError) as exc:
-        raise CliError(f"cannot upgrade the database (DATABASE_URL): {type(exc).__name__}", code=1) from None
-    click.echo("database is up to date")
+    """Apply the migrations to DATABASE_URL (creates the schema on an empty database).
+
+    Safe to run from several replicas at once: on PostgreSQL they take turns (an advisory lock)."""
+    settings = core_settings()
+    with database_errors(settings, "upgrade"):
+        done = migrate.upgrade(settings.database_url)
+    click.echo(done.describe())
 
 
 def incident_json(view: IncidentView) -> dict[str, Any]:
@@ -134,13 +132,16 @@ incidents.add_command(incidents_import)
 
 
 @incidents.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="As JSON (a list; empty when there is none).")
 @click.option("--drills", is_flag=True, help="Include drills (DRILL- references).")
 def incidents_list(as_json: bool, drills: bool) -> None:
+    """One line per incident: status, channel, reportability, the next legal deadline, progress."""
     views = run_with_core(lambda core: core.incidents.list(OPERATOR, drills=drills))
     if as_json:
         click.echo(json.dumps([incident_json(v) for v in views], ensure_ascii=False))
         return
+    if not views:
+        click.echo("no incidents stored yet" if drills else "no incidents stored yet (drills: add --drills)")
     for v in views:
         grounds = ",".join(v.assessment.grounds) or "-"
         nxt = v.next_legal_deadline()
@@ -154,8 +155,10 @@ def incidents_list(as_json: bool, drills: bool) -> None:
 
 @incidents.command("show")
 @click.argument("reference")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def incidents_show(reference: str, as_json: bool) -> None:
+    """One incident: its assessment, deadlines, steps, undelivered reminders and refused attempts."""
+
     async def read(core: Core) -> dict[str, Any]:
         data = incident_json(await core.incidents.get(reference, OPERATOR))
         failures = await core.reminder_service({}, "cli").failures(reference)
@@ -208,7 +211,12 @@ def incidents_show(reference: str, as_json: bool) -> None:
     default=None,
     help="Where to write the .ics (default: REFERENCE.ics).",
 )
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    help="Japanese (ja, the default) or English (en).",
+)
 def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     """Write an .ics calendar of the incident's legal deadlines."""
 
@@ -232,7 +240,12 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     required=True,
     help="The directory to write the bundle to (created when missing).",
 )
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    help="Japanese (ja, the default) or English (en).",
+)
 def incidents_export(reference: str, directory: str, lang: str) -> None:
     """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
     .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then the 確報; notice the letter then the

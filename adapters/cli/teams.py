@@ -40,7 +40,12 @@ def teams() -> None:
     "--teams-app-id", default=None, help="The Teams app id (a GUID; default: derived from the app id)."
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("leakbot-teams.zip")
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("leakbot-teams.zip"),
+    show_default=True,
+    help="Where to write the zip.",
 )
 def package(app_id: str, teams_app_id: str | None, output: Path) -> None:
     """Zip manifest.json and the icons for upload in Teams (Apps → Manage your apps → Upload)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.storage.db import DEFAULT_DATABASE_URL
+from bot.storage.db import DEFAULT_DATABASE_URL, database_url
 
 
 class CoreSettings(BaseSettings):
@@ -23,3 +23,9 @@ class CoreSettings(BaseSettings):
     sweep_seconds: float = Field(default=15.0, gt=0, alias="LEAKBOT_SWEEP_SECONDS")
     # How long a worker holds an incident's provisioning before another may take it over (a crashed worker).
     provision_lease_seconds: float = Field(default=60.0, gt=0, alias="LEAKBOT_PROVISION_LEASE_SECONDS")
+
+    @field_validator("database_url")
+    @classmethod
+    def _shipped_driver(cls, value: str) -> str:
+        """`postgresql://…` and `sqlite:///…` get the shipped driver; any other URL is refused in one line."""
+        return database_url(value)
