@@ -27,6 +27,29 @@ class SectionEdit:
     facts: Mapping[str, Any]  # the facts when it was edited: what "the facts changed since" compares with
 
 
+@dataclass(frozen=True)
+class Editable:
+    """A section someone may rewrite, with its text now (their edit, else the builder's) to start from."""
+
+    document: str
+    section: str
+    heading: str
+    text: str
+
+
+def plain_text(section: Section) -> str:
+    """A builder's section as plain lines to edit: a field as 「label：text」, a bullet as 「・text」."""
+    lines = []
+    for block in section.blocks:
+        if block.kind == "field":
+            lines.append(f"{block.label}：{block.text}")
+        elif block.kind == "bullet":
+            lines.append(f"・{block.text}")
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
 def when(moment: datetime, lang: str) -> str:
     local = moment.astimezone(JST)
     return f"{local:%Y年%m月%d日 %H:%M}" if lang == "ja" else f"{local:%Y-%m-%d %H:%M} JST"

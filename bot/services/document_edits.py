@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.appi.deadlines import JST
-from bot.documents.current import EDITABLE, build
-from bot.documents.edits import EDIT_MAX, SectionEdit
+from bot.documents.current import EDITABLE, build, current
+from bot.documents.edits import EDIT_MAX, Editable, SectionEdit, plain_text
+from bot.documents.model import Document
 from bot.documents.snapshots import DOCUMENT_KIND, Filed, sha256
 from bot.documents.timeline import TimelineEvent, read_events
 from bot.domain.events import DocumentChanged
@@ -46,6 +47,29 @@ class DocumentEdits(IncidentsBase):
                     await section_edits(uow.session, incident),
                     await filed_copies(uow.session, incident),
                 )
+
+    async def editable(self, reference: str, actor: Actor) -> tuple[Editable, ...]:
+        """The sections the team may rewrite now (not those of a filed, sent or published document), each
+        with its current text; only for who may work the incident."""
+        async with self._attempt(reference, actor, "open:edit"):
+            async with self._uow() as uow:
+                incident = await self._locked(uow, reference)
+                await self._authorize(uow.session, incident, actor, Permission.WORK)
+                view = await self._view(uow.session, incident)
+                edits = await section_edits(uow.session, incident)
+                filed = await filed_copies(uow.session, incident)
+        on = self.clock.now().astimezone(JST).date()
+        files = current(view, self.org, self.org.language, on=on, filed=filed)  # the builders' text
+        mine = {(e.document, e.section): e for e in edits}
+        result = []
+        for items in files.values():
+            for doc in items:
+                if not isinstance(doc, Document) or doc.key not in EDITABLE:
+                    continue
+                for s in doc.sections:
+                    edit = mine.get((doc.key, s.key))
+                    result.append(Editable(doc.key, s.key, s.heading, edit.text if edit else plain_text(s)))
+        return tuple(result)
 
     async def edit_section(
         self, reference: str, document: str, section: str, text: str, actor: Actor, by_name: str = ""
