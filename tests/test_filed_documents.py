@@ -183,3 +183,18 @@ async def test_taking_back_the_filed_preliminary_reopens_its_deadline(core, cloc
     view = await incidents.get(ref, OPERATOR)
     assert {d.key: d.status for d in view.deadlines}["preliminary"] == "pending"
     assert (await incidents.papers(ref, OPERATOR)).filed == {}
+
+
+async def test_the_filing_step_cannot_be_reopened_around_the_reason(core, clock):
+    """Reopening the 速報's step from the phase message would take the filing back without a reason."""
+    from bot.playbook.engine import StepStatus
+
+    ref = await opened(core, clock, persons=1500)
+    await core.incidents.set_document_status(ref, "ppc-preliminary", "filed", LEGAL)
+    with pytest.raises(ServiceError) as bare:
+        await core.incidents.set_step(ref, "preliminary_report", StepStatus.IN_PROGRESS, LEGAL)
+    assert bare.value.code == "filed_step_reopen"
+    with pytest.raises(ServiceError) as not_owner:
+        await core.incidents.set_step(ref, "preliminary_report", StepStatus.IN_PROGRESS, IT, reason="誤り")
+    assert not_owner.value.code == "owner_only"
+    assert "ppc-preliminary" in (await core.incidents.papers(ref, OPERATOR)).filed, "still filed"
