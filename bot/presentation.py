@@ -256,6 +256,9 @@ def change_lines(changes: tuple, incident: IncidentView, playbook, lang: str) ->
                     status=t(f"document.status.{d['to']}", lang),
                 )
             )
+        elif change.what in ("document_edited", "document_edit_cleared"):
+            document = t(f"doc.name.{d['document']}", lang)
+            lines.append(rich(f"change.{change.what}", lang, document=document, section=d["heading"]))
         elif change.what == "deadline_filed":
             lines.append(
                 rich("change.deadline_filed", lang, deadline=_deadline_name(d["key"], incident, lang))

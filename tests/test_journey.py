@@ -161,21 +161,21 @@ async def test_a_click_runs_one_transaction_and_builds_the_read_model_once(core,
         return await original(*args, **kwargs)
 
     records.build_views = counted
-    trail, drafts_reads = core.incidents.trail, []
+    papers, drafts_reads = core.incidents.papers, []
 
     async def read_for_drafts(*args, **kwargs):
         drafts_reads.append(1)
-        return await trail(*args, **kwargs)
+        return await papers(*args, **kwargs)
 
-    core.incidents.trail = read_for_drafts
+    core.incidents.papers = read_for_drafts
     try:
         await core.incidents.set_step(reference, "report_to_superior", StepStatus.DONE, COMMANDER)
         await core.settle()
     finally:
         records.build_views = original
-        core.incidents.trail = trail
+        core.incidents.papers = papers
         event.remove(core.engine.sync_engine, "begin", listener)
-    assert len(drafts_reads) == 1, "the drafts follow the change with one read of the audit trail"
+    assert len(drafts_reads) == 1, "the drafts follow the change with one read of what they are made of"
     assert len(begins) == 1 + len(drafts_reads), "the click's unit of work is the only other transaction"
     assert len(builds) == 1 + len(drafts_reads), "its read model is built once and carried by the event"
     assert len([c for c in platform.calls if c.method == "update"]) >= 1

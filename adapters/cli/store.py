@@ -17,7 +17,7 @@ from adapters.cli.importing import incidents_import
 from bot.appi.deadlines import JST
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org, load_org_for_reads
 from bot.config.org import ConfigError
-from bot.documents import bundle
+from bot.documents.current import current
 from bot.documents.docx import render_docx
 from bot.documents.markdown import render_markdown
 from bot.domain.views import IncidentView
@@ -248,16 +248,27 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
 )
 def incidents_export(reference: str, directory: str, lang: str) -> None:
     """Write the drafts (ppc-report, notice, announcement, enquiry-script, consultation, timeline) as .md and
-    .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then the 確報; notice the letter then the
-    e-mail. Values the org config's documents: section leaves unset show as 【要記入】, unknown facts as 調査中."""
+    .docx, and deadlines.ics, to DIRECTORY (a drill: its after-action report too). ppc-report holds the 速報 then
+    the 確報; notice the letter then the e-mail. Values the org config's documents: section leaves unset show as
+    【要記入】, unknown facts as 調査中. A document filed, sent or published is written as it was then (stamped
+    with who and when); the team's section edits are kept."""
     target = output_directory(directory)
 
     async def make(core: Core) -> dict[str, bytes]:
-        view, events = await core.incidents.trail(reference, OPERATOR)
-        now = core.clock.now()
+        papers = await core.incidents.papers(reference, OPERATOR)
+        view, now = papers.incident, core.clock.now()
         org = None if core.org is READ_DEFAULTS else core.org  # no org config: the company is 【要記入】
         files: dict[str, bytes] = {}
-        for name, documents in bundle(view, org, lang, events=events, on=now.astimezone(JST).date()).items():
+        drafts = current(
+            view,
+            org,
+            lang,
+            events=papers.events,
+            on=now.astimezone(JST).date(),
+            edits=papers.edits,
+            filed=papers.filed,
+        )
+        for name, documents in drafts.items():
             files[f"{name}.md"] = render_markdown(documents).encode("utf-8")
             files[f"{name}.docx"] = render_docx(documents)
         files["deadlines.ics"] = deadlines_calendar(view, now, lang)

@@ -20,11 +20,12 @@ from adapters.slack.blocks.forms import (
     CORRECT_CALLBACK,
     DOCUMENTS_CALLBACK,
     DRILL_CALLBACK,
+    EDIT_CALLBACK,
+    EDIT_PICK_CALLBACK,
     FACTS_CALLBACK,
     REPORT_CALLBACK,
     SKIP_CALLBACK,
     correct_modal,
-    documents_modal,
     drill_modal,
     facts_modal,
     facts_values,
@@ -34,11 +35,11 @@ from adapters.slack.blocks.forms import (
     skip_modal,
 )
 from adapters.slack.directory import LocaleCache
+from adapters.slack.drafts_listeners import DraftsListening
 from adapters.slack.mrkdwn import user
 from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
 from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
 from bot.bootstrap import Core
-from bot.documents.status import states as document_states
 from bot.i18n import t
 from bot.i18n.rich import rich
 from bot.playbook.engine import StepStatus, TransitionError
@@ -60,7 +61,9 @@ def _actor(user_id: str) -> Actor:
     return Actor(PLATFORM, user_id)
 
 
-class SlackListeners:
+class SlackListeners(DraftsListening):
+    REFUSALS = REFUSALS
+
     def __init__(self, core: Core, app: AsyncApp, metrics: Metrics) -> None:
         self.core = core
         self.client = app.client
@@ -77,6 +80,8 @@ class SlackListeners:
         app.view(SKIP_CALLBACK)(self.on_skip_submitted)
         app.view(CORRECT_CALLBACK)(self.on_correct_submitted)
         app.view(DOCUMENTS_CALLBACK)(self.on_documents_submitted)
+        app.view(EDIT_PICK_CALLBACK)(self.on_edit_picked)
+        app.view(EDIT_CALLBACK)(self.on_edit_submitted)
         app.view(DRILL_CALLBACK)(self.on_drill_submitted)
         app.action(re.compile(rf"^{STEP_ACTION}:"))(self.on_step_button)
         app.action(re.compile(rf"^{STEP_MENU}:"))(self.on_step_button)
@@ -85,6 +90,7 @@ class SlackListeners:
         app.action(f"{SUMMARY_ACTION}:refresh")(self.on_refresh)
         app.action(f"{SUMMARY_ACTION}:calendar")(self.on_calendar)
         app.action(f"{SUMMARY_ACTION}:docs")(self.on_documents)
+        app.action(f"{SUMMARY_ACTION}:edit")(self.on_edit)
         app.action(re.compile(rf"^{REMINDER_ACTION}:ack:"))(self.on_reminder_ack)
         app.action(re.compile(rf"^{REMINDER_ACTION}:file:"))(self.on_reminder_file)
         app.event("app_home_opened")(self.on_home_opened)
@@ -390,39 +396,6 @@ class SlackListeners:
         except Exception as exc:
             log.error("a correction failed: %s", type(exc).__name__)
             await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
-            return
-        await ack()
-
-    # --- the drafts' status ----------------------------------------------------------------------------
-
-    async def on_documents(self, ack, body: dict[str, Any], context) -> None:
-        await ack()
-        user_id, ref = body["user"]["id"], context[PARSED].r
-        await self._guarded(
-            user_id,
-            (body.get("channel") or {}).get("id"),
-            self._open_documents(body["trigger_id"], ref, user_id),
-        )
-
-    async def _open_documents(self, trigger_id: str, ref: str, user_id: str) -> None:
-        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
-        lang = await self.locales.language(user_id)
-        states = document_states(incident.document_states, incident.deadlines)
-        await self.client.views_open(trigger_id=trigger_id, view=documents_modal(ref, states, lang))
-
-    async def on_documents_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        meta, user_id = context[PARSED], body["user"]["id"]
-        values = state_values(view)
-        try:
-            await self.core.incidents.set_document_status(
-                meta.ref, str(values.get("document") or ""), str(values.get("status") or ""), _actor(user_id)
-            )
-        except REFUSALS as refused:
-            await ack(response_action="errors", errors={"status": refusal(refused, meta.lang)})
-            return
-        except Exception as exc:
-            log.error("a document status change failed: %s", type(exc).__name__)
-            await ack(response_action="errors", errors={"status": t("error.unavailable", meta.lang)})
             return
         await ack()
 

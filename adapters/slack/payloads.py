@@ -56,6 +56,15 @@ class IncidentMeta(_Strict):
     lang: Lang = "ja"
 
 
+class DocumentsMeta(IncidentMeta):
+    at: float | None = None  # action_ts of the click that opened the form: a stale or replayed one is refused
+
+
+class EditMeta(IncidentMeta):
+    doc: Identifier
+    sec: Identifier
+
+
 class SkipMeta(IncidentMeta):
     step: Identifier
     at: float | None = None  # the click's action_ts: a replayed older click is refused
@@ -89,7 +98,9 @@ VIEW_METADATA: dict[str, type[_Strict]] = {
     "leak_report": ReportMeta,
     "leak_facts": IncidentMeta,
     "leak_correct": IncidentMeta,
-    "leak_documents": IncidentMeta,
+    "leak_documents": DocumentsMeta,
+    "leak_edit_pick": IncidentMeta,
+    "leak_edit": EditMeta,
     "leak_drill": LangMeta,
     "leak_skip": SkipMeta,
 }

@@ -73,6 +73,22 @@ class SlackPlatform:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self.directory = SlackDirectory(client)
+        self._docs_base: str | None = None  # https://<workspace>.slack.com/docs/<team id>/
+
+    async def canvas_link(self, canvas_id: str) -> str | None:
+        """A canvas's URL as Slack shows it, https://<workspace>.slack.com/docs/<team id>/<canvas id>, from
+        auth.test's workspace URL and team id (no extra scope); None when Slack does not say."""
+        if self._docs_base is None:
+            try:
+                answer = await self.client.auth_test()
+            except SlackApiError as exc:
+                log.info("no canvas link: auth.test answered %s", exc.response.get("error"))
+                return None
+            url, team = str(answer.get("url") or ""), str(answer.get("team_id") or "")
+            if not url.startswith("https://") or not team:
+                return None
+            self._docs_base = f"{url.rstrip('/')}/docs/{team}/"
+        return self._docs_base + canvas_id
 
     async def create_space(self, name: str, reference: str) -> Space:
         try:
@@ -217,14 +233,15 @@ class SlackPlatform:
                         "changes": [{"operation": "replace", "document_content": content}],
                     },
                 )
-                return Published(existing)
+                return Published(existing, link=await self.canvas_link(existing))
             if existing != AS_FILES:
                 try:
                     answer = await self.client.api_call(
                         "conversations.canvases.create",
                         json={"channel_id": space.id, "title": drafts.title, "document_content": content},
                     )
-                    return Published(str(answer["canvas_id"]))
+                    canvas_id = str(answer["canvas_id"])
+                    return Published(canvas_id, link=await self.canvas_link(canvas_id))
                 except SlackApiError as exc:
                     code = str(exc.response.get("error", "")) if exc.response else ""
                     if code == "channel_canvas_already_exists":  # ours, made just before a crash

@@ -19,7 +19,6 @@ from adapters.metrics import Metrics
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
-    documents_card,
     drill_picker,
     facts_card,
     facts_form_values,
@@ -28,13 +27,13 @@ from adapters.teams.cards import (
     report_form,
     report_values,
 )
+from adapters.teams.drafts import DraftsActions
 from adapters.teams.graph import GraphClient
 from adapters.teams.platform import PLATFORM, TeamsPlatform
 from adapters.teams.render import phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
-from bot.documents.status import states as document_states
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
 from bot.playbook.engine import StepStatus, TransitionError
@@ -127,7 +126,10 @@ def graph_client(settings: TeamsSettings) -> GraphClient | None:
     )
 
 
-class TeamsBot:
+class TeamsBot(DraftsActions):
+    REFERENCE, REFUSALS, Malformed = REFERENCE, REFUSALS, Malformed
+    _field, _card, _malformed = staticmethod(_field), staticmethod(_card), staticmethod(_malformed)
+
     def __init__(self, core: Core, settings: TeamsSettings, metrics: Metrics) -> None:
         self.core = core
         self.settings = settings
@@ -160,6 +162,9 @@ class TeamsBot:
         cards.action_execute("leak.drill")(self.on_drill_pick)
         cards.action_execute("leak.docs")(self.on_docs_open)
         cards.action_execute("leak.docs.save")(self.on_docs_save)
+        cards.action_execute("leak.edit")(self.on_edit_open)
+        cards.action_execute("leak.edit.pick")(self.on_edit_pick)
+        cards.action_execute("leak.edit.save")(self.on_edit_save)
 
     def route(self):
         @jwt_authorization_decorator
@@ -380,9 +385,6 @@ class TeamsBot:
             return self._refusal(refused, lang)
         return _card(self._summary(outcome.incident))
 
-    async def on_docs_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        return await self._form(context, data, _documents_form)
-
     async def _form(self, context: TurnContext, data: dict[str, Any], build):
         """A form opened from the summary: only for who may work the incident (refusals recorded)."""
         actor, lang = self._who(context)
@@ -394,23 +396,6 @@ class TeamsBot:
         except REFUSALS as refused:
             return self._refusal(refused, lang)
         return _card(build(ref, incident, lang))
-
-    async def on_docs_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            ref = _field(data, "r", REFERENCE)
-            outcome = await self.core.incidents.set_document_status(
-                ref, str(data.get("document") or ""), str(data.get("status") or ""), actor
-            )
-        except Malformed:
-            return _malformed(lang)
-        except REFUSALS as refused:
-            try:
-                incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            except REFUSALS:
-                return self._refusal(refused, lang)
-            return _card(_documents_form(ref, incident, lang, {"status": refusal(refused, lang)}))
-        return _card(self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -444,9 +429,3 @@ class TeamsBot:
         except REFUSALS as refused:
             return self._refusal(refused, lang)
         return _message(t("reminder.filed", lang, who=actor.user_id))
-
-
-def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):
-    return documents_card(
-        reference, document_states(incident.document_states, incident.deadlines), lang, errors
-    )

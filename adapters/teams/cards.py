@@ -361,38 +361,3 @@ def drill_picker(scenarios, lang: str) -> Card:
             {"type": "ActionSet", "actions": actions},
         ]
     )
-
-
-def documents_card(reference: str, states, lang: str, errors: dict[str, str] | None = None) -> Card:
-    """Mark a draft reviewed, filed, sent or published: which draft, and where it now stands."""
-    documents = [
-        (f"{t('document.' + s.key, lang)} ({t('document.status.' + s.status, lang)})", s.key) for s in states
-    ]
-    statuses = [
-        (t(f"document.status.{status}", lang), status)
-        for status in ("draft", "reviewed", "filed", "sent", "published")
-    ]
-    body = [
-        text(t("documents.title", lang), size="Medium", weight="Bolder"),
-        text(t("documents.intro", lang, reference=reference)),
-        {
-            "type": "Input.ChoiceSet",
-            "id": "document",
-            "label": t("documents.which", lang),
-            "style": "compact",
-            "choices": choices(documents),
-        },
-        {
-            "type": "Input.ChoiceSet",
-            "id": "status",
-            "label": t("documents.status", lang),
-            "style": "compact",
-            "choices": choices(statuses),
-        },
-        *_error(errors or {}, "status"),
-    ]
-    actions = [
-        execute(t("documents.save", lang), "leak.docs.save", {"r": reference}, style="positive"),
-        execute(t("form.cancel", lang), "leak.refresh", {"r": reference}),
-    ]
-    return card(body, actions)

@@ -25,6 +25,7 @@ VERBS = {
     "correct": "leak.correct",
     "refresh": "leak.refresh",
     "docs": "leak.docs",
+    "edit": "leak.edit",
     "ack": "leak.ack",
     "file": "leak.file",
 }
@@ -191,14 +192,18 @@ SECTION_LIMIT = 800  # characters of each draft shown in the card: a Teams messa
 def drafts_card(drafts: Drafts, reference: str, lang: str) -> Card:
     """The drafts as one card, a collapsed section per document (open with its button); the full text and
     the .docx come from ``leakbot incidents export``."""
-    sections: list[tuple[str, str]] = []
-    for line in drafts.markdown.splitlines():
-        if line.startswith("# "):
-            sections.append((line[2:].strip(), ""))
-        elif sections:
-            heading, body = sections[-1]
-            sections[-1] = (heading, body + line + "\n")
+    sections: list[tuple[str, str]] = []  # (title, what precedes it — a filed copy's stamp — and its text)
+    intro = ""  # what precedes the first draft: how the drafts are edited
+    for number, chunk in enumerate(drafts.markdown.split("\n---\n\n")):
+        lead, _, rest = chunk.partition("\n# ") if not chunk.startswith("# ") else ("", "", chunk[2:])
+        heading, _, content = rest.partition("\n")
+        if not number:
+            intro, lead = lead.removeprefix("> ").strip(), ""
+        if heading:
+            sections.append((heading.strip(), (lead.strip() + "\n\n" if lead.strip() else "") + content))
     body: list[dict] = [text(f"📄 **{escape(drafts.title)}**", size="Medium")]
+    if intro:
+        body.append(text(intro.strip(), isSubtle=True, size="Small"))
     for number, (heading, content) in enumerate(sections, start=1):
         shown = content.strip()
         if len(shown) > SECTION_LIMIT:

@@ -11,6 +11,8 @@ from docx.oxml.ns import qn
 
 from bot.documents.model import Document
 from bot.i18n.inert import inert
+from bot.documents.snapshots import Filed, stamp
+from bot.i18n import t
 
 # XML 1.0 cannot hold most control characters; lxml refuses them, so they are dropped from user text (after
 # bot.i18n.inert has defanged its addresses, removed invisible characters and shown bidirectional controls).
@@ -22,16 +24,27 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", inert(text))
 
 
-def render_docx(documents: Document | Iterable[Document]) -> bytes:
-    """One document, or several in one file, each after a page break."""
-    docs = [documents] if isinstance(documents, Document) else list(documents)
+def render_docx(documents: Document | Filed | Iterable[Document | Filed]) -> bytes:
+    """One document, or several in one file, each after a page break; a filed copy under its stamp."""
+    items = [documents] if isinstance(documents, Document | Filed) else list(documents)
     out = docx.Document()
     normal = out.styles["Normal"]
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
-    for index, doc in enumerate(docs):
+    index = 0
+    for item in items:
+        if isinstance(item, Filed):
+            for number, doc in enumerate(item.documents):
+                if index:
+                    out.add_page_break()
+                if not number:
+                    out.add_paragraph(_clean(stamp(item)), style="Intense Quote")
+                _document(out, doc)
+                index += 1
+            continue
         if index:
             out.add_page_break()
-        _document(out, doc)
+        _document(out, item)
+        index += 1
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

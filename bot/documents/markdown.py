@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from bot.documents.model import Block, Document
 from bot.i18n.inert import inert
+from bot.documents.snapshots import Filed, stamp
+from bot.i18n import t
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([+\-=]|\d+[.)])")
@@ -37,10 +39,15 @@ def _block(block: Block) -> str:
     return escape(block.text)
 
 
-def render_markdown(documents: Document | Iterable[Document]) -> str:
-    """One document, or several in one file (the 速報 and 確報, the letter and the e-mail) separated by a rule."""
-    docs = [documents] if isinstance(documents, Document) else list(documents)
-    return "\n---\n\n".join(_document(d) for d in docs)
+def render_markdown(documents: Document | Filed | Iterable[Document | Filed]) -> str:
+    """One document, or several in one file (the 速報 and 確報, the letter and the e-mail) separated by a rule.
+    A filed copy is its frozen text exactly as it was, under a line saying when and by whom it was filed."""
+    docs = [documents] if isinstance(documents, Document | Filed) else list(documents)
+    return "\n---\n\n".join(_filed(d) if isinstance(d, Filed) else _document(d) for d in docs)
+
+
+def _filed(copy: Filed) -> str:
+    return f"> {escape(stamp(copy))}\n\n{copy.markdown}"
 
 
 def _document(doc: Document) -> str:

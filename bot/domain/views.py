@@ -83,6 +83,7 @@ class PostView:
     key: str  # "summary", "phase:<id>", …
     channel_id: str
     message_id: str  # "" while being sent
+    link: str | None = None  # where people open it (a Slack canvas's URL), when the platform has one
 
 
 @dataclass(frozen=True)

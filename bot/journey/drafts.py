@@ -11,14 +11,15 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.appi.deadlines import JST
-from bot.documents import bundle
+from bot.documents.current import current
 from bot.documents.docx import render_docx
-from bot.documents.markdown import render_markdown
+from bot.documents.markdown import escape, render_markdown
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import plain
 from bot.journey.port import AS_FILES, Drafts, Platform, Space
 from bot.journey.updates import Updates
+from bot.services.document_edits import Papers
 from bot.services.incidents import IncidentService
 from bot.services.ports import SYSTEM
 from bot.services.posts import PostService
@@ -60,14 +61,21 @@ class DraftsKeeper:
 
         self.updates.submit((platform.name, ref, DRAFTS), incident.audit_events, None, send)
 
-    def drafts(self, incident: IncidentView, events) -> Drafts:
-        now = self.incidents.clock.now()
-        documents = bundle(
-            incident, self.incidents.org, self.lang, events=events, on=now.astimezone(JST).date()
+    def drafts(self, papers: Papers) -> Drafts:
+        """The team's edits on the builders' text; a filed / sent / published document as it was frozen."""
+        incident, now = papers.incident, self.incidents.clock.now()
+        documents = current(
+            incident,
+            self.incidents.org,
+            self.lang,
+            events=papers.events,
+            on=now.astimezone(JST).date(),
+            edits=papers.edits,
+            filed=papers.filed,
         )
         shown = [doc for name in IN_THE_CANVAS for doc in documents[name]]
         title = t("drafts.title", self.lang, reference=incident.reference)
-        markdown = render_markdown(shown)
+        markdown = f"> {escape(t('drafts.how_to_edit', self.lang))}\n\n" + render_markdown(shown)
 
         def files() -> tuple[tuple[str, bytes], ...]:
             return (
@@ -78,8 +86,8 @@ class DraftsKeeper:
         return Drafts(title, markdown, files)
 
     async def _publish(self, reference: str, platform: Platform, space: Space, asked: bool) -> None:
-        incident, events = await self.incidents.trail(reference, SYSTEM)
-        drafts = self.drafts(incident, events)
+        papers = await self.incidents.papers(reference, SYSTEM)
+        incident, drafts = papers.incident, self.drafts(papers)
         existing = incident.post(platform.name, DRAFTS)
         existing_id = existing.message_id if existing and existing.message_id else None
         if existing_id and self._shown.get(reference) == drafts.markdown:
@@ -88,8 +96,10 @@ class DraftsKeeper:
             return
         published = await platform.publish_drafts(space, drafts, existing_id)
         self._shown[reference] = drafts.markdown
-        if published.id != existing_id:
-            await self.posts.remember(reference, platform.name, DRAFTS, space.id, published.id)
+        if published.id != existing_id or (published.link and existing and existing.link != published.link):
+            await self.posts.remember(
+                reference, platform.name, DRAFTS, space.id, published.id, published.link
+            )
             await self.placed(reference)
         if published.fallback:
             note = plain(t("drafts.as_files", self.lang, reason=published.fallback))

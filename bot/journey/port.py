@@ -45,6 +45,7 @@ AS_FILES = "files"  # Published.id when the drafts were uploaded as files
 class Published:
     id: str  # the living document's id (a Slack canvas), or AS_FILES
     fallback: str | None = None  # why no living document: the platform's reason, told to the channel
+    link: str | None = None  # where people open the living document (a Slack canvas's URL)
 
 
 class NameTaken(Exception):

@@ -33,6 +33,7 @@ from bot.services.assessing import assess_facts, assessment_view, situation_for
 from bot.services.bus import MessageBus
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import NotFoundError, ServiceError
+from bot.services.filing import reconcile
 from bot.services.policy import Permission, decide
 from bot.services.ports import Actor
 from bot.services.records import build_view, member_rows
@@ -137,7 +138,10 @@ class IncidentsBase:
         now: datetime,
         actor: Actor,
         old_assessment: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> list[Change]:
+        """After a change: reassess, move the deadlines (and replan the reminders), and freeze or unfreeze the
+        documents whose final status came or went (``reason``: why a final status was taken back)."""
         facts, assessment, playbook = self._context(incident)
         changes: list[Change] = []
         before = old_assessment if old_assessment is not None else dict(incident.assessment)
@@ -160,6 +164,7 @@ class IncidentsBase:
                 "deadlines_changed",
                 {"changes": [c.detail | {"what": c.what} for c in moved]},
             )
+        await reconcile(session, incident, self.org, self.playbooks, now, actor, reason)
         return changes + moved
 
     def _context(self, incident: Incident) -> tuple[Facts, Assessment, Any]:

@@ -1,9 +1,11 @@
 """The use cases on incidents, one module each, gathered in one service the adapters and the journey call:
 report a leak (reporting), walk its playbook (steps), update its facts (facts_updates), manage its team and its
-life (team), its drafts' states (document_states), drills (drill_runs) and reads (queries)."""
+life (team), its drafts' states (document_states) and
+edits (document_edits), drills (drill_runs) and reads (queries)."""
 
 from __future__ import annotations
 
+from bot.services.document_edits import DocumentEdits
 from bot.services.document_states import DocumentStates
 from bot.services.drill_runs import Drills
 from bot.services.facts_updates import FactsUpdates
@@ -17,5 +19,5 @@ from bot.services.team import Team
 __all__ = ["REPORTER_ROLE", "TEAM_ROLES", "Correction", "IncidentService", "Outcome", "ReportRequest"]
 
 
-class IncidentService(Reporting, Steps, FactsUpdates, DocumentStates, Team, Drills, Queries):
+class IncidentService(Reporting, Steps, FactsUpdates, DocumentStates, DocumentEdits, Team, Drills, Queries):
     """Every use case on incidents; each is one unit of work (see bot.services.incident_base)."""

@@ -29,7 +29,13 @@ class PostService:
         self._clock = clock
 
     async def remember(
-        self, reference: str, platform: str, key: str, channel_id: str, message_id: str
+        self,
+        reference: str,
+        platform: str,
+        key: str,
+        channel_id: str,
+        message_id: str,
+        link: str | None = None,
     ) -> None:
         async with UnitOfWork(self._sessions) as uow:
             try:
@@ -45,6 +51,8 @@ class PostService:
                 row = Post(incident_id=incident.id, platform=platform, key=key)
                 uow.session.add(row)
             row.channel_id, row.message_id, row.updated_at = channel_id, message_id, self._clock.now()
+            if link is not None:
+                row.link = link
 
     async def claim(self, reference: str, platform: str, key: str, channel_id: str) -> bool:
         """Reserve a post before sending it, so two replicas never post the same message twice."""

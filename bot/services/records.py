@@ -110,7 +110,9 @@ async def build_views(
     refused = await _refusals(session, ids)
     posts_by: dict[int, list[PostView]] = defaultdict(list)
     for row in await session.scalars(select(Post).where(Post.incident_id.in_(ids)).order_by(Post.id)):
-        posts_by[row.incident_id].append(PostView(row.platform, row.key, row.channel_id, row.message_id))
+        posts_by[row.incident_id].append(
+            PostView(row.platform, row.key, row.channel_id, row.message_id, row.link)
+        )
     return [
         replace(
             _view(

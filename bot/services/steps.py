@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.documents.status import KINDS
 from bot.domain.events import (
     DeadlineFiled,
     StepChanged,
@@ -26,6 +27,8 @@ from bot.services.policy import Permission
 from bot.services.ports import SYSTEM, Actor
 from bot.services.records import step_rows
 from bot.storage.tables import Incident
+
+FILED_BY_STEP = frozenset(k.deadline for k in KINDS if k.deadline)  # deadlines whose filing is a document's
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,11 @@ class Steps(IncidentsBase):
             raise ServiceError("stale_action", reference=incident.reference)
         if current == target:
             return None
+        if current == StepStatus.DONE and str(step.deadline or "") in FILED_BY_STEP:
+            # taking back a filed 速報 / 確報: its owner or the commander, with a reason (文書の状態 asks one)
+            await self._authorize(session, incident, actor, Permission.FILE, str(step.owner))
+            if not reason:
+                raise ServiceError("filed_step_reopen", reference=incident.reference)
         applicable_ids = frozenset(s.id for s in applicable_steps(playbook, situation))
         check_transition(step, current, target, reason, states, applicable_ids, enforce_requires)
         row.state, row.reason, row.updated_by, row.updated_at = str(target), reason, str(actor), now

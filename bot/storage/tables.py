@@ -162,6 +162,7 @@ class Post(Base):
     channel_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str] = mapped_column(String(255))  # Slack ts, Teams activity id
     updated_at: Mapped[datetime]
+    link: Mapped[str | None] = mapped_column(String(1000), default=None)  # a canvas's URL, where it has one
 
 
 class JobRun(Base):
@@ -201,3 +202,42 @@ class Provisioning(Base):
     )  # the name being created: adopted after a crash
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class DocumentSnapshot(Base):
+    """A document as it was filed, sent or published (bot/documents/snapshots.py): the text rendered in the
+    org's language then, the facts of that moment, and its SHA-256 (also in the audit trail). Taking the
+    final status back sets ``withdrawn_at``; the row stays."""
+
+    __tablename__ = "document_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # ppc-preliminary, notice, … (bot/documents/status.py)
+    status: Mapped[str] = mapped_column(String(16))  # filed, sent, published
+    lang: Mapped[str] = mapped_column(String(8))
+    documents: Mapped[list[Any]] = mapped_column(JSON)  # the Document models (snapshots.to_json)
+    markdown: Mapped[str] = mapped_column(Text)  # exactly as rendered: what sha256 covers
+    facts: Mapped[dict[str, Any]]
+    sha256: Mapped[str] = mapped_column(String(64))
+    by: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(255), default=None)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class DocumentEdit(Base):
+    """A section of a draft as the team rewrote it (bot/documents/edits.py); the newest text per section."""
+
+    __tablename__ = "document_edits"
+    __table_args__ = (UniqueConstraint("incident_id", "document", "section"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    document: Mapped[str] = mapped_column(String(40))  # ppc_report_preliminary, notice_letter, …
+    section: Mapped[str] = mapped_column(String(80))  # the section's key (its heading's catalog key)
+    heading: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(255))
+    by_name: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime]
+    facts: Mapped[dict[str, Any]]  # the facts when edited: a later change under the section is flagged

@@ -11,7 +11,7 @@ from bot.documents.status import states as document_states
 from bot.domain.views import IncidentView, StepView
 from bot.domain.vocabulary import OWNER_ROLES, Role
 from bot.i18n import t
-from bot.i18n.rich import Rich, mention, plain, r, rich
+from bot.i18n.rich import Rich, link, mention, plain, r, rich
 from bot.playbook.engine import FINISHED, StepStatus
 from bot.playbook.schema import Playbook
 from bot.presentation import (
@@ -111,6 +111,8 @@ def documents_lines(incident: IncidentView, lang: str) -> tuple[Rich, ...]:
         "none" if post is None or not post.message_id else "files" if post.message_id == "files" else "canvas"
     )
     lines: list[Rich] = [plain(t(f"summary.documents_{where}", lang))]
+    if where == "canvas" and post is not None and post.link:
+        lines.append(r("🔗 ", link(post.link, t("summary.documents_open", lang))))
     for state in document_states(incident.document_states, incident.deadlines):
         status = t(f"document.status.{state.status}", lang)
         if state.by and state.status != "draft":
@@ -177,6 +179,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
             Action(t("summary.calendar", lang), "calendar", value),
             Action(t("summary.correct", lang), "correct", value),
             Action(t("summary.documents_button", lang), "docs", value),
+            Action(t("summary.edit_button", lang), "edit", value),
             Action(t("summary.refresh", lang), "refresh", value),
         )
     return SummaryView(
