@@ -10,9 +10,8 @@ import docx
 from docx.oxml.ns import qn
 
 from bot.documents.model import Document
-from bot.i18n.inert import inert
 from bot.documents.snapshots import Filed, stamp
-from bot.i18n import t
+from bot.i18n.inert import inert
 
 # XML 1.0 cannot hold most control characters; lxml refuses them, so they are dropped from user text (after
 # bot.i18n.inert has defanged its addresses, removed invisible characters and shown bidirectional controls).

@@ -8,9 +8,8 @@ import re
 from collections.abc import Iterable
 
 from bot.documents.model import Block, Document
-from bot.i18n.inert import inert
 from bot.documents.snapshots import Filed, stamp
-from bot.i18n import t
+from bot.i18n.inert import inert
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LINE_START = re.compile(r"^(\s*)([+\-=]|\d+[.)])")
