@@ -150,7 +150,7 @@ async def run_demo(database: Path) -> str:
             {
                 "summary": summary_text,
                 "cause": "misdelivery",
-                "data_items": ["name", "contact"],
+                "data_items": ["name", "email"],
                 "persons": "800",
                 "confirmed": "yes",
             },
@@ -187,7 +187,7 @@ async def run_demo(database: Path) -> str:
                     "persons": "1,200",
                     "persons_upper_bound": "",
                     "flags": ["malicious"],
-                    "data_items": ["name", "contact"],
+                    "data_items": ["name", "email"],
                     "involvement": [],
                     "secondary_damage": "",
                 }

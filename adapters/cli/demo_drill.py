@@ -61,7 +61,7 @@ async def run_drill_demo(database: Path) -> str:
                             "persons": "1,240",
                             "persons_upper_bound": "",
                             "flags": [],
-                            "data_items": ["name", "contact"],
+                            "data_items": ["name", "email"],
                             "involvement": [],
                             "secondary_damage": "",
                         }
