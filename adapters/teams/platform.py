@@ -39,7 +39,7 @@ from adapters.teams.render import (
 )
 from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_activity
 from adapters.teams.settings import TeamsSettings
-from adapters.teams.text import escape
+from adapters.teams.text import neutral, strong
 from bot.config.org import OrgConfig
 from bot.domain.vocabulary import Role
 from bot.i18n import t
@@ -216,7 +216,7 @@ class TeamsPlatform:
             return text_activity(body, mentions)
         if isinstance(message, DigestView):
             return text_activity(
-                f"**{escape(message.header)}**\n\n"
+                f"{strong(neutral(message.header))}\n\n"
                 + "\n\n".join(f"- {markdown(line)}" for line in message.lines)
             )
         mentions: list[tuple[str, str]] = []
@@ -270,7 +270,8 @@ class TeamsPlatform:
     async def _create_thread(self, reference: str, fallback: str | None = None) -> Space:
         if not self.settings.response_channel:
             raise PlatformFailure("no_response_channel")
-        lines = [text(f"🚨 **{escape(t('teams.thread_title', self.lang, reference=reference))}**")]
+        title = t("teams.thread_title", self.lang, reference=reference)
+        lines = [text(f"🚨 {strong(neutral(title))}")]
         if fallback is not None:
             lines.append(
                 text(markdown(rich("teams.graph_fallback", self.lang, error=fallback)), isSubtle=True)
