@@ -16,6 +16,7 @@ Teams' per-conversation limits; people are shown by name, never by id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
@@ -56,6 +57,7 @@ TEAMS_ID = re.compile(
     r"^(?:29:[A-Za-z0-9_\-]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
 ENTRA_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SUMMARY_FIRST_WAIT = 120.0  # seconds a new space's other posts wait for its summary, at most
 CHANNEL_ROLES = tuple(role for role in Role if role is not Role.EXECUTIVES)
 
 
@@ -129,6 +131,9 @@ class TeamsPlatform:
         self._looked_up: set[str] = set()  # Entra ids we asked Graph for a name
         self._spaces: dict[str, dict[str, Any]] = {}  # space id → {"mode", "reference"}
         self._in_channel: dict[str, set[str]] = {}  # private channel → its members, as we added them
+        # A space just made: the journey posts its summary and phases at once; the summary goes first (as on
+        # Slack), however long its look-ups of people's names take (a Graph that is down retries for seconds).
+        self._summary_first: dict[str, asyncio.Event] = {}
 
     @property
     def team(self) -> str | None:
@@ -257,6 +262,7 @@ class TeamsPlatform:
         conversation = Conversation(self.service_url, created["id"], self._tenant(), self.gateway.app_id)
         await self._remember_space(conversation, CHANNEL, reference)
         self._in_channel[created["id"]] = {*owners, *members}
+        self._summary_first[created["id"]] = asyncio.Event()
         return Space(created["id"], created.get("displayName") or name)
 
     async def _people(self, roles: Sequence[Role]) -> list[str]:
@@ -286,7 +292,8 @@ class TeamsPlatform:
         except Exception as exc:
             raise PlatformFailure(type(exc).__name__, retry=True) from exc
         await self._remember_space(thread, THREAD, reference)
-        return Space(thread.conversation_id, t("teams.thread_name", self.lang, reference=reference))
+        self._summary_first[thread.conversation_id] = asyncio.Event()
+        return Space(thread.conversation_id, title)  # the thread is found by its first message's title
 
     async def find_space(self, name: str) -> Space | None:
         """A private channel of that name (created just before a crash); a thread cannot be looked up."""
@@ -331,6 +338,17 @@ class TeamsPlatform:
         conversation = await self._conversation(space_key(space.id))
         if conversation is None:
             raise PlatformFailure("unknown_space")
+        first = self._summary_first.get(space.id)
+        if isinstance(message, SummaryView):
+            try:
+                return Posted(space.id, await self._send(conversation, message))
+            finally:
+                self._summary_first.pop(space.id, None)
+                if first is not None:
+                    first.set()
+        if first is not None:
+            with contextlib.suppress(TimeoutError):  # never held for good should the summary not come
+                await asyncio.wait_for(first.wait(), SUMMARY_FIRST_WAIT)
         return Posted(space.id, await self._send(conversation, message))
 
     async def find_post(self, space: Space, key: str) -> Posted | None:
