@@ -203,6 +203,10 @@ class TeamsBot:
         self.platform.learn(person.id, person.name, aad)
         return Actor(PLATFORM, user_id), language_for(activity.locale)
 
+    def _name(self, actor: Actor, lang: str) -> str:
+        """The person by the name Teams showed us, never their id."""
+        return self.platform.names.get(actor.user_id) or t("summary.member", lang)
+
     def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
         return _message(refusal(error, lang, self.core.playbooks.get(self.core.org.playbook)))
 
@@ -233,7 +237,7 @@ class TeamsBot:
             if incident is None:
                 await context.send_activity(text_activity(t("teams.status_not_a_response_space", lang)))
             else:
-                await context.send_activity(card_activity(self._summary(incident)))
+                await context.send_activity(card_activity(await self._summary(incident)))
             return
         form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
         await context.send_activity(card_activity(form))
@@ -301,9 +305,9 @@ class TeamsBot:
             log.info("incident %s reported", outcome.incident.reference)
         return _card(received(outcome.incident.reference, lang, self.platform.team is not None))
 
-    def _summary(self, incident) -> dict:
+    async def _summary(self, incident) -> dict:
         view = summary_view(incident, self.core.clock.now(), self.core.org.language)
-        return summary_card(self.platform.named(view))
+        return summary_card(await self.platform.with_names(view))
 
     # --- cards in the response thread ---------------------------------------------------------------------
 
@@ -329,7 +333,7 @@ class TeamsBot:
         step = next(s for s in playbook.steps if s.id == step_id)
         lang = self.core.org.language
         view = phase_view(incident, playbook, step.phase, self.core.clock.now(), lang)
-        return _card(phase_card(self.platform.named(view), lang))
+        return _card(phase_card(await self.platform.with_names(view), lang))
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         return await self._form(
@@ -352,7 +356,7 @@ class TeamsBot:
             return _card(facts_card(ref, data, lang, invalid.errors))
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         return await self._form(
@@ -377,7 +381,7 @@ class TeamsBot:
             ):
                 return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
             return self._refusal(refused, lang)
-        return _card(self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def on_docs_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         return await self._form(context, data, _documents_form)
@@ -409,7 +413,7 @@ class TeamsBot:
             except REFUSALS:
                 return self._refusal(refused, lang)
             return _card(_documents_form(ref, incident, lang, {"status": refusal(refused, lang)}))
-        return _card(self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -419,7 +423,7 @@ class TeamsBot:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(self._summary(incident))
+        return _card(await self._summary(incident))
 
     # --- reminder cards ----------------------------------------------------------------------------------
 
@@ -431,7 +435,7 @@ class TeamsBot:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _message(t("reminder.acked", lang, who=actor.user_id))
+        return _message(t("reminder.acked", lang, who=self._name(actor, lang)))
 
     async def on_file(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -442,7 +446,7 @@ class TeamsBot:
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _message(t("reminder.filed", lang, who=actor.user_id))
+        return _message(t("reminder.filed", lang, who=self._name(actor, lang)))
 
 
 def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):

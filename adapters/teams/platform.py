@@ -201,6 +201,12 @@ class TeamsPlatform:
             except Exception as exc:
                 log.info("could not read a Teams roster: %s", type(exc).__name__)
 
+    async def with_names(self, message: Any) -> Any:
+        """The message with every person shown by name, looked up first where we do not know it yet (a
+        card answered to a click on a replica that never posted this incident's messages)."""
+        await self._names_for(message, None)
+        return self.named(message)
+
     def named(self, message: Any) -> Any:
         """The message with every person shown by name (the catalog's 担当者 when nobody told us theirs)."""
         fallback = t("summary.member", self.lang)
