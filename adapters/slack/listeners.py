@@ -48,7 +48,7 @@ from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
-from bot.views.notices import home_view
+from bot.views.notices import drill_refusal, home_view
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -160,6 +160,12 @@ class SlackListeners:
                 await self._tell(user_id, channel_id, t("drill.end_usage", lang))
                 return
             await self.core.incidents.close(incident.reference, _actor(user_id))
+            return
+        directory = self.core.journey.platforms.get(PLATFORM)
+        allowed, starters = await self.core.incidents.drill_starters(_actor(user_id), directory)
+        if not allowed:  # told who may, by name, before any picker
+            log.info("a drill start was refused: drill_not_allowed")
+            await self._tell(user_id, channel_id, mrkdwn(drill_refusal(starters, lang)))
             return
         if rest:
             await self._start_drill(rest, user_id, lang)

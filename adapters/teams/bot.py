@@ -30,13 +30,14 @@ from adapters.teams.cards import (
 )
 from adapters.teams.graph import GraphClient
 from adapters.teams.platform import PLATFORM, TeamsPlatform
-from adapters.teams.render import phase_card, summary_card
+from adapters.teams.render import markdown, phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
 from bot.documents.status import states as document_states
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
+from bot.i18n.rich import text_of
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.services.errors import ServiceError
@@ -45,6 +46,7 @@ from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
 from bot.views.incident import phase_view, summary_view
+from bot.views.notices import drill_refusal
 
 log = logging.getLogger(__name__)
 LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
@@ -254,6 +256,12 @@ class TeamsBot:
             except REFUSALS as refused:
                 await context.send_activity(text_activity(refusal(refused, lang)))
             return
+        allowed, starters = await self.core.incidents.drill_starters(actor, self.platform)
+        if not allowed:  # told who may, by name, before any picker
+            log.info("a drill start was refused: drill_not_allowed")
+            told = await self.platform.with_names(drill_refusal(starters, lang))
+            await context.send_activity(text_activity(markdown(told)))
+            return
         if words:
             try:
                 await self._start_drill(words[0], actor, lang)
@@ -274,6 +282,9 @@ class TeamsBot:
         except Malformed:
             return _malformed(lang)
         except REFUSALS as refused:
+            if isinstance(refused, ServiceError) and refused.code == "drill_not_allowed":
+                _, starters = await self.core.incidents.drill_starters(actor, self.platform)
+                return _message(text_of(await self.platform.with_names(drill_refusal(starters, lang))))
             return self._refusal(refused, lang)
         return _message(t("drill.started", lang, reference=reference))
 
