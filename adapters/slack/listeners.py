@@ -108,7 +108,7 @@ class SlackListeners:
 
     async def _refusal_text(self, error: Exception, user_id: str) -> str:
         lang = await self.locales.language(user_id)
-        return refusal(error, lang, self.core.playbooks.get(self.core.org.playbook))
+        return refusal(error, lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM)
 
     async def _tell(self, user_id: str, channel_id: str | None, text: str) -> None:
         """An ephemeral message where the person is; a direct message when that is not possible."""
@@ -184,7 +184,9 @@ class SlackListeners:
         try:
             await self._start_drill(scenario, user_id, meta.lang)
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"scenario": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"scenario": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("starting a drill failed: %s", type(exc).__name__)
@@ -324,7 +326,9 @@ class SlackListeners:
                 meta.ref, meta.step, StepStatus.SKIPPED, _actor(user_id), reason, acted_at
             )
         except REFUSALS as refused:
-            text = refusal(refused, meta.lang, self.core.playbooks.get(self.core.org.playbook))
+            text = refusal(
+                refused, meta.lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM
+            )
             await ack(response_action="errors", errors={"reason": text})
             return
         except Exception as exc:
@@ -357,7 +361,9 @@ class SlackListeners:
             await ack(response_action="errors", errors=invalid.errors)
             return
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"cause": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"cause": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("saving facts failed: %s", type(exc).__name__)
@@ -391,7 +397,9 @@ class SlackListeners:
         try:
             await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"reason": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"reason": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("a correction failed: %s", type(exc).__name__)
@@ -424,7 +432,9 @@ class SlackListeners:
                 meta.ref, str(values.get("document") or ""), str(values.get("status") or ""), _actor(user_id)
             )
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"status": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"status": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("a document status change failed: %s", type(exc).__name__)

@@ -210,7 +210,9 @@ class TeamsBot:
         return self.platform.names.get(actor.user_id) or t("summary.member", lang)
 
     def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
-        return _message(refusal(error, lang, self.core.playbooks.get(self.core.org.playbook)))
+        return _message(
+            refusal(error, lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM)
+        )
 
     # --- messages ----------------------------------------------------------------------------------------
 
@@ -229,12 +231,15 @@ class TeamsBot:
         if words and words[0] in ("drill", "訓練"):
             await self._drill(context, actor, lang, words[1:])
             return
+        if words in (["close"], ["クローズ"], ["reopen"], ["再開"]):
+            await self._close_or_reopen(context, actor, lang, reopen=words[0] in ("reopen", "再開"))
+            return
         if rest.lower() == "status":
             conversation = context.activity.conversation.id  # the thread: "19:…;messageid=…"
             try:
                 incident = await self.core.incidents.by_channel(conversation, actor)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
                 return
             if incident is None:
                 await context.send_activity(text_activity(t("teams.status_not_a_response_space", lang)))
@@ -243,6 +248,18 @@ class TeamsBot:
             return
         form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
         await context.send_activity(card_activity(form))
+
+    async def _close_or_reopen(self, context: TurnContext, actor: Actor, lang: str, reopen: bool) -> None:
+        """leak close / leak reopen in a response channel or thread: the commander's (the core decides)."""
+        try:
+            incident = await self.core.incidents.by_channel(context.activity.conversation.id, actor)
+            if incident is None:
+                await context.send_activity(text_activity(t("teams.close_usage", lang)))
+                return
+            change = self.core.incidents.reopen if reopen else self.core.incidents.close
+            await change(incident.reference, actor)
+        except REFUSALS as refused:
+            await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
 
     async def _drill(self, context: TurnContext, actor: Actor, lang: str, words: list[str]) -> None:
         """leak drill: the scenario picker; leak drill <scenario>: start it; leak drill end: end it here."""
@@ -254,7 +271,7 @@ class TeamsBot:
                     return
                 await self.core.incidents.close(incident.reference, actor)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
             return
         allowed, starters = await self.core.incidents.drill_starters(actor, self.platform)
         if not allowed:  # told who may, by name, before any picker
@@ -266,7 +283,7 @@ class TeamsBot:
             try:
                 await self._start_drill(words[0], actor, lang)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
             return
         await context.send_activity(card_activity(drill_picker(self.core.incidents.scenarios.values(), lang)))
 
@@ -390,7 +407,9 @@ class TeamsBot:
                 "correction_reason_required",
                 "too_long",
             ):
-                return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
+                return _card(
+                    correct_card(ref, data, lang, {"reason": refusal(refused, lang, platform=PLATFORM)})
+                )
             return self._refusal(refused, lang)
         return _card(await self._summary(outcome.incident))
 
@@ -423,7 +442,9 @@ class TeamsBot:
                 incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
             except REFUSALS:
                 return self._refusal(refused, lang)
-            return _card(_documents_form(ref, incident, lang, {"status": refusal(refused, lang)}))
+            return _card(
+                _documents_form(ref, incident, lang, {"status": refusal(refused, lang, platform=PLATFORM)})
+            )
         return _card(await self._summary(outcome.incident))
 
     async def on_refresh(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
