@@ -32,11 +32,12 @@ VERBS = {
 
 
 def card(body: list[dict], actions: list[dict] | None = None) -> Card:
+    """A card of ``body`` (a TextBlock with no words left out: Teams shows it as a gap)."""
     result: Card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": VERSION,
-        "body": body,
+        "body": [b for b in body if b.get("type") != "TextBlock" or b.get("text", "").strip()],
     }
     if actions:
         result["actions"] = actions
