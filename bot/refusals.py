@@ -5,13 +5,22 @@ playbook, not from the incident, so a refused outsider learns nothing."""
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import catalog, t
 from bot.playbook.engine import TransitionError
 from bot.playbook.schema import Playbook
 from bot.services.errors import ServiceError
 
 
-def refusal(error: Exception, lang: str, playbook: Playbook | None = None, reference: str = "-") -> str:
+def command(platform: str, lang: str = "ja") -> str:
+    """leakbot's command on ``platform`` (``/leak`` on Slack, ``leak`` on Teams), for a text that names one."""
+    key = f"command.{platform}"
+    return t(key, lang) if key in catalog() else t("command.slack", lang)
+
+
+def refusal(
+    error: Exception, lang: str, playbook: Playbook | None = None, reference: str = "-", *, platform: str
+) -> str:
+    """The refusal in ``lang``, naming ``platform``'s own commands where it names one."""
     if isinstance(error, TransitionError):
         titles = {s.id: s.title.get(lang) for s in playbook.steps} if playbook else {}
         title = titles.get(error.step_id, error.step_id)
@@ -21,5 +30,5 @@ def refusal(error: Exception, lang: str, playbook: Playbook | None = None, refer
         params = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in error.params.items()}
         if "role" in params:
             params["role"] = t(f"role.{params['role']}", lang)
-        return t(f"error.{error.code}", lang, **params)
+        return t(f"error.{error.code}", lang, **({"leak": command(platform, lang)} | params))
     return t("error.internal", lang, reference=reference)

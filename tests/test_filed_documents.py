@@ -80,7 +80,7 @@ def test_the_filed_preliminary_stays_as_filed_and_the_final_lists_old_to_new(
     second = export(ref, tmp_path / "b", capsys)
     assert second.split(RULE)[0] == preliminary, "the filed 速報 is exported byte for byte as it was"
     final = second.split(RULE)[1]
-    assert "1500" in final and "2300" in final and "→" in final, "old → new since the 速報 as filed"
+    assert "1,500 → 2,300" in final, "old → new since the 速報 as filed"
     frozen = next(e for e in trail if e.action == "document_frozen")
     assert frozen.details["document"] == "ppc-preliminary"
     body = preliminary.split("\n\n", 1)[1]

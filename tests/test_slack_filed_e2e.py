@@ -58,7 +58,7 @@ async def test_the_filed_preliminary_stays_as_filed_in_the_canvas_and_the_final_
     await app.eventually(lambda: "2,300人" in canvas["markdown"])
     assert preliminary_part(canvas["markdown"]) == filed, "the filed 速報 is shown as it was filed"
     final = canvas["markdown"][canvas["markdown"].index("# 漏えい等報告（確報）") :]
-    assert re.search(r"本人の数\*\*: 1500 → 2300", final), "old → new since the 速報 as filed"
+    assert re.search(r"本人の数\*\*: 1,500 → 2,300", final), "old → new since the 速報 as filed"
 
 
 async def test_a_section_rewritten_from_the_summary_survives_a_facts_change_and_is_flagged(app) -> None:

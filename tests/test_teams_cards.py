@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from adapters.fakes.card_schema import card_errors
 from adapters.teams.cards import facts_card, facts_form_values, report_form
 from adapters.teams.render import phase_card, reminder_card, summary_card
-from adapters.teams.text import escape
+from adapters.teams.text import neutral, strong
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
@@ -71,22 +72,41 @@ def input_ids(node) -> list[str]:
     return []
 
 
-def test_user_text_cannot_forge_links_or_emphasis() -> None:
-    assert escape("[click](http://evil)") == r"\[click\]\(hxxp://evil\)"
-    assert escape("**bold** _it_") == r"\*\*bold\*\* \_it\_"
+def test_user_text_cannot_forge_links_or_emphasis_and_shows_no_backslash() -> None:
+    """Teams shows a backslash as it is: a person's words are neutralized with look-alikes instead."""
+    assert neutral("[click](http://evil)") == "［click］(hxxp://evil)"
+    assert neutral("**bold** _it_ `code` <at>x</at>") == "＊＊bold＊＊ ＿it＿ “code” ＜at＞x＜/at＞"
+    assert neutral("- one\n2. two\n# three") == "－ one\n2． two\n＃ three"
+    ordinary = "2026年12月7日(月) LEAK-2026-0001 taro_yamada@example.co.jp 3+4 C:\\data"
+    assert neutral(ordinary) == ordinary, "ordinary words read as typed"
 
 
-async def test_the_summary_escapes_the_report(incident, clock) -> None:
+def test_bold_renders_next_to_japanese_punctuation() -> None:
+    assert strong("【訓練】") == "【**訓練**】"
+    assert strong("LEAK-2026-0001 の期限") == "**LEAK-2026-0001 の期限**"
+    assert strong("一行目\n二行目") == "**一行目**\n**二行目**", "bold never spans a line break"
+
+
+async def test_the_summary_neutralizes_the_report(incident, clock) -> None:
     _, view = incident
     body = summary_card(summary_view(view, clock.now(), "ja"))["body"]
     description = next(b["text"] for b in body if "click" in b.get("text", ""))
-    assert description.startswith(r"\[click\]\(hxxp://evil\[.\]example\) \*\*now\*\* \<at\>all\</at\>")
+    assert description.startswith("［click］(hxxp://evil［.］example) ＊＊now＊＊ ＜at＞all＜/at＞")
+    shown = strings(summary_card(summary_view(view, clock.now(), "ja")))
+    assert not [s for s in shown if "\\" in s], "no backslash anywhere: Teams would show it"
+    assert any("2026年12月1日(火)" in s for s in shown), "the date reads as it is"
+
+
+def strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return [node] if isinstance(node, str) else []
 
 
 async def test_cards_show_names_never_ids(incident, clock) -> None:
     """The summary names people (from the roster or Graph), and says 担当者 for someone unnamed, never 29:…"""
-    import json
-
     from adapters.teams.platform import _rename
 
     _, view = incident

@@ -51,7 +51,7 @@ def card_as_text(card: dict[str, Any]) -> list[str]:
         for item in items:
             kind = item.get("type")
             if kind == "TextBlock":
-                lines.extend(item["text"].replace("**", "").replace("\\", "").splitlines())
+                lines.extend(line for line in item["text"].replace("**", "").splitlines() if line.strip())
             elif kind == "FactSet":
                 lines.extend(f"  {f['title']}: {f['value']}" for f in item.get("facts", []))
             elif kind == "Container":

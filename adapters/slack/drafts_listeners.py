@@ -17,6 +17,8 @@ from bot.services.errors import ServiceError
 from bot.services.policy import Permission
 from bot.services.ports import Actor
 
+PLATFORM = "slack"  # whose commands the refusals name
+
 log = logging.getLogger(__name__)
 
 
@@ -64,7 +66,9 @@ class DraftsListening:
             )
         except self.REFUSALS as refused:
             field = "reason" if _about_reason(refused) else "status"
-            await ack(response_action="errors", errors={field: refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={field: refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("a document status change failed: %s", type(exc).__name__)
@@ -92,7 +96,9 @@ class DraftsListening:
         try:
             editable = await self.core.incidents.editable(meta.ref, _actor(user_id))
         except self.REFUSALS as refused:
-            await ack(response_action="errors", errors={"section": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"section": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         chosen = next((e for e in editable if (e.document, e.section) == (document, section)), None)
         if chosen is None:
@@ -111,7 +117,9 @@ class DraftsListening:
                 meta.ref, meta.doc, meta.sec, text, _actor(user["id"]), by_name=str(user.get("name") or "")
             )
         except self.REFUSALS as refused:
-            await ack(response_action="errors", errors={"text": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"text": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("a section edit failed: %s", type(exc).__name__)

@@ -49,7 +49,7 @@ from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
-from bot.views.notices import home_view
+from bot.views.notices import drill_refusal, home_view
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -114,7 +114,7 @@ class SlackListeners(DraftsListening):
 
     async def _refusal_text(self, error: Exception, user_id: str) -> str:
         lang = await self.locales.language(user_id)
-        return refusal(error, lang, self.core.playbooks.get(self.core.org.playbook))
+        return refusal(error, lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM)
 
     async def _tell(self, user_id: str, channel_id: str | None, text: str) -> None:
         """An ephemeral message where the person is; a direct message when that is not possible."""
@@ -167,6 +167,12 @@ class SlackListeners(DraftsListening):
                 return
             await self.core.incidents.close(incident.reference, _actor(user_id))
             return
+        directory = self.core.journey.platforms.get(PLATFORM)
+        allowed, starters = await self.core.incidents.drill_starters(_actor(user_id), directory)
+        if not allowed:  # told who may, by name, before any picker
+            log.info("a drill start was refused: drill_not_allowed")
+            await self._tell(user_id, channel_id, mrkdwn(drill_refusal(starters, lang)))
+            return
         if rest:
             await self._start_drill(rest, user_id, lang)
             return
@@ -184,7 +190,9 @@ class SlackListeners(DraftsListening):
         try:
             await self._start_drill(scenario, user_id, meta.lang)
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"scenario": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"scenario": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("starting a drill failed: %s", type(exc).__name__)
@@ -324,7 +332,9 @@ class SlackListeners(DraftsListening):
                 meta.ref, meta.step, StepStatus.SKIPPED, _actor(user_id), reason, acted_at
             )
         except REFUSALS as refused:
-            text = refusal(refused, meta.lang, self.core.playbooks.get(self.core.org.playbook))
+            text = refusal(
+                refused, meta.lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM
+            )
             await ack(response_action="errors", errors={"reason": text})
             return
         except Exception as exc:
@@ -357,7 +367,9 @@ class SlackListeners(DraftsListening):
             await ack(response_action="errors", errors=invalid.errors)
             return
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"cause": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"cause": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("saving facts failed: %s", type(exc).__name__)
@@ -391,7 +403,9 @@ class SlackListeners(DraftsListening):
         try:
             await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
         except REFUSALS as refused:
-            await ack(response_action="errors", errors={"reason": refusal(refused, meta.lang)})
+            await ack(
+                response_action="errors", errors={"reason": refusal(refused, meta.lang, platform=PLATFORM)}
+            )
             return
         except Exception as exc:
             log.error("a correction failed: %s", type(exc).__name__)

@@ -30,12 +30,13 @@ from adapters.teams.cards import (
 from adapters.teams.drafts import DraftsActions
 from adapters.teams.graph import GraphClient
 from adapters.teams.platform import PLATFORM, TeamsPlatform
-from adapters.teams.render import phase_card, summary_card
+from adapters.teams.render import markdown, phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
+from bot.i18n.rich import text_of
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.services.errors import ServiceError
@@ -44,6 +45,7 @@ from bot.services.policy import Permission
 from bot.services.ports import Actor
 from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
 from bot.views.incident import phase_view, summary_view
+from bot.views.notices import drill_refusal
 
 log = logging.getLogger(__name__)
 LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
@@ -209,8 +211,14 @@ class TeamsBot(DraftsActions):
         self.platform.learn(person.id, person.name, aad)
         return Actor(PLATFORM, user_id), language_for(activity.locale)
 
+    def _name(self, actor: Actor, lang: str) -> str:
+        """The person by the name Teams showed us, never their id."""
+        return self.platform.names.get(actor.user_id) or t("summary.member", lang)
+
     def _refusal(self, error: Exception, lang: str) -> AdaptiveCardInvokeResponse:
-        return _message(refusal(error, lang, self.core.playbooks.get(self.core.org.playbook)))
+        return _message(
+            refusal(error, lang, self.core.playbooks.get(self.core.org.playbook), platform=PLATFORM)
+        )
 
     # --- messages ----------------------------------------------------------------------------------------
 
@@ -229,20 +237,35 @@ class TeamsBot(DraftsActions):
         if words and words[0] in ("drill", "訓練"):
             await self._drill(context, actor, lang, words[1:])
             return
+        if words in (["close"], ["クローズ"], ["reopen"], ["再開"]):
+            await self._close_or_reopen(context, actor, lang, reopen=words[0] in ("reopen", "再開"))
+            return
         if rest.lower() == "status":
             conversation = context.activity.conversation.id  # the thread: "19:…;messageid=…"
             try:
                 incident = await self.core.incidents.by_channel(conversation, actor)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
                 return
             if incident is None:
                 await context.send_activity(text_activity(t("teams.status_not_a_response_space", lang)))
             else:
-                await context.send_activity(card_activity(self._summary(incident)))
+                await context.send_activity(card_activity(await self._summary(incident)))
             return
         form = report_form(lang, self.core.clock.now(), str(uuid.uuid4()), {"summary": rest})
         await context.send_activity(card_activity(form))
+
+    async def _close_or_reopen(self, context: TurnContext, actor: Actor, lang: str, reopen: bool) -> None:
+        """leak close / leak reopen in a response channel or thread: the commander's (the core decides)."""
+        try:
+            incident = await self.core.incidents.by_channel(context.activity.conversation.id, actor)
+            if incident is None:
+                await context.send_activity(text_activity(t("teams.close_usage", lang)))
+                return
+            change = self.core.incidents.reopen if reopen else self.core.incidents.close
+            await change(incident.reference, actor)
+        except REFUSALS as refused:
+            await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
 
     async def _drill(self, context: TurnContext, actor: Actor, lang: str, words: list[str]) -> None:
         """leak drill: the scenario picker; leak drill <scenario>: start it; leak drill end: end it here."""
@@ -254,13 +277,19 @@ class TeamsBot(DraftsActions):
                     return
                 await self.core.incidents.close(incident.reference, actor)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
+            return
+        allowed, starters = await self.core.incidents.drill_starters(actor, self.platform)
+        if not allowed:  # told who may, by name, before any picker
+            log.info("a drill start was refused: drill_not_allowed")
+            told = await self.platform.with_names(drill_refusal(starters, lang))
+            await context.send_activity(text_activity(markdown(told)))
             return
         if words:
             try:
                 await self._start_drill(words[0], actor, lang)
             except REFUSALS as refused:
-                await context.send_activity(text_activity(refusal(refused, lang)))
+                await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
             return
         await context.send_activity(card_activity(drill_picker(self.core.incidents.scenarios.values(), lang)))
 
@@ -276,6 +305,9 @@ class TeamsBot(DraftsActions):
         except Malformed:
             return _malformed(lang)
         except REFUSALS as refused:
+            if isinstance(refused, ServiceError) and refused.code == "drill_not_allowed":
+                _, starters = await self.core.incidents.drill_starters(actor, self.platform)
+                return _message(text_of(await self.platform.with_names(drill_refusal(starters, lang))))
             return self._refusal(refused, lang)
         return _message(t("drill.started", lang, reference=reference))
 
@@ -307,9 +339,9 @@ class TeamsBot(DraftsActions):
             log.info("incident %s reported", outcome.incident.reference)
         return _card(received(outcome.incident.reference, lang, self.platform.team is not None))
 
-    def _summary(self, incident) -> dict:
+    async def _summary(self, incident) -> dict:
         view = summary_view(incident, self.core.clock.now(), self.core.org.language)
-        return summary_card(self.platform.named(view))
+        return summary_card(await self.platform.with_names(view))
 
     # --- cards in the response thread ---------------------------------------------------------------------
 
@@ -335,7 +367,7 @@ class TeamsBot(DraftsActions):
         step = next(s for s in playbook.steps if s.id == step_id)
         lang = self.core.org.language
         view = phase_view(incident, playbook, step.phase, self.core.clock.now(), lang)
-        return _card(phase_card(self.platform.named(view), lang))
+        return _card(phase_card(await self.platform.with_names(view), lang))
 
     async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         return await self._form(
@@ -358,7 +390,7 @@ class TeamsBot(DraftsActions):
             return _card(facts_card(ref, data, lang, invalid.errors))
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         return await self._form(
@@ -381,9 +413,11 @@ class TeamsBot(DraftsActions):
                 "correction_reason_required",
                 "too_long",
             ):
-                return _card(correct_card(ref, data, lang, {"reason": refusal(refused, lang)}))
+                return _card(
+                    correct_card(ref, data, lang, {"reason": refusal(refused, lang, platform=PLATFORM)})
+                )
             return self._refusal(refused, lang)
-        return _card(self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def _form(self, context: TurnContext, data: dict[str, Any], build):
         """A form opened from the summary: only for who may work the incident (refusals recorded)."""
@@ -405,7 +439,7 @@ class TeamsBot(DraftsActions):
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _card(self._summary(incident))
+        return _card(await self._summary(incident))
 
     # --- reminder cards ----------------------------------------------------------------------------------
 
@@ -417,7 +451,7 @@ class TeamsBot(DraftsActions):
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _message(t("reminder.acked", lang, who=actor.user_id))
+        return _message(t("reminder.acked", lang, who=self._name(actor, lang)))
 
     async def on_file(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -428,4 +462,4 @@ class TeamsBot(DraftsActions):
             return _malformed(lang)
         except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return _message(t("reminder.filed", lang, who=actor.user_id))
+        return _message(t("reminder.filed", lang, who=self._name(actor, lang)))

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from adapters.teams.render import Card, card, markdown, text
+from adapters.teams.text import neutral, strong
 from bot.appi.deadlines import JST
 from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts
 from bot.domain.views import IncidentView
@@ -46,7 +47,11 @@ def _chosen(values: dict, field: str) -> list[str]:
 
 
 def _error(errors: dict[str, str], field: str) -> list[dict]:
-    return [text(errors[field], color="Attention", size="Small", spacing="None")] if field in errors else []
+    return (
+        [text(neutral(errors[field]), color="Attention", size="Small", spacing="None")]
+        if field in errors
+        else []
+    )
 
 
 def report_form(
@@ -56,8 +61,8 @@ def report_form(
     values, errors = values or {}, errors or {}
     local = now.astimezone(JST)
     body: list[dict] = [
-        text(t("form.title", lang), size="Large", weight="Bolder"),
-        text(t("form.intro", lang), isSubtle=True),
+        text(neutral(t("form.title", lang)), size="Large", weight="Bolder"),
+        text(neutral(t("form.intro", lang)), isSubtle=True),
         {
             "type": "Input.Text",
             "id": "summary",
@@ -174,8 +179,8 @@ def correct_card(
     """Correct the original report (discovery date and time, suspected/confirmed, summary) with a reason."""
     errors = errors or {}
     body: list[dict] = [
-        text(t("correct.title", lang), size="Medium", weight="Bolder"),
-        text(t("correct.intro", lang, reference=reference), isSubtle=True),
+        text(neutral(t("correct.title", lang)), size="Medium", weight="Bolder"),
+        text(neutral(t("correct.intro", lang, reference=reference)), isSubtle=True),
         {
             "type": "Input.Date",
             "id": "discovered_on",
@@ -258,7 +263,7 @@ def facts_card(
     errors under the bad fields)."""
     errors = errors or {}
     body = [
-        text(t("facts.title", lang), size="Medium", weight="Bolder"),
+        text(neutral(t("facts.title", lang)), size="Medium", weight="Bolder"),
         {
             "type": "Input.ChoiceSet",
             "id": "cause",
@@ -356,8 +361,8 @@ def drill_picker(scenarios, lang: str) -> Card:
     actions = [execute(s.title.get(lang)[:80], "leak.drill", {"scenario": s.id}) for s in scenarios]
     return card(
         [
-            text(f"**{t('drill.picker_title', lang)}**"),
-            text(t("drill.picker_intro", lang)),
+            text(strong(neutral(t("drill.picker_title", lang)))),
+            text(neutral(t("drill.picker_intro", lang))),
             {"type": "ActionSet", "actions": actions},
         ]
     )

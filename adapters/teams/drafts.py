@@ -10,6 +10,7 @@ from typing import Any
 from microsoft_agents.hosting.core import TurnContext, TurnState
 
 from adapters.teams.cards import choices, execute
+from adapters.teams.platform import PLATFORM
 from adapters.teams.render import Card, card, text
 from bot.documents.edits import EDIT_MAX
 from bot.documents.status import states as document_states
@@ -144,8 +145,10 @@ class DraftsActions:
             except self.REFUSALS:
                 return self._refusal(refused, lang)
             field = "reason" if _about_reason(refused) else "status"
-            return self._card(_documents_form(ref, incident, lang, {field: refusal(refused, lang)}))
-        return self._card(self._summary(outcome.incident))
+            return self._card(
+                _documents_form(ref, incident, lang, {field: refusal(refused, lang, platform=PLATFORM)})
+            )
+        return self._card(await self._summary(outcome.incident))
 
     async def on_edit_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
@@ -195,8 +198,10 @@ class DraftsActions:
             if chosen is None:
                 return self._refusal(refused, lang)
             typed = type(chosen)(chosen.document, chosen.section, chosen.heading, str(data.get("text") or ""))
-            return self._card(edit_card(ref, typed, lang, {"text": refusal(refused, lang)}))
-        return self._card(self._summary(outcome.incident))
+            return self._card(
+                edit_card(ref, typed, lang, {"text": refusal(refused, lang, platform=PLATFORM)})
+            )
+        return self._card(await self._summary(outcome.incident))
 
 
 def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):

@@ -16,6 +16,7 @@ Teams' per-conversation limits; people are shown by name, never by id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
@@ -39,7 +40,7 @@ from adapters.teams.render import (
 )
 from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, text_activity
 from adapters.teams.settings import TeamsSettings
-from adapters.teams.text import escape
+from adapters.teams.text import neutral, strong
 from bot.config.org import OrgConfig
 from bot.domain.vocabulary import Role
 from bot.i18n import t
@@ -56,6 +57,7 @@ TEAMS_ID = re.compile(
     r"^(?:29:[A-Za-z0-9_\-]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
 ENTRA_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SUMMARY_FIRST_WAIT = 120.0  # seconds a new space's other posts wait for its summary, at most
 CHANNEL_ROLES = tuple(role for role in Role if role is not Role.EXECUTIVES)
 
 
@@ -131,6 +133,9 @@ class TeamsPlatform:
         self._in_channel: dict[str, set[str]] = {}  # private channel → its members, as we added them
         self._catalog: str | None = None  # the app's catalog id, once Graph found it
         self._catalog_lock = asyncio.Lock()
+        # A space just made: the journey posts its summary and phases at once; the summary goes first (as on
+        # Slack), however long its look-ups of people's names take (a Graph that is down retries for seconds).
+        self._summary_first: dict[str, asyncio.Event] = {}
 
     @property
     def team(self) -> str | None:
@@ -198,6 +203,12 @@ class TeamsPlatform:
             except Exception as exc:
                 log.info("could not read a Teams roster: %s", type(exc).__name__)
 
+    async def with_names(self, message: Any) -> Any:
+        """The message with every person shown by name, looked up first where we do not know it yet (a
+        card answered to a click on a replica that never posted this incident's messages)."""
+        await self._names_for(message, None)
+        return self.named(message)
+
     def named(self, message: Any) -> Any:
         """The message with every person shown by name (the catalog's 担当者 when nobody told us theirs)."""
         fallback = t("summary.member", self.lang)
@@ -218,7 +229,7 @@ class TeamsPlatform:
             return text_activity(body, mentions)
         if isinstance(message, DigestView):
             return text_activity(
-                f"**{escape(message.header)}**\n\n"
+                f"{strong(neutral(message.header))}\n\n"
                 + "\n\n".join(f"- {markdown(line)}" for line in message.lines)
             )
         mentions: list[tuple[str, str]] = []
@@ -259,6 +270,7 @@ class TeamsPlatform:
         conversation = Conversation(self.service_url, created["id"], self._tenant(), self.gateway.app_id)
         await self._remember_space(conversation, CHANNEL, reference)
         self._in_channel[created["id"]] = {*owners, *members}
+        self._summary_first[created["id"]] = asyncio.Event()
         return Space(created["id"], created.get("displayName") or name)
 
     async def _people(self, roles: Sequence[Role]) -> list[str]:
@@ -272,7 +284,8 @@ class TeamsPlatform:
     async def _create_thread(self, reference: str, fallback: str | None = None) -> Space:
         if not self.settings.response_channel:
             raise PlatformFailure("no_response_channel")
-        lines = [text(f"🚨 **{escape(t('teams.thread_title', self.lang, reference=reference))}**")]
+        title = t("teams.thread_title", self.lang, reference=reference)
+        lines = [text(f"🚨 {strong(neutral(title))}")]
         if fallback is not None:
             lines.append(
                 text(markdown(rich("teams.graph_fallback", self.lang, error=fallback)), isSubtle=True)
@@ -287,7 +300,8 @@ class TeamsPlatform:
         except Exception as exc:
             raise PlatformFailure(type(exc).__name__, retry=True) from exc
         await self._remember_space(thread, THREAD, reference)
-        return Space(thread.conversation_id, t("teams.thread_name", self.lang, reference=reference))
+        self._summary_first[thread.conversation_id] = asyncio.Event()
+        return Space(thread.conversation_id, title)  # the thread is found by its first message's title
 
     async def find_space(self, name: str) -> Space | None:
         """A private channel of that name (created just before a crash); a thread cannot be looked up."""
@@ -332,6 +346,17 @@ class TeamsPlatform:
         conversation = await self._conversation(space_key(space.id))
         if conversation is None:
             raise PlatformFailure("unknown_space")
+        first = self._summary_first.get(space.id)
+        if isinstance(message, SummaryView):
+            try:
+                return Posted(space.id, await self._send(conversation, message))
+            finally:
+                self._summary_first.pop(space.id, None)
+                if first is not None:
+                    first.set()
+        if first is not None:
+            with contextlib.suppress(TimeoutError):  # never held for good should the summary not come
+                await asyncio.wait_for(first.wait(), SUMMARY_FIRST_WAIT)
         return Posted(space.id, await self._send(conversation, message))
 
     async def find_post(self, space: Space, key: str) -> Posted | None:

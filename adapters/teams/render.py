@@ -9,7 +9,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from adapters.teams.text import escape
+from adapters.teams.text import neutral, strong
+from bot.documents.model import Block, Document
+from bot.documents.snapshots import Filed, stamp
 from bot.i18n import t
 from bot.i18n.rich import Rich, Span
 from bot.journey.port import Drafts
@@ -32,11 +34,12 @@ VERBS = {
 
 
 def card(body: list[dict], actions: list[dict] | None = None) -> Card:
+    """A card of ``body`` (a TextBlock with no words left out: Teams shows it as a gap)."""
     result: Card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": VERSION,
-        "body": body,
+        "body": [b for b in body if b.get("type") != "TextBlock" or b.get("text", "").strip()],
     }
     if actions:
         result["actions"] = actions
@@ -47,32 +50,45 @@ def text(value: str, **extra: Any) -> dict:
     return {"type": "TextBlock", "text": value, "wrap": True, **extra}
 
 
-def _span(span: Span, mentions: list[tuple[str, str]] | None) -> str:
-    shown = span.text or span.target
-    if span.kind == "mention":
-        if mentions is not None:
-            mentions.append((span.target, shown))
-            return f"<at>{escape(shown, 200)}</at>"
-        return escape(shown, 200)
-    if span.kind == "link":
-        return f"[{escape(span.text, 200)}]({span.target})"
-    if span.kind == "channel":
-        return escape(span.text or "Teams", 200)
-    return escape(span.text)
+def _link(span: Span, bold: bool) -> str:
+    label = neutral(span.text, 200) or neutral(span.target, 200)
+    target = span.target.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{strong(label) if bold else label}]({target})"
+
+
+def _group(spans: list[Span], bold: bool, mentions: list[tuple[str, str]] | None) -> str:
+    """Spans of one kind and weight: words neutralized, people by name (or <at> mentions in a message)."""
+    kind = spans[0].kind
+    if kind == "link":
+        return "".join(_link(s, bold) for s in spans)
+    if kind == "mention" and mentions is not None:
+        out = []
+        for span in spans:
+            name = neutral(span.text or span.target, 200)
+            mentions.append((span.target, name))
+            out.append(f"<at>{name}</at>")  # never inside ** (a mention's tag must stay whole)
+        return "".join(out)
+    if kind == "channel":
+        words = "".join(neutral(s.text, 200) or "Teams" for s in spans)
+    else:
+        words = "".join(neutral(s.text or s.target, 200 if kind == "mention" else 3000) for s in spans)
+    return strong(words) if bold else words
 
 
 def markdown(rich: Rich, mentions: list[tuple[str, str]] | None = None) -> str:
-    """Rich text as the markdown Teams renders: user words escaped, bold as **…**. With ``mentions`` (for a
-    message activity) people become <at> mentions and are collected for the activity's entities."""
+    """Rich text as the markdown Teams renders: people's words neutralized (never backslashes, which Teams
+    shows), bold as **…** placed where it renders next to Japanese punctuation, one paragraph per line. With
+    ``mentions`` (for a message activity) people become <at> mentions, collected for the activity's
+    entities."""
     out: list[str] = []
-    for is_bold, group in groupby(rich, key=lambda s: s.bold):
-        inner = "".join(_span(s, mentions) for s in group)
-        if is_bold and inner.strip():
-            lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
-            out.append(f"{lead}**{inner.strip()}**{trail}")
-        else:
-            out.append(inner)
-    return "".join(out).replace("\n", "\n\n")
+    for (is_bold, _kind), group in groupby(rich, key=lambda s: (s.bold, s.kind)):
+        out.append(_group(list(group), is_bold, mentions))
+    return paragraphs("".join(out))
+
+
+def paragraphs(text: str) -> str:
+    """One paragraph per line: a TextBlock joins lines split by a single line break."""
+    return "\n\n".join(line for line in text.split("\n") if line.strip()) if text.strip() else ""
 
 
 def execute(action: Action, **extra: Any) -> dict:
@@ -89,14 +105,17 @@ def execute(action: Action, **extra: Any) -> dict:
 
 def summary_card(view: SummaryView) -> Card:
     body: list[dict] = [
-        text(escape(view.title), size="Large", weight="Bolder"),
-        text(f"**{escape(view.next_steps.title)}**", spacing="Medium"),
+        text(neutral(view.title), size="Large", weight="Bolder"),
+        text(strong(neutral(view.next_steps.title)), spacing="Medium"),
         text(markdown(_lines(view.next_steps.lines))),
-        text(escape(view.description), separator=True),
-        {"type": "FactSet", "facts": [{"title": f.label, "value": markdown(f.value)} for f in view.fields]},
+        text(paragraphs(neutral(view.description)) or "-", separator=True),
+        {
+            "type": "FactSet",
+            "facts": [{"title": neutral(f.label), "value": markdown(f.value)} for f in view.fields],
+        },
     ]
     for part in view.parts:
-        body.append(text(f"**{escape(part.title)}**", spacing="Medium"))
+        body.append(text(strong(neutral(part.title)), spacing="Medium"))
         body.append(text(markdown(_lines(part.lines))))
     body += [text(markdown(note), isSubtle=True) for note in view.notes]
     return card(body, [execute(a) for a in view.actions if a.verb in VERBS])
@@ -132,14 +151,14 @@ def _menu_action(action: Action, step: StepLine, lang: str) -> dict:
 
 
 def _step_items(step: StepLine, lang: str) -> list[dict]:
-    title = f"{step.icon} **{escape(step.title, 300)}**"
+    title = f"{step.icon} {strong(neutral(step.title, 300))}"
     meta = " · ".join(markdown(m) for m in step.meta)
     if step.collapsed:
         items = [text(f"{title}" + (f" · {meta}" if meta else ""), size="Small")]
     else:
         items = [text(title)]
         if step.guidance:
-            items.append(text(escape(step.guidance, 1500), isSubtle=True, spacing="None"))
+            items.append(text(paragraphs(neutral(step.guidance, 1500)), isSubtle=True, spacing="None"))
         if meta:
             items.append(text(meta, size="Small", spacing="None"))
     actions = ([execute(step.primary)] if step.primary else []) + [
@@ -155,8 +174,8 @@ def _step_items(step: StepLine, lang: str) -> list[dict]:
 
 def phase_card(view: PhaseView, lang: str) -> Card:
     body: list[dict] = [
-        text(escape(view.title), size="Medium", weight="Bolder"),
-        text(escape(view.progress), isSubtle=True),
+        text(neutral(view.title), size="Medium", weight="Bolder"),
+        text(neutral(view.progress), isSubtle=True),
     ]
     for step in view.steps:
         body += _step_items(step, lang)
@@ -168,7 +187,7 @@ def reminder_card(message: ReminderMessage) -> Card:
     for entry in message.entries:
         body.append(text(markdown(entry.text)))
         if entry.progress:
-            body.append(text(escape(entry.progress), isSubtle=True, spacing="None"))
+            body.append(text(neutral(entry.progress), isSubtle=True, spacing="None"))
         if entry.actions:
             body.append({"type": "ActionSet", "actions": [execute(a) for a in entry.actions]})
     return card(body)
@@ -191,35 +210,62 @@ SECTION_LIMIT = 800  # characters of each draft shown in the card: a Teams messa
 
 def drafts_card(drafts: Drafts, reference: str, lang: str) -> Card:
     """The drafts as one card, a collapsed section per document (open with its button); the full text and
-    the .docx come from ``leakbot incidents export``."""
-    sections: list[tuple[str, str]] = []  # (title, what precedes it — a filed copy's stamp — and its text)
-    intro = ""  # what precedes the first draft: how the drafts are edited
-    for number, chunk in enumerate(drafts.markdown.split("\n---\n\n")):
-        lead, _, rest = chunk.partition("\n# ") if not chunk.startswith("# ") else ("", "", chunk[2:])
-        heading, _, content = rest.partition("\n")
-        if not number:
-            intro, lead = lead.removeprefix("> ").strip(), ""
-        if heading:
-            sections.append((heading.strip(), (lead.strip() + "\n\n" if lead.strip() else "") + content))
-    body: list[dict] = [text(f"📄 **{escape(drafts.title)}**", size="Medium")]
-    if intro:
-        body.append(text(intro.strip(), isSubtle=True, size="Small"))
-    for number, (heading, content) in enumerate(sections, start=1):
-        shown = content.strip()
-        if len(shown) > SECTION_LIMIT:
-            shown = shown[:SECTION_LIMIT].rstrip() + "\n\n" + t("teams.drafts_cut", lang)
+    the .docx come from ``leakbot incidents export``. Each draft is rendered from its model, in what a
+    TextBlock shows: headings in bold, fields as **label**: text, bullets as a list, the words neutralized. A
+    filed / sent / published draft shows its frozen copy under its stamp."""
+    body: list[dict] = [text(f"📄 {strong(neutral(drafts.title))}", size="Medium")]
+    shown: list[tuple[Document, str]] = []  # each document, with the stamp of the frozen copy it belongs to
+    for item in drafts.documents:
+        if isinstance(item, Filed):
+            shown += [(document, stamp(item)) for document in item.documents]
+        else:
+            shown.append((item, ""))
+    for number, (document, filed) in enumerate(shown, start=1):
         body += [
             {
                 "type": "ActionSet",
                 "actions": [
                     {
                         "type": "Action.ToggleVisibility",
-                        "title": f"▸ {heading}"[:120],
+                        "title": f"▸ {document.title}"[:120],
                         "targetElements": [f"draft_{number}"],
                     }
                 ],
             },
-            {"type": "Container", "id": f"draft_{number}", "isVisible": False, "items": [text(shown)]},
+            {
+                "type": "Container",
+                "id": f"draft_{number}",
+                "isVisible": False,
+                "items": _draft(document, filed),
+            },
         ]
-    body.append(text(t("teams.drafts_export", lang, reference=reference), isSubtle=True))
+    body.append(text(neutral(t("teams.drafts_export", lang, reference=reference)), isSubtle=True))
     return card(body)
+
+
+def _draft(document: Document, filed: str = "") -> list[dict]:
+    notes = [filed] if filed else []
+    items: list[dict] = [text(neutral(note), isSubtle=True) for note in notes + document.notes()]
+    shown = 0
+    for section in document.sections:
+        if shown >= SECTION_LIMIT:
+            items.append(text(neutral(t("teams.drafts_cut", document.lang)), isSubtle=True))
+            break
+        shown_text = ""
+        for index, block in enumerate(section.blocks):
+            if index:  # a list runs on; a paragraph stands apart (a line of its own would join the list)
+                kinds = {block.kind, section.blocks[index - 1].kind}
+                shown_text += "\n\n" if "paragraph" in kinds else "\n"
+            shown_text += _block(block)
+        shown += len(shown_text)
+        items.append(text(strong(neutral(section.heading)), spacing="Medium"))
+        if shown_text:
+            items.append(text(shown_text, spacing="Small"))
+    return items
+
+
+def _block(block: Block) -> str:
+    words = " ".join(neutral(line.strip(), 1500) for line in block.text.splitlines() if line.strip())
+    if block.kind == "field":
+        return f"- {strong(neutral(block.label))}: {words}"
+    return f"- {words}" if block.kind == "bullet" else words

@@ -83,7 +83,7 @@ class DraftsKeeper:
                 (f"{incident.reference}-drafts.docx", render_docx(shown)),
             )
 
-        return Drafts(title, markdown, files)
+        return Drafts(title, markdown, files, tuple(shown))
 
     async def _publish(self, reference: str, platform: Platform, space: Space, asked: bool) -> None:
         papers = await self.incidents.papers(reference, SYSTEM)

@@ -18,6 +18,7 @@ from bot.drills.scenarios import format_offset, injects_due
 from bot.i18n import t
 from bot.i18n.rich import Rich, bold, plain, r
 from bot.journey.port import Platform, Space
+from bot.refusals import command
 from bot.services.incidents import IncidentService
 from bot.services.ports import SYSTEM
 
@@ -93,7 +94,14 @@ class DrillConductor:
             "\n",
             scenario.briefing.get(self.lang),
             "\n\n",
-            plain(t("drill.briefing_rules", self.lang, speed=f"{speed:g}" if speed else "-")),
+            plain(
+                t(
+                    "drill.briefing_rules",
+                    self.lang,
+                    speed=f"{speed:g}" if speed else "-",
+                    leak=command(incident.platform, self.lang),
+                )
+            ),
         )
         await platform.post(_space(incident), text, "drill-briefing")
 

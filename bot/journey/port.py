@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.documents.model import Document
 from bot.i18n.rich import Rich
 from bot.views.incident import PhaseView, SummaryView
 from bot.views.reminders import DigestView, ReminderMessage
@@ -30,12 +31,14 @@ class Posted:
 
 @dataclass(frozen=True)
 class Drafts:
-    """The document drafts as one living document (Markdown), and as files where none can live."""
+    """The document drafts as one living document (Markdown), and as files where none can live;
+    ``documents`` are the drafts themselves, for a platform that renders them in its own format."""
 
     title: str
     markdown: str
     # (file name, content) pairs, made only when no living document is possible (a .docx takes a while)
     files: Callable[[], tuple[tuple[str, bytes], ...]]
+    documents: tuple[Document, ...] = ()
 
 
 AS_FILES = "files"  # Published.id when the drafts were uploaded as files

@@ -118,7 +118,7 @@ class DocumentStates(IncidentsBase):
 
     def _filing_step(self, incident: Incident, deadline_key: str):
         facts, assessment, playbook = self._context(incident)
-        steps = applicable_steps(playbook, situation_for(facts, assessment))
+        steps = applicable_steps(playbook, situation_for(facts, assessment, self.org))
         return next((s for s in steps if s.deadline and str(s.deadline) == deadline_key), None)
 
     async def _reopen_filing(

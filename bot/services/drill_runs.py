@@ -85,6 +85,18 @@ class Drills(IncidentsBase):
             uow.events.append(DrillInjected(view, str(SYSTEM), (Change(INJECT_ACTION, detail),), number))
             return True
 
+    async def drill_starters(
+        self, actor: Actor, directory: Directory | None = None
+    ) -> tuple[bool, tuple[str, ...]]:
+        """Whether ``actor`` may start a drill, and who may: the commanders and ``drills.organizers`` as user
+        ids on ``directory``'s platform (those it can find), for a refusal that names them. Asked before the
+        scenario picker is shown; ``start_drill`` decides again."""
+        allowed = await self._may_start_drill(actor, directory)
+        if directory is None:
+            return allowed, ()
+        found = await asyncio.gather(*(directory.resolve(w) for w in self.org.drill_starters()))
+        return allowed, tuple(dict.fromkeys(u for u in found if u))
+
     async def _may_start_drill(self, actor: Actor, directory: Directory | None) -> bool:
         if actor.is_operator:
             return True  # the command line (leakbot demo --drill) is run by an administrator

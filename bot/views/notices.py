@@ -18,7 +18,7 @@ from bot.presentation import (
     next_deadline_line,
     progress_bar,
 )
-from bot.views.elements import person
+from bot.views.elements import people, person
 
 
 def changes_notice(
@@ -39,6 +39,14 @@ def problems_notice(problems: list[Rich], lang: str, incident: IncidentView | No
     """Provisioning problems; marked 【訓練】 when ``incident`` is given and is a drill."""
     head = drill_marked_rich(rich("channel.problems", lang), incident, lang)
     return join([head, *(r("• ", p) for p in problems)])
+
+
+def drill_refusal(starters: tuple[str, ...], lang: str) -> Rich:
+    """Who may start a drill, by name (the commanders and drill organizers the platform knows), told to anyone
+    else who asks for the scenario picker or a scenario."""
+    if not starters:
+        return rich("error.drill_not_allowed", lang)
+    return rich("drill.who_may_start", lang, people=people(starters, ""))
 
 
 def receipt(incident: IncidentView, space_id: str | None, space_name: str, lang: str) -> Rich:
