@@ -51,6 +51,8 @@ def test_an_invisible_character_cannot_shield_an_address() -> None:
 
 def test_ordinary_words_read_as_typed() -> None:
     assert inert("宛先 tanaka@other.example.co.jp に誤送信") == "宛先 tanaka@other.example.co.jp に誤送信"
+    # a dotted local part is part of the address too (it was defanged: taro[.]yamada@…)
+    assert inert("連絡先 taro.yamada@example.co.jp") == "連絡先 taro.yamada@example.co.jp"
     words = "LEAK-2026-0001 v1.2.3 ver.2 e.g. i.e. 1.5TB 192.168.0.1 Co.,Ltd. 顧客一覧.xlsx list_v2 3.14 No.5"
     assert inert(words) == words
     assert inert("一行目\n\t二行目") == "一行目\n\t二行目"

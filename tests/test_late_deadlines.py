@@ -121,8 +121,12 @@ async def test_a_late_report_is_said_overdue_at_once(core, clock, days, expect_o
         assert set(said) == wanted, recipient
         for key, item in said.items():
             line = item_line(item, now, "ja")
-            late_by = -days_left(deadlines[key].due_at, now)
-            assert f"{max(1, late_by)}日超過" in line and "既に過ぎています" in line, line
+            late = now - deadlines[key].due_at
+            if late < timedelta(days=1):  # under a day: said in hours (issue 18), never 「1日超過」
+                by = f"{max(1, int(late.total_seconds() // 3600))}時間超過"
+            else:
+                by = f"{-days_left(deadlines[key].due_at, now)}日超過"
+            assert by in line and "既に過ぎています" in line, line
             assert "直ちに" in action_text(item, "ja"), key
 
     # then the normal escalation: every business day, for the legal deadlines

@@ -18,7 +18,7 @@ def summary_of(app, channel_id: str) -> str:
 async def test_an_unknown_headcount_is_asked_for_in_the_channel_until_given(app) -> None:
     channel = await opened(app)  # the reporter did not know how many people
     text = summary_of(app, channel.id)
-    assert "報告要否は未確定" in text and "推計か上限" in text
+    assert "報告要否は判定中" in text and "推計か上限" in text
     assert "報告対象の事由はありません" not in text
 
     summary = app.slack.latest(channel.id, SUMMARY)
@@ -38,9 +38,9 @@ async def test_an_unknown_headcount_is_asked_for_in_the_channel_until_given(app)
     status, _ = await app.driver.submit_view("ULEGAL", modal, modal_state(values))
     assert status == 200
     text = await app.eventually(
-        lambda: (t := summary_of(app, channel.id)) and "報告対象の事由はありません" in t and t
+        lambda: (t := summary_of(app, channel.id)) and "報告義務のある事由はありません" in t and t
     )
-    assert "推計か上限" not in text and "未確定" not in text, "the request goes once an upper bound is given"
+    assert "推計か上限" not in text and "判定中" not in text, "the request goes once an upper bound is given"
 
 
 async def test_the_channel_shows_prompt_duties_as_promptly(app) -> None:

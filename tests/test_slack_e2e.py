@@ -35,7 +35,7 @@ async def test_report_opens_a_private_channel_with_the_team_and_the_playbook(app
     assert "UEXEC" not in channel.members, "executives get pings, not the channel"
     summary = app.slack.latest(channel.id, "LEAK-2026-0001 個人データ漏えい対応")
     text = json.dumps(summary, ensure_ascii=False)
-    assert "報告対象です" in text and "本人の数が1000人超" in text
+    assert "報告対象です" in text and "本人の数が1,000人を超える（規則7条4号）" in text
     assert "2027年1月4日(月) 23:59" in text, "確報 as a JST date"
     assert "<@ULEGAL>" in text, "who holds which role"
     phase = json.dumps(phase_message(app, channel.id), ensure_ascii=False)

@@ -36,7 +36,7 @@ _HOST = re.compile(
     r"(?<![A-Za-z0-9_.@-])"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
     r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"
-    r"(?![A-Za-z0-9_-]|\.[A-Za-z0-9])"
+    r"(?![A-Za-z0-9_@-]|\.[A-Za-z0-9])"
 )
 _DEFANGED_SCHEMES = {"https": "hxxps", "http": "hxxp", "ftps": "fxps", "ftp": "fxp"}  # longest first
 
