@@ -9,12 +9,12 @@ from typing import Any
 from adapters.teams.render import Card, card, markdown, text
 from adapters.teams.text import neutral, strong
 from bot.appi.deadlines import JST
-from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts
+from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts, SensitiveKind
 from bot.domain.views import IncidentView
 from bot.domain.vocabulary import Cause
 from bot.i18n import t
 from bot.i18n.rich import rich
-from bot.services.report_form import DOCUMENT_FACTS
+from bot.services.report_form import DOCUMENT_FACTS, offered_causes
 
 FLAGS = ("sensitive", "financial", "malicious", "encrypted", "my_number")
 INVOLVEMENT = ("processor_involved", "acting_for_controller")
@@ -102,7 +102,7 @@ def report_form(
             "label": t("form.cause", lang),
             "style": "compact",
             "value": str(values.get("cause") or Cause.UNKNOWN.value),
-            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
+            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in offered_causes()]),
         },
         *_error(errors, "cause"),
         multi_select(
@@ -246,9 +246,17 @@ def facts_form_values(facts: Facts) -> dict[str, str]:
         "persons_upper_bound": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
         "flags": ",".join(f for f in FLAGS if getattr(facts, f)),
         "data_items": ",".join(i.value for i in facts.data_items),
+        "sensitive_kinds": ",".join(k.value for k in facts.sensitive_kinds),
         "involvement": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
         "secondary_damage": facts.secondary_damage,
     } | {key: getattr(facts, key) for key in DOCUMENT_FACTS}
+
+
+def _cause_of(values: dict[str, Any]) -> Cause | None:
+    try:
+        return Cause(_typed(values, "cause"))
+    except ValueError:
+        return None
 
 
 def _typed(values: dict[str, Any], field: str) -> str:
@@ -270,7 +278,9 @@ def facts_card(
             "label": t("form.cause", lang),
             "style": "compact",
             "value": _typed(values, "cause") or Cause.UNKNOWN.value,
-            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in Cause]),
+            "choices": choices(
+                [(t(f"cause.{c}", lang), c.value) for c in offered_causes(_cause_of(values))]
+            ),
         },
         *_error(errors, "cause"),
         {
@@ -302,6 +312,13 @@ def facts_card(
             [(t(f"item.{i}", lang), i.value) for i in DataItem],
         ),
         *_error(errors, "data_items"),
+        multi_select(
+            "sensitive_kinds",
+            t("form.sensitive_kinds", lang),
+            _chosen(values, "sensitive_kinds"),
+            [(t(f"sensitive_kind.{k}", lang), k.value) for k in SensitiveKind],
+        ),
+        *_error(errors, "sensitive_kinds"),
         multi_select(
             "involvement",
             t("form.involvement", lang),
@@ -352,6 +369,8 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
         "data_items": _chosen(data, "data_items"),
         "secondary_damage": data.get("secondary_damage") or "",
     }
+    if "sensitive_kinds" in data:  # an older card without it leaves the kinds as they are
+        values["sensitive_kinds"] = _chosen(data, "sensitive_kinds")
     values |= {key: data.get(key) or "" for key in DOCUMENT_FACTS if key in data}
     return values
 
