@@ -64,7 +64,7 @@ class Printer:
             for activity in activities[self.seen.get(conversation, 0) :]:
                 click.echo(f"\n🤖 leakbot → {self.where(conversation)}")
                 if activity.get("text"):
-                    click.echo("   " + activity["text"].replace("\n\n", "\n   "))
+                    click.echo("   " + activity["text"].replace("**", "").replace("\n\n", "\n   "))
                 for attachment in activity.get("attachments") or []:
                     for line in card_as_text(attachment["content"])[:14]:
                         click.echo("   " + line)

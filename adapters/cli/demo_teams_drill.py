@@ -74,7 +74,7 @@ async def run_teams_drill_demo(database: Path) -> str:
                     persons="1240",
                     persons_upper_bound="",
                     flags="",
-                    data_items="name,contact",
+                    data_items="name,email",
                     involvement="",
                     secondary_damage="",
                 )
