@@ -219,3 +219,19 @@ def test_unauthorized_access_is_a_wrongful_purpose_for_the_appi_too() -> None:
 def test_the_results_follow_the_order_given_without_repeats() -> None:
     facts = RegimeFacts(aware_at=at("2026-12-01T10:00:00+09:00"), jurisdictions=("KR", "JP", "KR", "EU"))
     assert [r.code for r in assess_regimes(facts)] == ["KR", "JP", "EU"]
+
+
+def test_the_facts_captured_in_chat_map_onto_the_regimes() -> None:
+    """What Facts already holds decides what it can (a hacking cause is KR's unlawful access); the judgements
+    it does not hold come as answers, and until then stay undetermined."""
+    from bot.domain.facts import Facts
+    from bot.domain.vocabulary import Cause
+
+    captured = Facts(cause=Cause.UNAUTHORIZED_ACCESS, persons=10, sensitive_kinds=("medical",))
+    facts = RegimeFacts.from_facts(
+        captured, aware_at=at("2026-12-01T10:00:00+09:00"), jurisdictions=("KR", "EU", "JP"), high_risk=True
+    )
+    kr, eu, jp = assess_regimes(facts)
+    assert kr.reportable is True and set(kr.grounds) == {"sensitive", "unauthorized_access"}
+    assert (eu.reportable, eu.notify_individuals) == (True, True), "a high risk is a risk"
+    assert jp.reportable is True and set(jp.grounds) == {"sensitive", "malicious"}

@@ -178,8 +178,7 @@ def assess_command() -> None:
         facts = RegimeFacts.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise CliError(field_errors(exc)) from None
-    results = assess_regimes(facts)
-    appi = next((r.appi for r in results if r.appi is not None), None) or assess(facts.appi_input())
-    payload = assessment_json(facts.appi_input(), appi)  # the JP fields at the top, as before
-    payload["regimes"] = [regime_json(r) for r in results]
+    appi_facts = facts.appi_input()
+    payload = assessment_json(appi_facts, assess(appi_facts))  # the JP fields at the top, as before
+    payload["regimes"] = [regime_json(r) for r in assess_regimes(facts)]
     click.echo(json.dumps(payload, ensure_ascii=False))
