@@ -139,13 +139,8 @@ def test_an_sg_assessment_on_day_31_is_late_and_the_3_days_still_count_from_it()
 
 def test_sg_calendar_days_are_singapores() -> None:
     """23:30 in Singapore is already the next day in Tokyo: the day of the assessment is Singapore's."""
-    late_evening = at("2026-03-31T23:30:00+08:00")
-    result = one(
-        "SG",
-        aware_at=SG_AWARE,
-        persons=800,
-        assessed_at=late_evening.astimezone(at("2026-01-01T00:00:00+09:00").tzinfo),
-    )
+    late_evening_in_tokyo = at("2026-04-01T00:30:00+09:00")  # 2026-03-31 23:30 in Singapore: day 30
+    result = one("SG", aware_at=SG_AWARE, persons=800, assessed_at=late_evening_in_tokyo)
     assert result.assessment_late is False
     assert result.local(result.authority_due).isoformat() == "2026-04-03T23:59:59+08:00"
     aware_near_midnight = one("SG", aware_at=at("2026-03-01T23:30:00+08:00"), persons=800)
