@@ -120,11 +120,13 @@ def test_assess_says_the_preliminary_report_and_the_notice_are_due_promptly(caps
 
 def test_assess_help_lists_every_input_field_with_its_meaning(capsys) -> None:
     from bot.appi.assessment import AssessmentInput
+    from bot.regimes import RegimeFacts
 
     code, out, _ = run(["assess", "--help"], capsys)
     assert code == 0
     flat = " ".join(out.split())  # help text is wrapped
-    for name, field in AssessmentInput.model_fields.items():
+    assert set(AssessmentInput.model_fields) <= set(RegimeFacts.model_fields)
+    for name, field in RegimeFacts.model_fields.items():
         assert field.description, f"{name} has no description"
         assert f"{name}: {' '.join(field.description.split()[:4])}" in flat, name
     assert "undetermined:" in flat, "the output fields are explained too"

@@ -4,6 +4,7 @@ a clean virtualenv, db upgrade, playbook show, both demos) is .ci/check-wheel, r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +42,7 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
         "adapters/slack/manifest.yml",
     }
     expected |= {f"bot/_shipped/playbooks/{p.name}" for p in (ROOT / "playbooks").glob("*.yaml")}
+    expected |= {f"bot/regimes/rules/{p.name}" for p in (ROOT / "bot/regimes/rules").glob("*.yaml")}
     expected |= {
         f"bot/_shipped/migrations/versions/{p.name}" for p in (ROOT / "migrations/versions").glob("*.py")
     }
@@ -91,6 +93,22 @@ def test_the_unpacked_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Pat
     assert listed.returncode == 0 and listed.stderr == "", listed.stderr
     shown = leakbot("playbook", "show", "--lang", "en")
     assert shown.returncode == 0 and "Personal-data leak response" in shown.stdout, shown.stderr
+    assessed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from adapters.cli.main import main; main(sys.argv[1:])",
+            "assess",
+        ],
+        input='{"aware_at": "2026-12-01T10:00:00+09:00", "jurisdictions": ["JP", "EU", "SG"]}',
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert assessed.returncode == 0, assessed.stderr
+    assert [r["jurisdiction"] for r in json.loads(assessed.stdout)["regimes"]] == ["JP", "EU", "SG"]
 
 
 def test_the_installed_demo_never_mentions_the_checkouts_shared_folder(wheel: Path, tmp_path: Path) -> None:

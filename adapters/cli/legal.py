@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from adapters.cli.errors import CliError, field_errors
 from bot.appi.assessment import Assessment, AssessmentInput, assess
 from bot.appi.deadlines import final_deadline, preliminary_target
+from bot.regimes import RegimeFacts, RegimeResult, assess_regimes
 
 
 def _parse_date(value: str, name: str) -> date:
@@ -77,6 +78,38 @@ def assessment_json(facts: AssessmentInput, result: Assessment) -> dict[str, Any
     return payload
 
 
+def _instant(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def regime_json(result: RegimeResult) -> dict[str, Any]:
+    """One jurisdiction's entry of ``regimes``: the contract's fields first, then the details."""
+    individuals_due = _instant(result.individuals_due) or (PROMPTLY if result.individuals_promptly else None)
+    payload: dict[str, Any] = {
+        "jurisdiction": result.code,
+        "reportable": result.reportable,
+        "authority": result.authority("en"),
+        "authority_due": _instant(result.authority_due),
+        "assessment_due": result.assessment_due.isoformat() if result.assessment_due else None,
+        "individuals_due": individuals_due,
+        "basis": result.regime.basis,
+        "zone": result.regime.zone,
+        "authority_due_local": _instant(result.authority_due and result.local(result.authority_due)),
+        "individuals_due_local": _instant(result.individuals_due and result.local(result.individuals_due)),
+        "provisional": result.provisional,
+        "notify_individuals": result.notify_individuals,
+        "assessment_late": result.assessment_late,
+        "processor_notice": result.processor_notice,
+        "grounds": list(result.grounds),
+        "undetermined": list(result.undetermined),
+    }
+    appi = result.appi
+    if appi is not None and appi.preliminary is not None:
+        payload["preliminary_due"] = PROMPTLY
+        payload["preliminary_target_at"] = appi.preliminary.due_at.isoformat()
+    return payload
+
+
 OUTPUT_FIELDS = {
     "reportable": "true when a ground is established. false is 'not reportable' only while undetermined "
     "is empty",
@@ -93,6 +126,13 @@ OUTPUT_FIELDS = {
     "moved past closed days)",
     "preliminary_due / preliminary_target": "the 速報 is due promptly; the PPC guideline's target is day 3 "
     "to day 5",
+    "regimes": "one object per jurisdiction: jurisdiction, reportable (true, false, null while "
+    "undetermined), authority, authority_due (an instant in JST, or null where the law sets none or it is "
+    "not yet known; also given while reportable is null when the clock already runs from awareness: "
+    'provisional), assessment_due (SG, AU: the date by which to assess), individuals_due ("promptly", an '
+    "instant, or null), basis (the citation); then zone, authority_due_local and individuals_due_local "
+    "(the same instants in the authority's zone), notify_individuals, assessment_late, processor_notice, "
+    "grounds and undetermined (the facts to find out). See docs/regimes.md",
 }
 
 
@@ -108,8 +148,12 @@ def _wrapped(name: str, meaning: str) -> str:
 
 def _assess_help() -> str:
     """The input fields with their meaning, from the model itself so the help never drifts from it."""
-    lines = ["\b", "Input fields (one JSON object; only aware_on is required):"]
-    for name, field in AssessmentInput.model_fields.items():
+    lines = [
+        "\b",
+        "Input fields (one JSON object; aware_on or aware_at is required, aware_at for any",
+        "jurisdiction but JP):",
+    ]
+    for name, field in RegimeFacts.model_fields.items():
         lines.append(_wrapped(name, field.description or ""))
     lines += ["", "\b", "Output fields:"]
     lines += [_wrapped(name, meaning) for name, meaning in OUTPUT_FIELDS.items()]
@@ -123,14 +167,18 @@ def assess_command() -> None:
 
     \b
     Example:
-      echo '{"aware_on": "2026-12-01", "persons_upper_bound": 3000}' | leakbot assess"""
+      echo '{"aware_on": "2026-12-01", "persons_upper_bound": 3000}' | leakbot assess
+      echo '{"aware_at": "2026-10-23T10:00:00+02:00", "jurisdictions": ["JP", "EU"]}' | leakbot assess"""
     text = sys.stdin.read()
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(f"stdin: malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     try:
-        facts = AssessmentInput.model_validate_json(text, strict=True)
+        facts = RegimeFacts.model_validate_json(text, strict=True)
     except ValidationError as exc:
         raise CliError(field_errors(exc)) from None
-    click.echo(json.dumps(assessment_json(facts, assess(facts)), ensure_ascii=False))
+    appi_facts = facts.appi_input()
+    payload = assessment_json(appi_facts, assess(appi_facts))  # the JP fields at the top, as before
+    payload["regimes"] = [regime_json(r) for r in assess_regimes(facts)]
+    click.echo(json.dumps(payload, ensure_ascii=False))
