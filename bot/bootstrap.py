@@ -117,7 +117,7 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
         playbooks=playbooks,
         clock=clock,
         bus=bus,
-        journey=Journey(service, posts, provisioning, bus, worker),
+        journey=Journey(service, posts, provisioning, bus, worker, settings.updates_per_second),
         worker=worker,
     )
 

@@ -53,6 +53,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"official specs (looked in {where}):", *lines]
 
 
+@pytest.fixture(autouse=True)
+def _fast_living_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Living messages may be updated 20 times a second instead of about once (the platforms' pace, which
+    bench/journey.py measures): the coalescing is the same, the suite does not wait for real seconds."""
+    monkeypatch.setenv("LEAKBOT_UPDATES_PER_SECOND", "20")
+
+
 @pytest.fixture
 def org() -> OrgConfig:
     return parse_org_config(ORG_YAML, "test-org.yaml")

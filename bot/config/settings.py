@@ -23,6 +23,8 @@ class CoreSettings(BaseSettings):
     sweep_seconds: float = Field(default=15.0, gt=0, alias="LEAKBOT_SWEEP_SECONDS")
     # How long a worker holds an incident's provisioning before another may take it over (a crashed worker).
     provision_lease_seconds: float = Field(default=60.0, gt=0, alias="LEAKBOT_PROVISION_LEASE_SECONDS")
+    # How fast a living message may be updated after its burst of 2 (the platforms' rate limits: about 1/s).
+    updates_per_second: float = Field(default=1.0, gt=0, le=100, alias="LEAKBOT_UPDATES_PER_SECOND")
 
     @field_validator("database_url")
     @classmethod
