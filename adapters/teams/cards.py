@@ -278,9 +278,7 @@ def facts_card(
             "label": t("form.cause", lang),
             "style": "compact",
             "value": _typed(values, "cause") or Cause.UNKNOWN.value,
-            "choices": choices(
-                [(t(f"cause.{c}", lang), c.value) for c in offered_causes(_cause_of(values))]
-            ),
+            "choices": choices([(t(f"cause.{c}", lang), c.value) for c in offered_causes(_cause_of(values))]),
         },
         *_error(errors, "cause"),
         {
