@@ -11,12 +11,12 @@ import pytest
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
-from bot.storage.crypto import generate_key
 from tests.conftest import DATA, ORG_YAML, TEST_DATA_KEY
 from tests.test_cli_store import run
 from tests.test_incident_service import open_incident
 from tests.test_serve import base_env, free_port, run_until_listening
 
+OTHER_KEY = "mG4YFZI4_CgFE6EcHlqyWpHSWKbJPLTWZYId1EsQHj0"  # a valid key, not the one the data is under
 READS = [
     ["incidents", "list"],
     ["incidents", "show", "LEAK-2026-0001"],
@@ -70,7 +70,7 @@ def test_the_wrong_key_is_refused_in_one_line_by_serve_and_every_read(
     clock, clean_database, tmp_path, monkeypatch, capsys
 ) -> None:
     stored_incident(clean_database, clock)
-    other = generate_key()
+    other = OTHER_KEY
     code, err = run_until_listening(serve_env(tmp_path, clean_database, LEAKBOT_DATA_KEY=other))
     assert code == 2 and err.count("\n") == 1, err
     assert "does not open this database" in err and "Traceback" not in err
