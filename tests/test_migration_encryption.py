@@ -95,6 +95,9 @@ def test_a_database_from_before_encryption_is_sealed_then_encrypted_and_reads_th
     monkeypatch.setenv("DATABASE_URL", url)
     for name in ("LEAKBOT_CONFIG", "LEAKBOT_CONFIG_YAML", "LEAKBOT_PLAYBOOKS_DIR"):
         monkeypatch.delenv(name, raising=False)
+    code, out, err = run(["incidents", "list"], capsys)
+    assert code == 0 and "LEAK-2026-0001" in out
+    assert "some data is stored unencrypted" in err and "leakbot keys rotate" in err, "said until encrypted"
     code, out, err = run(["db", "upgrade"], capsys)
     assert code == 0 and "already up to date" in out and "encrypted 3 values stored unencrypted" in out, err
 
@@ -106,6 +109,6 @@ def test_a_database_from_before_encryption_is_sealed_then_encrypted_and_reads_th
     assert code == 0 and "unencrypted" not in out and "(current): 3 values" in out, out
 
     code, out, err = run(["audit", "verify", "LEAK-2026-0001"], capsys)
-    assert code == 0 and "intact (3 events)" in out, (out, err)
+    assert code == 0 and "intact (3 events)" in out and err == "", (out, err)
     code, out, err = run(["incidents", "show", "LEAK-2026-0001", "--json"], capsys)
     assert code == 0 and json.loads(out)["facts"]["summary"] == SUMMARY, err
