@@ -22,6 +22,13 @@ from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.tables import Base
 
+# Every test runs encrypted (issue 21): the app, the command line and the subprocesses that inherit the
+# environment store the free text under this key. Tests that need another key or none set their own.
+TEST_DATA_KEY = "dGVzdC1rZXktbGVha2JvdC0zMi1ieXRlcy1sb25nLSE"
+os.environ["LEAKBOT_DATA_KEY"] = TEST_DATA_KEY
+for _name in ("LEAKBOT_DATA_KEY_FILE", "LEAKBOT_DATA_KEY_PREVIOUS", "LEAKBOT_DEV_INSECURE"):
+    os.environ.pop(_name, None)
+
 POSTGRES_URL = os.environ.get("LEAKBOT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 DATA = Path(__file__).parent / "data"

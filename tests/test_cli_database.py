@@ -42,7 +42,7 @@ BAD_URLS = {
 @pytest.fixture
 def no_settings(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(("LEAKBOT_", "SLACK_", "MICROSOFT_")):
+        if name.startswith(("LEAKBOT_", "SLACK_", "MICROSOFT_")) and name != "LEAKBOT_DATA_KEY":
             monkeypatch.delenv(name)
 
 

@@ -48,6 +48,7 @@ class Server:
         self.port = free_port()
         base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEAKBOT_", "MICROSOFT_"))}
         self.env = base | {
+            "LEAKBOT_DATA_KEY": os.environ["LEAKBOT_DATA_KEY"],  # the test key (tests/conftest.py)
             "DATABASE_URL": database_url,
             "LEAKBOT_CONFIG": str(config),
             "SLACK_BOT_TOKEN": TOKEN,

@@ -43,6 +43,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
     config.write_text(ORG_YAML, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEAKBOT_", "MICROSOFT_"))}
     return env | {
+        "LEAKBOT_DATA_KEY": os.environ["LEAKBOT_DATA_KEY"],  # the test key (tests/conftest.py)
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
         "LEAKBOT_CONFIG": str(config),
     }

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from bot.storage.db import DEFAULT_DATABASE_URL, database_url
+from bot.storage.keys import KeySettings
 
 
-class CoreSettings(BaseSettings):
+class CoreSettings(KeySettings):
+    """With the data keys (``KeySettings``: LEAKBOT_DATA_KEY, LEAKBOT_DATA_KEY_FILE, …)."""
+
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
