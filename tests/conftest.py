@@ -45,6 +45,27 @@ roles:
 """
 
 
+# The slow end-to-end tests (a real `leakbot serve` killed with SIGKILL, the wheel built and installed, a fresh
+# clone, the demos, Microsoft's card renderer, the Graph fault matrix): CI runs them (.ci/run sets this); the
+# README's `uv run pytest` skips them, visibly, so it stays a few minutes on two cores.
+SLOW = os.environ.get("LEAKBOT_SLOW_TESTS") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: a slow end-to-end test, run when LEAKBOT_SLOW_TESTS=1 (CI does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SLOW:
+        return
+    skip = pytest.mark.skip(reason="slow end-to-end test: set LEAKBOT_SLOW_TESTS=1 to run it (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say which official specs the fakes validate against, and which validations are skipped (a fresh clone
     without ../shared): the run stays green, and the header and the warnings summary show what was not checked."""
@@ -57,7 +78,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"  {name}: {path}" if path else f"  {name}: NOT FOUND, validation against it is skipped"
         )
     where = ", ".join(dict.fromkeys(str(c) for c in specs.candidates()))
-    return [f"official specs (looked in {where}):", *lines]
+    slow = "run" if SLOW else "skipped (LEAKBOT_SLOW_TESTS=1 runs them; CI does)"
+    return [f"official specs (looked in {where}):", *lines, f"slow end-to-end tests: {slow}"]
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ from adapters.fakes.slack_driver import SlackDriver
 from adapters.fakes.slack_harness import modal_state
 from tests.test_serve import free_port, leakbot
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 SECRET = "crash-test-secret"
 ORG = """
 organization: {name: テスト株式会社}

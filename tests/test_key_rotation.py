@@ -30,6 +30,8 @@ from tests.conftest import DATA, ORG_YAML, TEST_DATA_KEY
 from tests.test_incident_service import IT, LEGAL, Directory
 from tests.test_serve import ROOT, leakbot_argv
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 OLD = parse_key(TEST_DATA_KEY, "test")
 NEW_TEXT = generate_key()
 NEW = parse_key(NEW_TEXT, "test")

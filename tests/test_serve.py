@@ -20,6 +20,8 @@ from adapters.fakes.slack.server import TOKEN, FakeSlack
 from adapters.slack.scopes import requested_scopes
 from tests.conftest import ORG_YAML
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
