@@ -6,13 +6,20 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.domain.facts import Facts
 from bot.presentation import days_left_text, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.services.incidents import ReportRequest
 from bot.services.ports import OPERATOR
 from bot.views.reminders import reminder_message
-from tests.test_reminders import notifier, open_incident  # noqa: F401 (a fixture)
+from tests.test_reminders import FakeNotifier, open_incident
+
+@pytest.fixture
+def notifier() -> FakeNotifier:
+    return FakeNotifier()
+
 
 DUE = datetime(2026, 12, 5, 14, 59, 59, tzinfo=UTC)  # 23:59:59 JST, the end of the 5th day
 
