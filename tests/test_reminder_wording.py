@@ -16,6 +16,7 @@ from bot.services.ports import OPERATOR
 from bot.views.reminders import reminder_message
 from tests.test_reminders import FakeNotifier, open_incident
 
+
 @pytest.fixture
 def notifier() -> FakeNotifier:
     return FakeNotifier()
