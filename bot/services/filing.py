@@ -116,6 +116,7 @@ async def reconcile(
                 on=now.astimezone(JST).date(),
                 edits=edits,
                 filed=filed,
+                at=now,
             )
             markdown = render_markdown(documents)
             row = DocumentSnapshot(
