@@ -14,9 +14,9 @@ from bot.documents import FILE_NAMES
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
 from tests.test_cli_store import run
+from tests.test_inert_text import EVIL, assert_inert
 
 EU_FILES = ("eu-notification", "eu-communication", "breach-register")
-from tests.test_inert_text import EVIL, assert_inert
 
 
 @pytest.fixture

@@ -40,14 +40,21 @@ def answer_of(value: bool | None) -> str:
     return UNKNOWN if value is None else YES if value else NO
 
 
-def judgements(facts: Facts, lang: str) -> list[Judgement]:
-    """The judgements the incident's laws ask, each once, in the words of the first law that asks it."""
-    asked: dict[str, str] = {}
-    for code in facts.regime_codes:
+def asked(codes: tuple[str, ...] | list[str], lang: str) -> list[tuple[str, str]]:
+    """(field, question) for each judgement these laws ask, once each, in the words of the first law asking."""
+    found: dict[str, str] = {}
+    for code in codes:
+        if code == "JP" or code not in regimes():
+            continue
         for name, words in regimes()[code].questions.items():
-            if name in JUDGEMENTS and name not in asked:
-                asked[name] = f"{code}: {words.get(lang)}"
-    return [Judgement(f, asked[f], answer_of(getattr(facts, f))) for f in JUDGEMENTS if f in asked]
+            if name in JUDGEMENTS and name not in found:
+                found[name] = f"{code}: {words.get(lang)}"
+    return [(f, found[f]) for f in JUDGEMENTS if f in found]
+
+
+def judgements(facts: Facts, lang: str) -> list[Judgement]:
+    """The judgements the incident's laws ask, with their answers now."""
+    return [Judgement(f, q, answer_of(getattr(facts, f))) for f, q in asked(facts.jurisdictions, lang)]
 
 
 def _codes(raw: object, field: str, lang: str, errors: dict[str, str]) -> tuple[str, ...] | None:
