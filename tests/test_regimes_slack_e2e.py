@@ -117,3 +117,24 @@ async def test_eu_and_kr_clocks_side_by_side_a_ping_before_72_hours_and_the_gdpr
     calendar = (out / "deadlines.ics").read_text(encoding="utf-8")
     for key in ("regime:EU:authority", "regime:KR:authority", "regime:KR:individuals", "final"):
         assert f"{REF}-{key}@leakbot" in calendar.replace("\r\n ", ""), key
+
+
+async def test_the_facts_form_asks_the_judgements_of_the_incidents_laws(eu_app) -> None:
+    channel = await opened(eu_app, jurisdictions=["JP", "EU", "SG"], establishments=["EU"])
+    summary = eu_app.slack.latest(channel.id, "個人データ漏えい対応")
+    await eu_app.driver.click("ULEGAL", summary, channel.id, "summary:facts")
+    modal = await eu_app.eventually(
+        lambda: next(v for v in reversed(eu_app.slack.opened_views) if v["callback_id"] == "leak_facts")
+    )
+    blocks = {b.get("block_id"): b for b in modal["blocks"]}
+    assert [o["value"] for o in blocks["jurisdictions"]["element"]["initial_options"]] == ["JP", "EU", "SG"]
+    assert [o["value"] for o in blocks["establishments"]["element"]["initial_options"]] == ["EU"]
+    for field in ("risk", "high_risk", "significant_harm"):
+        assert blocks[field]["element"]["initial_option"]["value"] == "unknown", field
+    assert "serious_harm" not in blocks, "Australia's question only when its people are affected"
+    assert "EU:" in blocks["risk"]["label"]["text"] and "SG:" in blocks["significant_harm"]["label"]["text"]
+    await edit_facts(
+        eu_app, channel.id, jurisdictions=["JP", "EU", "SG"], establishments=["EU"], high_risk="no"
+    )
+    facts = (await eu_app.core.incidents.get(REF, OPERATOR)).facts
+    assert facts.high_risk is False and facts.risk is None and facts.establishments == ("EU",)
