@@ -42,7 +42,7 @@ def test_quiet_hours_never_hold_a_ping_past_the_deadline() -> None:
     ]
 
 
-def test_a_clock_opened_late_in_its_72_hours_gets_only_the_pings_still_ahead() -> None:
+def test_a_clock_opened_late_gets_only_the_pings_still_ahead_and_one_already_past_is_said_at_once() -> None:
     aware = jst(2026, 12, 1, 10)
     planned = plan("regime_hours", aware + timedelta(hours=72), aware + timedelta(hours=50), CONFIG)
     assert times(planned) == [
@@ -50,12 +50,8 @@ def test_a_clock_opened_late_in_its_72_hours_gets_only_the_pings_still_ahead() -
         ("before", "2026-12-04 08:00"),
         ("overdue", "2026-12-04 10:00"),
     ]
-
-
-def test_a_clock_already_past_when_it_appears_is_said_at_once() -> None:
-    aware = jst(2026, 12, 1, 10)
-    planned = plan("regime_hours", aware + timedelta(hours=72), aware + timedelta(hours=80), CONFIG)
-    assert times(planned)[0] == ("late", "2026-12-04 18:00")
+    past = plan("regime_hours", aware + timedelta(hours=72), aware + timedelta(hours=80), CONFIG)
+    assert times(past)[0] == ("late", "2026-12-04 18:00"), "already past when it appears: said at once"
 
 
 def test_the_sweep_does_not_hold_a_ping_that_the_morning_would_make_late() -> None:
