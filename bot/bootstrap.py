@@ -101,7 +101,7 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
     clock = clock or SystemClock()
     org = org or load_org(settings)
     playbooks = load_playbooks(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.keyring())
     sessions = session_factory(engine)
     bus = MessageBus()
     service = IncidentService(sessions, clock, org, playbooks, bus)
@@ -117,7 +117,7 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
         playbooks=playbooks,
         clock=clock,
         bus=bus,
-        journey=Journey(service, posts, provisioning, bus, worker),
+        journey=Journey(service, posts, provisioning, bus, worker, settings.updates_per_second),
         worker=worker,
     )
 

@@ -34,7 +34,25 @@ def _run(connection: Connection) -> None:
         _migrate(connection)
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite: a migration that rebuilds a table (batch mode) drops the old one, which with foreign keys on
+    would delete (CASCADE) or refuse (RESTRICT) the rows that reference it. SQLite only obeys the pragma outside
+    a transaction, so it is sent on the driver's connection, which is in autocommit mode between them."""
+    if connection.dialect.name == "sqlite":
+        cursor = connection.connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+        cursor.close()
+
+
 def _migrate(connection: Connection) -> None:
+    _sqlite_foreign_keys(connection, on=False)
+    try:
+        _configure_and_run(connection)
+    finally:
+        _sqlite_foreign_keys(connection, on=True)
+
+
+def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

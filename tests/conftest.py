@@ -22,6 +22,13 @@ from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.tables import Base
 
+# Every test runs encrypted (issue 21): the app, the command line and the subprocesses that inherit the
+# environment store the free text under this key. Tests that need another key or none set their own.
+TEST_DATA_KEY = "dGVzdC1rZXktbGVha2JvdC0zMi1ieXRlcy1sb25nLSE"
+os.environ["LEAKBOT_DATA_KEY"] = TEST_DATA_KEY
+for _name in ("LEAKBOT_DATA_KEY_FILE", "LEAKBOT_DATA_KEY_PREVIOUS", "LEAKBOT_DEV_INSECURE"):
+    os.environ.pop(_name, None)
+
 POSTGRES_URL = os.environ.get("LEAKBOT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 DATA = Path(__file__).parent / "data"
@@ -38,6 +45,27 @@ roles:
 """
 
 
+# The slow end-to-end tests (a real `leakbot serve` killed with SIGKILL, the wheel built and installed, a fresh
+# clone, the demos, Microsoft's card renderer, the Graph fault matrix): CI runs them (.ci/run sets this); the
+# README's `uv run pytest` skips them, visibly, so it stays a few minutes on two cores.
+SLOW = os.environ.get("LEAKBOT_SLOW_TESTS") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: a slow end-to-end test, run when LEAKBOT_SLOW_TESTS=1 (CI does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SLOW:
+        return
+    skip = pytest.mark.skip(reason="slow end-to-end test: set LEAKBOT_SLOW_TESTS=1 to run it (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say which official specs the fakes validate against, and which validations are skipped (a fresh clone
     without ../shared): the run stays green, and the header and the warnings summary show what was not checked."""
@@ -50,7 +78,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"  {name}: {path}" if path else f"  {name}: NOT FOUND, validation against it is skipped"
         )
     where = ", ".join(dict.fromkeys(str(c) for c in specs.candidates()))
-    return [f"official specs (looked in {where}):", *lines]
+    slow = "run" if SLOW else "skipped (LEAKBOT_SLOW_TESTS=1 runs them; CI does)"
+    return [f"official specs (looked in {where}):", *lines, f"slow end-to-end tests: {slow}"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_living_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Living messages may be updated 20 times a second instead of about once (the platforms' pace, which
+    bench/journey.py measures): the coalescing is the same, the suite does not wait for real seconds."""
+    monkeypatch.setenv("LEAKBOT_UPDATES_PER_SECOND", "20")
 
 
 @pytest.fixture

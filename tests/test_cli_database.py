@@ -42,7 +42,7 @@ BAD_URLS = {
 @pytest.fixture
 def no_settings(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(("LEAKBOT_", "SLACK_", "MICROSOFT_")):
+        if name.startswith(("LEAKBOT_", "SLACK_", "MICROSOFT_")) and name != "LEAKBOT_DATA_KEY":
             monkeypatch.delenv(name)
 
 
@@ -112,6 +112,7 @@ def test_db_upgrade_says_what_it_created(tmp_path, monkeypatch, no_settings, cap
     assert code == 0 and out == f"the database is already up to date (revision {head})\n"
 
 
+@pytest.mark.slow
 def test_serve_without_the_schema_says_to_run_db_upgrade(tmp_path) -> None:
     """A new user's first `leakbot serve`, before `leakbot db upgrade`: one line, exit 2, nothing served."""
     env = base_env(tmp_path) | {
@@ -131,6 +132,7 @@ def test_serve_without_the_schema_says_to_run_db_upgrade(tmp_path) -> None:
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs LEAKBOT_TEST_POSTGRES_URL")
+@pytest.mark.slow
 def test_replicas_upgrading_at_once_create_the_schema_once(tmp_path) -> None:
     """Several `leakbot db upgrade` at the same moment on one new PostgreSQL database (replicas starting
     together, each running the image's command): all succeed, one creates the schema, the others find it."""

@@ -280,6 +280,7 @@ def test_without_an_org_config_nothing_is_imported(cli, tmp_path, capsys, monkey
 # --- provisioned by the running server -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_the_running_server_provisions_an_imported_incident(tmp_path, clean_database, slack) -> None:  # noqa: F811
     """`leakbot serve` runs; `leakbot incidents import`, another process on the same database, saves an
     incident: the server's sweep picks it up, opens the channel, calls the team in and posts the summary, and

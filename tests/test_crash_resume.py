@@ -20,6 +20,8 @@ from adapters.fakes.slack_driver import SlackDriver
 from adapters.fakes.slack_harness import modal_state
 from tests.test_serve import free_port, leakbot
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 SECRET = "crash-test-secret"
 ORG = """
 organization: {name: テスト株式会社}
@@ -48,6 +50,7 @@ class Server:
         self.port = free_port()
         base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEAKBOT_", "MICROSOFT_"))}
         self.env = base | {
+            "LEAKBOT_DATA_KEY": os.environ["LEAKBOT_DATA_KEY"],  # the test key (tests/conftest.py)
             "DATABASE_URL": database_url,
             "LEAKBOT_CONFIG": str(config),
             "SLACK_BOT_TOKEN": TOKEN,

@@ -13,6 +13,8 @@ import adapters.cli.demo
 from adapters.cli.main import main
 from adapters.fakes.specs import ADAPTIVE_CARD, SLACK_WEB, spec_path
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 
 @pytest.fixture(autouse=True)
 def temporary_directory(tmp_path: Path, monkeypatch):

@@ -20,6 +20,7 @@ def yaml_env(tmp_path, text: str) -> dict[str, str]:
     return env | {"LEAKBOT_CONFIG_YAML": text}
 
 
+@pytest.mark.slow
 def test_serve_starts_with_the_org_config_in_an_environment_variable(tmp_path) -> None:
     env = yaml_env(tmp_path, ORG_YAML)
     assert leakbot(["db", "upgrade"], env).wait(timeout=60) == 0
@@ -48,6 +49,7 @@ def test_serve_starts_with_the_org_config_in_an_environment_variable(tmp_path) -
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_serve_names_the_variable_and_the_field_of_a_bad_config(tmp_path) -> None:
     env = yaml_env(tmp_path, "organization: {name: x}\nroles: {it: [U0IT]}\n") | {
         "SLACK_BOT_TOKEN": "xoxb-real-looking",

@@ -20,6 +20,8 @@ from adapters.fakes.slack.server import TOKEN, FakeSlack
 from adapters.slack.scopes import requested_scopes
 from tests.conftest import ORG_YAML
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -43,6 +45,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
     config.write_text(ORG_YAML, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEAKBOT_", "MICROSOFT_"))}
     return env | {
+        "LEAKBOT_DATA_KEY": os.environ["LEAKBOT_DATA_KEY"],  # the test key (tests/conftest.py)
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
         "LEAKBOT_CONFIG": str(config),
     }

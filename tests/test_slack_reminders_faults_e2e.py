@@ -10,6 +10,8 @@ import json
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from adapters.fakes.slack_harness import SlackHarness
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
@@ -41,6 +43,7 @@ async def many_incidents(app: SlackHarness, count: int) -> list[tuple[str, str]]
     return made
 
 
+@pytest.mark.slow
 async def test_thirty_incidents_due_in_one_sweep_each_reach_the_executive_once(app) -> None:
     """A slow workspace (50 ms an answer) that also answers 503 and 429 now and then: every incident's
     速報 reaches the executive's DM exactly once, in messages Slack accepts (the fake checks the block

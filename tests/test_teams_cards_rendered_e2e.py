@@ -14,10 +14,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from adapters.fakes.teams_harness import TeamsHarness, execute_data
 from adapters.teams.sdk import CARD
 from bot.services.ports import OPERATOR
 from tests.card_renderer import ARTEFACTS, render, renderer_or_skip, with_nested
+
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
 
 REF = "LEAK-2026-0001"
 HOSTILE = (

@@ -22,6 +22,8 @@ from bot.config.org import parse_org_config
 from bot.services.ports import OPERATOR
 from tests.test_teams_graph_e2e import KATO, ORG, PEOPLE, SATO, SUZUKI, WATANABE, YAMADA
 
+pytestmark = pytest.mark.slow  # CI runs it (LEAKBOT_SLOW_TESTS=1); see tests/conftest.py
+
 CALL_TIMEOUT = 0.3  # seconds: LEAKBOT_GRAPH_TIMEOUT in these tests
 FALLBACK = 60.0  # far more than the fallback takes (a few tries of CALL_TIMEOUT): only a hang reaches it
 FIRST, SECOND = "LEAK-2026-0001", "LEAK-2026-0002"

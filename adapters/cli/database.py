@@ -11,7 +11,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.errors import CliError, field_errors
 from bot.config.settings import CoreSettings
+from bot.storage.crypto import DataKeyError
 from bot.storage.db import describe_error
+from bot.storage.keycheck import KeyRefused
 from bot.storage.migrate import SchemaNotReady
 
 
@@ -28,7 +30,7 @@ def database_errors(settings: CoreSettings, doing: str) -> Iterator[None]:
     """``doing``: "read", "upgrade", … as in "cannot read the database (DATABASE_URL): <why>"."""
     try:
         yield
-    except SchemaNotReady as exc:
+    except (SchemaNotReady, KeyRefused, DataKeyError) as exc:  # what to run, or which key to give
         raise CliError(str(exc)) from None
     except (OSError, SQLAlchemyError) as exc:
         why = describe_error(exc, settings.database_url)

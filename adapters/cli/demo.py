@@ -7,6 +7,7 @@ what each person did and what the bot posted. Time is a fake clock, moved forwar
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
 import warnings
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from adapters.cli.errors import CliError
 from adapters.cli.transcript import blocks_as_text
@@ -25,6 +27,8 @@ from bot.clock import FakeClock
 from bot.config.org import parse_org_config
 from bot.services.ports import OPERATOR
 from bot.storage import migrate
+from bot.storage.crypto import generate_key
+from bot.storage.keys import KeySettings
 
 DEMO_ORG = """
 organization: {name: 株式会社サンプル商事, entity: business, sector: general}
@@ -317,12 +321,30 @@ def kept_directory(keep: Path) -> Path:
     return keep
 
 
-def how_to_read(database: Path, reference: str) -> str:
+def demo_key() -> str | None:
+    """The demo encrypts like the app: under the key the environment gives, else under one made for this run
+    (returned, so a kept database can be read; said on stderr)."""
+    try:
+        configured = bool(KeySettings().sources())
+    except ValidationError:
+        configured = True  # a bad setting: the app's own check says which, in one line
+    if configured:
+        return None
+    key = os.environ["LEAKBOT_DATA_KEY"] = generate_key()
+    click.echo(
+        "leakbot demo: LEAKBOT_DATA_KEY is not set: the demo's data is encrypted under a key made for this run",
+        err=True,
+    )
+    return key
+
+
+def how_to_read(database: Path, reference: str, key: str | None = None) -> str:
     url = f"sqlite:///{database.resolve()}"
     drills = " --drills" if reference.startswith("DRILL-") else ""
+    with_key = f"  export LEAKBOT_DATA_KEY={key}   # the demo's own key\n" if key else ""
     return (
         f"\nThe demo's database is kept in {database.resolve()}. To read it and export its drafts:\n"
-        f"  export DATABASE_URL={url}\n"
+        f"  export DATABASE_URL={url}\n{with_key}"
         f"  leakbot incidents list{drills}\n"
         f"  leakbot incidents export {reference} -o {reference}-drafts"
     )
@@ -347,6 +369,7 @@ def demo(teams: bool, drill: bool, keep: Path | None) -> None:
     from adapters.fakes.specs import SpecsUnavailableWarning
 
     runner = demo_runner(teams, drill)
+    key = demo_key()
     workdir = kept_directory(keep) if keep is not None else Path(tempfile.mkdtemp(prefix="leakbot-demo-"))
     try:
         with warnings.catch_warnings():  # the closing lines say which checks ran without the specs
@@ -358,4 +381,4 @@ def demo(teams: bool, drill: bool, keep: Path | None) -> None:
         if keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
     if keep is not None:
-        click.echo(how_to_read(workdir / DATABASE, reference))
+        click.echo(how_to_read(workdir / DATABASE, reference, key))

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("adapters.cli.store", "db", "Database schema."),
     "incidents": ("adapters.cli.store", "incidents", "Stored incidents."),
     "audit": ("adapters.cli.store", "audit", "The hash-chained audit trail."),
+    "keys": ("adapters.cli.keys", "keys", "Data keys: generate, status, rotate."),
     "playbook": ("adapters.cli.playbooks", "playbook", "The leak-response procedure."),
     "serve": ("adapters.cli.serve", "serve", "Run the app: Slack, Teams, /healthz, /metrics."),
     "teams": ("adapters.cli.teams", "teams", "Microsoft Teams."),

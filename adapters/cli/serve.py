@@ -32,6 +32,8 @@ from bot.config.settings import CoreSettings
 from bot.playbook.loader import PlaybookError
 from bot.scheduling.runner import ReminderRunner
 from bot.storage import migrate
+from bot.storage.crypto import DataKeyError
+from bot.storage.keycheck import KeyRefused, check_keys
 
 log = logging.getLogger("leakbot")
 
@@ -141,6 +143,17 @@ class LeakbotServer:
         core = self.core
         with database_errors(self.settings, "use"):  # no schema, or an older one: run `leakbot db upgrade`
             await migrate.check_schema(core.engine)
+            try:  # the wrong key, or none outside development mode: one line, nothing read or written
+                keys = await check_keys(
+                    core.engine,
+                    self.settings.keyring(),
+                    dev_insecure=self.settings.dev_insecure,
+                    writes=True,
+                )
+            except KeyRefused as exc:
+                raise CliError(f"cannot start: {exc}") from None
+        for note in keys.notes:
+            log.warning("%s", note)
         routes, state, notifiers = {}, {}, {}
         if slack.configured:
             self.slack_app = build_slack_app(core, slack, self.metrics, self.installation)
@@ -225,7 +238,7 @@ def serve(host: str, port: int) -> None:
     settings = core_settings()
     try:
         asyncio.run(_serve(settings, host, port))
-    except (ConfigError, PlaybookError) as exc:
+    except (ConfigError, PlaybookError, DataKeyError) as exc:
         raise CliError(f"cannot start: {exc}") from None
     except KeyboardInterrupt:
         pass

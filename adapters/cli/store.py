@@ -14,6 +14,7 @@ import click
 from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from adapters.cli.importing import incidents_import
+from adapters.cli.keys import encrypt_after_upgrade
 from bot.appi.deadlines import JST
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org, load_org_for_reads
 from bot.config.org import ConfigError
@@ -26,6 +27,7 @@ from bot.reminders.ics import deadlines_calendar
 from bot.services.errors import NotFoundError
 from bot.services.ports import OPERATOR
 from bot.storage import migrate
+from bot.storage.keycheck import check_keys
 
 T = TypeVar("T")
 
@@ -40,6 +42,11 @@ def run_with_core(use: Callable[[Core], Awaitable[T]], writes: bool = False) -> 
         core = build_core(settings, org=load_org(settings) if writes else load_org_for_reads(settings))
         try:
             await migrate.check_schema(core.engine)
+            checked = await check_keys(
+                core.engine, settings.keyring(), dev_insecure=settings.dev_insecure, writes=writes
+            )
+            for note in checked.notes:
+                click.echo(f"leakbot: {note}", err=True)
             return await use(core)
         finally:
             await core.close()
@@ -66,7 +73,10 @@ def db_upgrade() -> None:
     settings = core_settings()
     with database_errors(settings, "upgrade"):
         done = migrate.upgrade(settings.database_url)
-    click.echo(done.describe())
+        click.echo(done.describe())
+        encrypted = encrypt_after_upgrade(settings)
+    if encrypted:
+        click.echo(encrypted)
 
 
 def incident_json(view: IncidentView) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bot.documents.draft import Draft
 from bot.documents.model import Document, bullet, paragraph
 from bot.domain.views import IncidentView
 from bot.i18n import catalog
+from bot.services import audit_log
 from bot.storage.tables import AuditEvent, Incident
 
 
@@ -39,7 +40,7 @@ async def read_events(session: AsyncSession, reference: str) -> list[TimelineEve
             .order_by(AuditEvent.seq)
         )
     ).all()
-    return [TimelineEvent(r.at, r.actor, r.action, dict(r.details or {})) for r in rows]
+    return [TimelineEvent(r.at, r.actor, r.action, audit_log.opened(r.details, r.sealed)) for r in rows]
 
 
 def timeline(

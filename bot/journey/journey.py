@@ -33,7 +33,7 @@ from bot.i18n.rich import Rich, plain, r
 from bot.journey.drafts import DraftsKeeper
 from bot.journey.drills import DrillConductor
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
-from bot.journey.updates import Updates
+from bot.journey.updates import PER_SECOND, Updates
 from bot.playbook.engine import FINISHED
 from bot.reminders.ics import deadlines_calendar
 from bot.services.bus import MessageBus
@@ -70,13 +70,14 @@ class Journey:
         provisioning: ProvisioningService,
         bus: MessageBus,
         worker: str,
+        updates_per_second: float = PER_SECOND,
     ) -> None:
         self.incidents = incidents
         self.posts = posts
         self.provisioning = provisioning
         self.worker = worker
         self.platforms: dict[str, Platform] = {}
-        self.updates = Updates()
+        self.updates = Updates(per_second=updates_per_second)
         self.drafts = DraftsKeeper(incidents, posts, self.updates, self._drafts_placed)
         self.drills = DrillConductor(incidents, self.platforms)
         self.backoff: Callable[[int], timedelta] = backoff

@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.storage.crypto import Keyring
 from bot.storage.uow import serialize_sqlite_writers
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./leakbot.db"
@@ -49,9 +50,22 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """``hide_parameters``: a database error's text never carries the facts it was given (it reaches logs)."""
+def create_engine(url: str, keyring: Keyring | None = None) -> AsyncEngine:
+    """``hide_parameters``: a database error's text never carries the facts it was given (it reaches logs).
+
+    ``keyring``: the keys the encrypted columns use (bot/storage/types.py); by default the ones the
+    environment gives (bot/storage/keys.py), none in development mode."""
     url = database_url(url)
+    engine = _engine(url)
+    if keyring is None:
+        from bot.storage.keys import KeySettings
+
+        keyring = KeySettings().keyring()
+    engine.sync_engine.dialect.leakbot_keyring = keyring  # type: ignore[attr-defined]
+    return engine
+
+
+def _engine(url: str) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.storage.types import UTCDateTime
+from bot.storage.types import EncryptedJSON, EncryptedText, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,7 +44,7 @@ class Incident(Base):
     reporter_lang: Mapped[str] = mapped_column(String(8))
     aware_at: Mapped[datetime]
     cause: Mapped[str] = mapped_column(String(32))
-    facts: Mapped[dict[str, Any]]
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("incidents.facts"))  # free text inside
     assessment: Mapped[dict[str, Any]]
     playbook_id: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str | None] = mapped_column(String(128))
@@ -61,7 +61,7 @@ class Incident(Base):
     drill: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     # a report made outside chat (issue 18, `leakbot incidents import`), SQL NULL for a /leak report:
     # {"source": "phone" | null, "reported_by": free text, "title": free text} (bot/domain/origin.py)
-    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    origin: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("incidents.origin"), default=None)
 
 
 class Member(Base):
@@ -85,7 +85,7 @@ class StepState(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     step_id: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(EncryptedText("step_states.reason"))
     updated_by: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime]
     # When the person acted, by the platform's clock (Slack's action_ts): a replayed older click is ignored.
@@ -131,7 +131,7 @@ class Reminder(Base):
     lease_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]  # the last delivery try, successful or not
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(EncryptedText("reminders.last_error"))
 
 
 class AuditEvent(Base):
@@ -145,9 +145,12 @@ class AuditEvent(Base):
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(64))
-    details: Mapped[dict[str, Any]]
+    details: Mapped[dict[str, Any]]  # free text in it is a salted digest; the text itself is in ``sealed``
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the free text of ``details`` (a reason), encrypted: {"reason": {"salt": hex, "text": …}}; the hash covers
+    # only its salted digest, so a rotation (new ciphertext) or a purge (NULL here) keeps the chain verifiable
+    sealed: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("audit_events.sealed"), default=None)
 
 
 class Post(Base):
@@ -182,7 +185,7 @@ class ConversationRef(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(255))  # "incident:<reference>" or "user:<user id>"
-    reference: Mapped[dict[str, Any]]
+    reference: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("conversation_refs.reference"))
     updated_at: Mapped[datetime]
 
 
@@ -200,7 +203,7 @@ class Provisioning(Base):
     space_name: Mapped[str | None] = mapped_column(
         String(128)
     )  # the name being created: adopted after a crash
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(EncryptedText("provisioning.last_error"))
     updated_at: Mapped[datetime]
 
 
@@ -215,15 +218,17 @@ class DocumentSnapshot(Base):
     kind: Mapped[str] = mapped_column(String(32))  # ppc-preliminary, notice, … (bot/documents/status.py)
     status: Mapped[str] = mapped_column(String(16))  # filed, sent, published
     lang: Mapped[str] = mapped_column(String(8))
-    documents: Mapped[list[Any]] = mapped_column(JSON)  # the Document models (snapshots.to_json)
-    markdown: Mapped[str] = mapped_column(Text)  # exactly as rendered: what sha256 covers
-    facts: Mapped[dict[str, Any]]
+    documents: Mapped[list[Any]] = mapped_column(EncryptedJSON("document_snapshots.documents"))
+    markdown: Mapped[str] = mapped_column(EncryptedText("document_snapshots.markdown"))  # what sha256 covers
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("document_snapshots.facts"))
     sha256: Mapped[str] = mapped_column(String(64))
     by: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
     withdrawn_by: Mapped[str | None] = mapped_column(String(255), default=None)
-    withdrawn_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    withdrawn_reason: Mapped[str | None] = mapped_column(
+        EncryptedText("document_snapshots.withdrawn_reason"), default=None
+    )
 
 
 class DocumentEdit(Base):
@@ -235,9 +240,21 @@ class DocumentEdit(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     document: Mapped[str] = mapped_column(String(40))  # ppc_report_preliminary, notice_letter, …
     section: Mapped[str] = mapped_column(String(80))  # the section's key (its heading's catalog key)
-    heading: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    heading: Mapped[str] = mapped_column(EncryptedText("document_edits.heading"))
+    text: Mapped[str] = mapped_column(EncryptedText("document_edits.text"))
     by: Mapped[str] = mapped_column(String(255))
-    by_name: Mapped[str] = mapped_column(String(255))
+    by_name: Mapped[str] = mapped_column(EncryptedText("document_edits.by_name"))  # a person's name
     at: Mapped[datetime]
-    facts: Mapped[dict[str, Any]]  # the facts when edited: a later change under the section is flagged
+    # the facts when edited: a later change under the section is flagged
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("document_edits.facts"))
+
+
+class DataKey(Base):
+    """Each key data was stored under, by its id (bot/storage/crypto.py; never the key), and ``plain`` for
+    values stored unencrypted. ``retired_at``: a rotation found nothing left under it. At start a live key the
+    process was not given refuses the start (bot/storage/keycheck.py)."""
+
+    __tablename__ = "data_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    added_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
