@@ -277,6 +277,7 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
             on=now.astimezone(JST).date(),
             edits=papers.edits,
             filed=papers.filed,
+            at=now,
         )
         for name, documents in drafts.items():
             files[f"{name}.md"] = render_markdown(documents).encode("utf-8")

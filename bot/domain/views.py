@@ -113,6 +113,8 @@ class IncidentView:
     drill: dict | None = None
     # a report made outside chat (`leakbot incidents import`): its reporter is no chat user; None for /leak
     origin: Origin | None = None
+    # the laws beyond Japan the affected people bring in (bot.regimes.RegimeResult), in the order chosen
+    regimes: tuple = ()
 
     @property
     def is_drill(self) -> bool:

@@ -21,7 +21,7 @@ from bot.playbook.engine import (
     progress,
 )
 from bot.playbook.loader import PlaybookRegistry
-from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.services.assessing import assess_facts, assess_other_regimes, assessment_view, situation_for
 from bot.storage.tables import AuditEvent, Deadline, Incident, Member, Post, StepState
 
 
@@ -204,4 +204,5 @@ def _view(
         document_states=dict(incident.document_states or {}),
         drill=dict(incident.drill) if incident.drill is not None else None,
         origin=Origin.from_json(incident.origin) if incident.origin is not None else None,
+        regimes=assess_other_regimes(facts, incident.aware_at, org),
     )
