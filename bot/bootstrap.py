@@ -22,6 +22,7 @@ from bot.services.conversations import ConversationService
 from bot.services.incidents import IncidentService
 from bot.services.posts import PostService
 from bot.services.provisioning import ProvisioningService
+from bot.services.scheduled_pings import ScheduledPingStore
 from bot.storage.db import create_engine, session_factory
 
 
@@ -117,7 +118,15 @@ def build_core(settings: CoreSettings, clock: Clock | None = None, org: OrgConfi
         playbooks=playbooks,
         clock=clock,
         bus=bus,
-        journey=Journey(service, posts, provisioning, bus, worker, settings.updates_per_second),
+        journey=Journey(
+            service,
+            posts,
+            provisioning,
+            bus,
+            worker,
+            settings.updates_per_second,
+            ScheduledPingStore(sessions, clock, worker),
+        ),
         worker=worker,
     )
 

@@ -11,6 +11,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.i18n.rich import text_of
 from bot.journey.port import Drafts, Message, NameTaken, Posted, Published, Space
@@ -43,6 +44,9 @@ class FakePlatform:
         self.lose_answer: dict[str, int] = {}
         self._finished_wave = 0
         self._ids = itertools.count(1)
+        # scheduled messages the platform holds: id -> {"space", "post_at", "message"}; ``delivered`` posted
+        self.held: dict[str, dict] = {}
+        self.delivered: list[dict] = []
 
     # --- knobs -----------------------------------------------------------------------------------------
 
@@ -132,3 +136,30 @@ class FakePlatform:
         await self._call("publish_drafts", space=space.id, existing=existing)
         self.drafts[space.id] = drafts.markdown
         return Published(existing or f"CANVAS-{space.id}")
+
+    # --- scheduled messages (issue 22) -----------------------------------------------------------------
+
+    async def schedule(self, space: Space, message: Message, post_at: datetime) -> str:
+        await self._call("schedule", space=space.id, post_at=post_at)
+        scheduled_id = f"Q{next(self._ids):08d}"
+        self.held[scheduled_id] = {"space": space.id, "post_at": post_at, "message": message}
+        self._lost("schedule")
+        return scheduled_id
+
+    async def unschedule(self, space_id: str, scheduled_id: str) -> None:
+        await self._call("unschedule", space=space_id, id=scheduled_id)
+        self.held.pop(scheduled_id, None)
+
+    async def scheduled(self, space: Space) -> list[tuple[str, datetime]]:
+        await self._call("scheduled", space=space.id)
+        return [(i, s["post_at"]) for i, s in self.held.items() if s["space"] == space.id]
+
+    def deliver_due(self, now: datetime) -> None:
+        """What the platform does on its own when the time comes."""
+        for scheduled_id, item in sorted(self.held.items(), key=lambda kv: kv[1]["post_at"]):
+            if item["post_at"] <= now:
+                del self.held[scheduled_id]
+                self.messages[item["space"]].append(
+                    {"ts": "s", "key": "scheduled", "message": item["message"]}
+                )
+                self.delivered.append(item)

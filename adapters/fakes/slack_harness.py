@@ -41,13 +41,26 @@ class SlackHarness:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> SlackHarness:
-        api_url = await self.slack.start()
+        await self.slack.start()
+        if self.clock is not None:  # Slack's own clock (scheduled messages) is the app's
+            clock = self.clock
+            self.slack.now = lambda: clock.now().timestamp()
+        await self.start_app()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop_app()
+        await self.slack.stop()
+
+    async def start_app(self) -> None:
+        """leakbot itself (core, Bolt, the HTTP server) against the running fake Slack: again after
+        ``stop_app``, on the same database, as a restart."""
         settings = CoreSettings(DATABASE_URL=self.database_url, LEAKBOT_PLAYBOOKS_DIR=self.playbooks_dir)
         self.core = build_core(settings, clock=self.clock, org=self.org)
         slack_settings = SlackSettings(
             SLACK_BOT_TOKEN=TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            LEAKBOT_SLACK_API_URL=api_url,
+            LEAKBOT_SLACK_API_URL=self.slack.base_url,
             LEAKBOT_SLACK_RETRY_BACKOFF=0.01,
         )
         self.bolt = build_slack_app(self.core, slack_settings, self.metrics)
@@ -60,14 +73,14 @@ class SlackHarness:
         port = site._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         self.driver = SlackDriver(self.url, SIGNING_SECRET)
-        return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def stop_app(self) -> None:
+        """leakbot stops; the fake Slack goes on (and posts what was scheduled when its time comes)."""
         await self.driver.close()
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
         await self.core.close()
-        await self.slack.stop()
 
     def notifier(self) -> Notifier:
         return self.core.notifiers()["slack"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,7 +23,14 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 EVENT_TYPE = "leakbot_post"
 # Worth another try later; anything else (a missing scope, a restricted action) needs a person.
-RETRYABLE = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+RETRYABLE = {
+    "ratelimited",
+    "rate_limited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+}
 HISTORY_PAGE = 200
 # Channel canvases are not on every plan, nor granted to every installation: the drafts go up as files then.
 NO_CANVAS = {
@@ -258,6 +266,39 @@ class SlackPlatform:
                     channel=space.id, content=data, filename=filename, title=f"{drafts.title} ({filename})"
                 )
             return Published(AS_FILES, reason)
+
+    # --- scheduled messages: pings Slack posts even when leakbot is down (issue 22) -----------------------
+
+    async def schedule(self, space: Space, message: Message, post_at: datetime) -> str:
+        """chat.scheduleMessage (no message metadata: Slack does not post a scheduled message that has it)."""
+        text, blocks = render(message)
+        async with failures():
+            response = await self.client.chat_scheduleMessage(
+                channel=space.id, post_at=int(post_at.timestamp()), text=text, blocks=blocks or None
+            )
+        return str(response["scheduled_message_id"])
+
+    async def unschedule(self, space_id: str, scheduled_id: str) -> None:
+        try:
+            await self.client.chat_deleteScheduledMessage(channel=space_id, scheduled_message_id=scheduled_id)
+        except SlackApiError as exc:  # posted already, or deleted before a crash: nothing left to delete
+            if exc.response is None or exc.response.get("error") != "invalid_scheduled_message_id":
+                raise failure(exc) from exc
+
+    async def scheduled(self, space: Space) -> list[tuple[str, datetime]]:
+        """chat.scheduledMessages.list for the channel, every page."""
+        found: list[tuple[str, datetime]] = []
+        cursor = None
+        while True:
+            async with failures():
+                response = await self.client.chat_scheduledMessages_list(
+                    channel=space.id, limit=100, **({"cursor": cursor} if cursor else {})
+                )
+            for item in response.get("scheduled_messages", []):
+                found.append((str(item["id"]), datetime.fromtimestamp(int(item["post_at"]), UTC)))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return found
 
     async def _channel_canvas(self, space: Space) -> str | None:
         info = await self.client.conversations_info(channel=space.id)

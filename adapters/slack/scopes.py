@@ -41,6 +41,9 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "conversations.canvases.create": "canvases:write",  # the channel canvas holding the document drafts
     "canvases.edit": "canvases:write",  # kept in step with the facts
     "conversations.info": "groups:read",  # after a crash: the channel canvas made just before it
+    "chat.scheduleMessage": "chat:write",  # each legal deadline's ping, posted by Slack even if leakbot is down
+    "chat.deleteScheduledMessage": "chat:write",  # replaced when the deadline moves, gone when it is met
+    "chat.scheduledMessages.list": None,  # after a crash: a ping scheduled just before it (no scope needed)
 }
 # Methods called with the Socket Mode app-level token (xapp-…), whose scope is not a bot scope.
 APP_TOKEN_SCOPES: dict[str, str] = {"apps.connections.open": "connections:write"}

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from bot.domain.events import (
     Changed,
+    DeadlineFiled,
     DocumentChanged,
     DrillInjected,
     FactsChanged,
@@ -33,6 +34,7 @@ from bot.i18n.rich import Rich, plain, r
 from bot.journey.drafts import DraftsKeeper
 from bot.journey.drills import DrillConductor
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
+from bot.journey.scheduled import ScheduledPings
 from bot.journey.updates import PER_SECOND, Updates
 from bot.playbook.engine import FINISHED
 from bot.reminders.ics import deadlines_calendar
@@ -43,6 +45,7 @@ from bot.services.policy import REPORTER_ROLE, TEAM_ROLES
 from bot.services.ports import SYSTEM
 from bot.services.posts import PostService
 from bot.services.provisioning import DONE, POPULATE, SPACE, TELL, Claim, ProvisioningService
+from bot.services.scheduled_pings import ScheduledPingStore
 from bot.views.incident import phase_ids, phase_view, summary_view
 from bot.views.notices import changes_notice, imported_notice, problems_notice, receipt
 from bot.views.reminders import space_word
@@ -71,6 +74,7 @@ class Journey:
         bus: MessageBus,
         worker: str,
         updates_per_second: float = PER_SECOND,
+        scheduled: ScheduledPingStore | None = None,
     ) -> None:
         self.incidents = incidents
         self.posts = posts
@@ -80,6 +84,8 @@ class Journey:
         self.updates = Updates(per_second=updates_per_second)
         self.drafts = DraftsKeeper(incidents, posts, self.updates, self._drafts_placed)
         self.drills = DrillConductor(incidents, self.platforms)
+        # deadline pings the platform delivers even when leakbot is down (issue 22)
+        self.scheduled = ScheduledPings(incidents, scheduled, self.platforms) if scheduled else None
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -122,6 +128,8 @@ class Journey:
         for claim in claims:
             await self._advance(claim)
         await self.drills.run_injects()  # a drill's scenario reveals what its drill time has reached
+        if self.scheduled is not None:
+            await self.scheduled.resume()
         return len(claims)
 
     async def _advance(self, claim: Claim) -> None:
@@ -153,6 +161,8 @@ class Journey:
                         lambda: self.drills.brief(incident, platform),
                     )
                 await self.provisioning.advance(reference, DONE)
+                if self.scheduled is not None:  # the response space exists: its deadline pings
+                    await self.scheduled.sync(reference)
                 self.drafts.refresh(incident, platform)  # best effort: the next change tries again
             await self.provisioning.release(reference)
         except Exception as exc:
@@ -385,6 +395,9 @@ class Journey:
 
     async def on_any_change(self, event: Changed) -> None:
         self.drafts.refresh(event.incident, self.platforms.get(event.incident.platform))
+        deadlines = any(c.what.startswith("deadline_") for c in event.changes)
+        if self.scheduled is not None and (deadlines or isinstance(event, StatusChanged | DeadlineFiled)):
+            await self.scheduled.sync(event.reference)
 
     async def on_team_changed(self, event: TeamChanged) -> None:
         incident, platform = event.incident, self.platforms.get(event.incident.platform)

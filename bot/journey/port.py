@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from bot.documents.model import Document
 from bot.i18n.rich import Rich
@@ -106,3 +107,20 @@ class Platform(Protocol):
     async def publish_drafts(self, space: Space, drafts: Drafts, existing: str | None) -> Published:
         """The drafts where the team works on them: created, or replaced in place (``existing``: the id an
         earlier call returned); uploaded as files where the platform offers no living document."""
+
+
+@runtime_checkable
+class MessageScheduler(Protocol):
+    """A platform that holds a message and posts it at a set time itself, even when leakbot is down (Slack's
+    scheduled messages). The core decides what and when (bot/journey/scheduled.py)."""
+
+    async def schedule(self, space: Space, message: Message, post_at: datetime) -> str:
+        """Have ``message`` posted in ``space`` at ``post_at``; returns the platform's id for it.
+        PlatformFailure ``time_in_past``, ``time_too_far``, ``restricted_too_many`` (not retried), or a
+        retryable one (rate limited, the platform down)."""
+
+    async def unschedule(self, space_id: str, scheduled_id: str) -> None:
+        """Delete it before it posts; one already posted or deleted is not an error."""
+
+    async def scheduled(self, space: Space) -> list[tuple[str, datetime]]:
+        """What the platform still holds for us in ``space``: (id, post_at), to reconcile after a crash."""

@@ -22,7 +22,8 @@ from bot.reminders.targets import CHANNEL_TARGET, EXECUTIVE_ROLES, user_target
 from bot.services.records import deadline_rows, member_rows
 from bot.storage.tables import Deadline, Incident, Reminder
 
-MATCHED = ("pending", "claimed", "sent", "failed")  # a row in these states stands for its planned ping
+# a row in these states stands for its planned ping ("by_platform": the platform's scheduled copy was it)
+MATCHED = ("pending", "claimed", "sent", "failed", "by_platform")
 LATE_TOLERANCE = timedelta(minutes=1)
 
 Key = tuple[str, str, str, datetime, datetime]  # deadline key, kind, target, planned_at, deadline due_at

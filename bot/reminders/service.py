@@ -30,6 +30,7 @@ from bot.playbook.loader import PlaybookRegistry
 from bot.presentation import headcount_undetermined
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
 from bot.reminders.plan import URGENT, cannot_wait, escalation, outside_quiet_hours
+from bot.reminders.scheduled import SUPPRESSED, suppressed
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views
@@ -69,6 +70,7 @@ class SweepResult:
     failed: int = 0
     cancelled: int = 0
     postponed: int = 0
+    suppressed: int = 0  # the platform's scheduled copy is the ping (bot/reminders/scheduled.py)
     deliveries: int = 0
 
 
@@ -229,7 +231,12 @@ class ReminderService:
             )
             built = await build_views(uow.session, incidents, self.org, self.playbooks)
             views = {incident.id: view for incident, view in zip(incidents, built, strict=True)}
+            by_platform = await suppressed(uow.session, rows, now)
             for row in rows:
+                if row.id in by_platform:  # recorded as such, not sent: exactly one ping
+                    row.state = SUPPRESSED
+                    result.suppressed += 1
+                    continue
                 view = views[row.incident_id]
                 deadline = next((d for d in view.deadlines if d.key == row.deadline_key), None)
                 if (
@@ -249,7 +256,7 @@ class ReminderService:
                     deadline,
                     row.kind,
                     planned,
-                    _owner_role(view, deadline),
+                    owner_role(view, deadline),
                     delayed_from=planned if late else None,
                 )
                 # a drill's pings are their own messages: marked, and never held with real ones
@@ -490,7 +497,7 @@ def split_messages(
     ]
 
 
-def _owner_role(view: IncidentView, deadline) -> str | None:
+def owner_role(view: IncidentView, deadline) -> str | None:
     if deadline.kind == "step":
         step = next((s for s in view.steps if s.step.id == deadline.step_id), None)
         return str(step.step.owner) if step else None

@@ -258,3 +258,33 @@ class DataKey(Base):
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     added_at: Mapped[datetime]
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ScheduledPing(Base):
+    """A deadline ping the platform itself holds and delivers even when leakbot is down (issue 22): a Slack
+    scheduled message (chat.scheduleMessage) in the response channel. One row per live legal deadline and
+    target; the row goes when the platform's copy is deleted (deadline filed, cancelled, incident closed).
+    Claimed with a lease while the platform is asked, so a crash between asking and recording is reconciled
+    (bot/journey/scheduled.py)."""
+
+    __tablename__ = "scheduled_pings"
+    __table_args__ = (UniqueConstraint("incident_id", "platform", "deadline_key", "target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    deadline_key: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(String(255))  # "channel" (the response channel)
+    space_id: Mapped[str] = mapped_column(String(255))  # the channel it is scheduled in
+    kind: Mapped[str] = mapped_column(String(24))  # the reminder kind it stands for: due_morning, before
+    post_at: Mapped[datetime]  # when the platform posts it: leakbot's reminder planned then is suppressed
+    deadline_due_at: Mapped[datetime]  # the deadline it was made for: replaced when that moves
+    external_id: Mapped[str | None] = mapped_column(String(255))  # Slack's scheduled_message_id
+    # scheduling (asked, the answer not recorded yet), scheduled, later (beyond the platform's horizon),
+    # retry (a failure worth another try at due_at), refused (leakbot's own reminder covers it)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    due_at: Mapped[datetime | None]  # when to look again (later, retry)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))  # the platform's code, never its text
+    updated_at: Mapped[datetime]

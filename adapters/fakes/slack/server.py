@@ -19,6 +19,8 @@ from typing import Any
 from aiohttp import web
 
 from adapters.fakes.slack.blockkit import block_problems, view_problems
+from adapters.fakes.slack.errors import SlackApiFailure
+from adapters.fakes.slack.scheduling import ScheduledMessages
 from adapters.fakes.slack.spec import check_call, response_errors
 from adapters.slack.scopes import requested_scopes
 
@@ -63,15 +65,9 @@ class Channel:
         }
 
 
-class SlackApiFailure(Exception):
-    def __init__(self, error: str, **extra: Any) -> None:
-        super().__init__(error)
-        self.error = error
-        self.extra = extra
-
-
-class FakeSlack:
+class FakeSlack(ScheduledMessages):
     def __init__(self) -> None:
+        self._init_scheduling()  # scheduled messages, and the fake's clock that posts them (``now``)
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -138,6 +134,8 @@ class FakeSlack:
             "chat.postMessage": "chat:write",
             "chat.postEphemeral": "chat:write",
             "chat.update": "chat:write",
+            "chat.scheduleMessage": "chat:write",
+            "chat.deleteScheduledMessage": "chat:write",
             "users.info": "users:read",
             "users.list": "users:read",
             "users.lookupByEmail": "users:read.email",
@@ -233,6 +231,7 @@ class FakeSlack:
         delay = self.latency_of(method)
         if delay > 0:
             await asyncio.sleep(delay)
+        self.deliver_due()  # Slack posts what was scheduled when its time comes, leakbot running or not
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         self.calls.append((method, args))
