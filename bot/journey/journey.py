@@ -395,7 +395,10 @@ class Journey:
 
     async def on_any_change(self, event: Changed) -> None:
         self.drafts.refresh(event.incident, self.platforms.get(event.incident.platform))
-        deadlines = any(c.what.startswith("deadline_") for c in event.changes)
+        deadlines = any(  # a legal deadline appeared, moved, was filed or cancelled (not a step's due time)
+            c.what.startswith("deadline_") and not str(c.detail.get("key", "")).startswith("step:")
+            for c in event.changes
+        )
         if self.scheduled is not None and (deadlines or isinstance(event, StatusChanged | DeadlineFiled)):
             await self.scheduled.sync(event.reference)
 
