@@ -43,7 +43,9 @@ def platform(core) -> FakePlatform:
 
 
 async def report(core, clock, **facts) -> str:
-    request = ReportRequest("slack", "UREPORTER", "ja", clock.now(), Facts(summary="顧客リストを誤送信", **facts))
+    request = ReportRequest(
+        "slack", "UREPORTER", "ja", clock.now(), Facts(summary="顧客リストを誤送信", **facts)
+    )
     reference = (await core.incidents.report(request)).incident.reference
     await core.settle()
     return reference
@@ -70,7 +72,8 @@ def pings_about(platform: FakePlatform, space: str, key: str, since: int = 0) ->
     return [
         m
         for m in platform.messages[space][since:]
-        if isinstance(m["message"], ReminderMessage) and any(e.deadline_key == key for e in m["message"].entries)
+        if isinstance(m["message"], ReminderMessage)
+        and any(e.deadline_key == key for e in m["message"].entries)
     ]
 
 
