@@ -181,3 +181,14 @@ def test_the_per_channel_window_is_respected() -> None:
     assert not window_full(at, [at + timedelta(minutes=1)] * (PER_WINDOW - 1))
     assert window_full(at, [at - timedelta(minutes=4)] * PER_WINDOW)
     assert not window_full(at, [at + timedelta(minutes=5)] * PER_WINDOW), "outside the 5 minutes"
+
+
+async def test_a_rate_limited_schedule_is_tried_again_after_the_wait(core, clock, platform) -> None:
+    platform.fail_next("schedule", PlatformFailure("ratelimited", retry=True, after=30), times=2)
+    await report(core, clock, persons=5000)
+    assert platform.held == {}
+    await core.journey.resume()
+    assert platform.held == {}, "Retry-After is respected"
+    clock.advance(timedelta(seconds=30))
+    await core.journey.resume()
+    assert held(platform) == {PRELIMINARY_MORNING: "preliminary", FINAL_MORNING: "final"}

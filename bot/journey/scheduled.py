@@ -58,17 +58,16 @@ def needs_work(wanted: Wanted | None, row: PingRow | None, now: datetime) -> boo
         return wanted is not None and schedulable(wanted.post_at, now)
     if row.claimed:
         return False  # another replica is on it; it looks again when done
-    if wanted is None:
+    if row.state in ("scheduling", "scheduled") and row.due_at is not None and row.due_at > now:
+        return False  # a failure's backoff: the sweep tries again at due_at
+    if wanted is None or row.state == "scheduling":  # gone; or asked and never recorded, or a retry due
         return True
     moved = (row.kind, row.post_at, row.deadline_due_at) != (
         wanted.kind,
         wanted.post_at,
         wanted.deadline_due_at,
     )
-    due = row.due_at is not None and row.due_at <= now
-    if row.state == "scheduling":
-        return moved or row.due_at is None or due
-    return moved or (row.state in ("later", "scheduled") and due)
+    return moved or (row.state in ("later", "scheduled") and row.due_at is not None and row.due_at <= now)
 
 
 class ScheduledPings:

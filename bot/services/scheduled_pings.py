@@ -178,11 +178,17 @@ class ScheduledPingStore:
     async def needing_work(self, now: datetime) -> list[str]:
         """Incidents with a row to look at again: a retry or a later ping now due, or one whose asker
         crashed (asked, never recorded, its lease run out)."""
-        due = or_(
-            and_(ScheduledPing.state.in_(("retry", "later")), ScheduledPing.due_at <= now),
-            and_(
-                ScheduledPing.state == "scheduling",
-                or_(ScheduledPing.lease_until.is_(None), ScheduledPing.lease_until < now),
+        free = or_(ScheduledPing.lease_until.is_(None), ScheduledPing.lease_until < now)
+        due = and_(
+            free,
+            or_(
+                # a later ping come within range, a deletion to try again
+                and_(ScheduledPing.state.in_(("later", "scheduled")), ScheduledPing.due_at <= now),
+                # asked, never recorded (a crash, a lost answer), or a retry now due
+                and_(
+                    ScheduledPing.state == "scheduling",
+                    or_(ScheduledPing.due_at.is_(None), ScheduledPing.due_at <= now),
+                ),
             ),
         )
         async with UnitOfWork(self._sessions) as uow:
