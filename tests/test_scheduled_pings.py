@@ -110,6 +110,10 @@ async def test_scheduled_replaced_when_the_deadline_moves_and_deleted_when_filed
     await core.settle()
     assert platform.held == {} and await rows(core) == []
 
+    await core.incidents.reopen(reference, COMMANDER)
+    await core.settle()
+    assert held(platform) == {new_morning: "final"}, "reopened: the pending deadline's ping is back"
+
 
 async def test_exactly_one_ping_when_the_platform_posts_it(core, clock, platform) -> None:
     reference = await report(core, clock, persons=5000)
