@@ -1,7 +1,7 @@
 """scheduled pings (issue 22): the deadline pings a platform holds and delivers even when leakbot is down
 (Slack's chat.scheduleMessage), so replicas and restarts know what is scheduled, for which deadline and when
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-01
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 from bot.storage.types import UTCDateTime
 
-revision: str = "0016"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
