@@ -486,7 +486,8 @@ class SlackListeners(DraftsListening):
             return
         user_id = event["user"]
         lang = await self.locales.language(user_id)
-        incidents = await self.core.incidents.list(_actor(user_id), drills=True)  # drills shown marked
+        # drills shown marked; each incident shown is a read in its audit trail
+        incidents = await self.core.incidents.list(_actor(user_id), drills=True, audit="home")
         try:
             await self.client.views_publish(
                 user_id=user_id, view=home_blocks(home_view(incidents, self.core.clock.now(), lang))
