@@ -269,3 +269,19 @@ def _invite_problems(errors: list[dict]) -> list[tuple[str, str]]:
     return [
         (str(e.get("user", "")), str(e.get("error", ""))) for e in errors if e.get("error") not in ignored
     ]
+
+    async def archive_space(self, space: Space) -> bool:
+        """``conversations.archive``: the channel stays readable, nobody posts in it (an archived one is)."""
+        try:
+            await self.client.conversations_archive(channel=space.id)
+        except SlackApiError as exc:
+            if exc.response is None or exc.response.get("error") != "already_archived":
+                raise failure(exc) from exc
+        return True
+
+    async def unarchive_space(self, space: Space) -> None:
+        try:
+            await self.client.conversations_unarchive(channel=space.id)
+        except SlackApiError as exc:
+            if exc.response is None or exc.response.get("error") != "not_archived":
+                raise failure(exc) from exc
