@@ -259,17 +259,6 @@ class SlackPlatform:
                 )
             return Published(AS_FILES, reason)
 
-    async def _channel_canvas(self, space: Space) -> str | None:
-        info = await self.client.conversations_info(channel=space.id)
-        return ((info["channel"].get("properties") or {}).get("canvas") or {}).get("file_id")
-
-
-def _invite_problems(errors: list[dict]) -> list[tuple[str, str]]:
-    ignored = {"already_in_channel", "cant_invite_self"}
-    return [
-        (str(e.get("user", "")), str(e.get("error", ""))) for e in errors if e.get("error") not in ignored
-    ]
-
     async def archive_space(self, space: Space) -> bool:
         """``conversations.archive``: the channel stays readable, nobody posts in it (an archived one is)."""
         try:
@@ -285,3 +274,14 @@ def _invite_problems(errors: list[dict]) -> list[tuple[str, str]]:
         except SlackApiError as exc:
             if exc.response is None or exc.response.get("error") != "not_archived":
                 raise failure(exc) from exc
+
+    async def _channel_canvas(self, space: Space) -> str | None:
+        info = await self.client.conversations_info(channel=space.id)
+        return ((info["channel"].get("properties") or {}).get("canvas") or {}).get("file_id")
+
+
+def _invite_problems(errors: list[dict]) -> list[tuple[str, str]]:
+    ignored = {"already_in_channel", "cant_invite_self"}
+    return [
+        (str(e.get("user", "")), str(e.get("error", ""))) for e in errors if e.get("error") not in ignored
+    ]
