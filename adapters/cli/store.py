@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from adapters.cli.backup import db_backup, db_replan, db_restore
 from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from adapters.cli.importing import incidents_import
@@ -325,3 +326,6 @@ def audit_verify(reference: str) -> None:
 
 
 audit.add_command(audit_list)
+db.add_command(db_backup)
+db.add_command(db_restore)
+db.add_command(db_replan)
