@@ -24,6 +24,7 @@ from bot.law_words import (
     undetermined_ground,
 )
 from bot.playbook.engine import FINISHED, StepStatus
+from bot.regime_words import HOUR_CLOCK, hours_left_text, is_regime_key, regime_due_text, regime_label
 
 WEEKDAYS_JA = "月火水木金土日"
 # Duties the law says are due 「速やかに」 with no date: their row's due time is a target (the PPC guideline's
@@ -95,6 +96,8 @@ def deadline_label(deadline: DeadlineView, incident: IncidentView, lang: str) ->
     if deadline.kind == "step" and deadline.step_id:
         step = next((s.step for s in incident.steps if s.step.id == deadline.step_id), None)
         return t("deadline.step", lang, title=step.title.get(lang) if step else deadline.step_id)
+    if is_regime_key(deadline.key):
+        return regime_label(deadline.key, lang)
     return t(f"deadline.{deadline.kind}", lang)
 
 
@@ -105,6 +108,8 @@ def is_prompt(deadline: DeadlineView) -> bool:
 
 def due_text(deadline: DeadlineView, lang: str) -> str:
     """When it is due: the 確報's legal date and time, or 「速やかに（目安: …まで）」 for a prompt duty."""
+    if is_regime_key(deadline.key):  # in JST and in the authority's own time
+        return regime_due_text(deadline.key, deadline.due_at, jst(deadline.due_at, lang), lang)
     if not is_prompt(deadline):
         return jst(deadline.due_at, lang)
     key = "deadline.prompt_internal" if deadline.kind == DeadlineKind.INDIVIDUALS else "deadline.prompt"
@@ -115,8 +120,14 @@ def deadline_line(deadline: DeadlineView, incident: IncidentView, now: datetime,
     label = deadline_label(deadline, incident, lang)
     if deadline.status != "pending":
         return f"{label}: {due_text(deadline, lang)} — {t('deadline_status.' + deadline.status, lang)}"
-    left = days_left_text(deadline.due_at, now, lang, target=is_prompt(deadline))
-    return f"{label}: {due_text(deadline, lang)} ({left})"
+    return f"{label}: {due_text(deadline, lang)} ({left_text(deadline, now, lang)})"
+
+
+def left_text(deadline: DeadlineView, now: datetime, lang: str) -> str:
+    """How long is left: an hour clock (GDPR's 72 h) in hours under a day, else calendar days."""
+    if deadline.kind == HOUR_CLOCK:
+        return hours_left_text(deadline.due_at, now, lang)
+    return days_left_text(deadline.due_at, now, lang, target=is_prompt(deadline))
 
 
 def individuals_prompt_line(incident: IncidentView, lang: str) -> str | None:
@@ -197,6 +208,8 @@ def _deadline_name(key: str, incident: IncidentView, lang: str) -> str:
     deadline = next((d for d in incident.deadlines if d.key == key), None)
     if deadline is not None:
         return deadline_label(deadline, incident, lang)
+    if is_regime_key(key):
+        return regime_label(key, lang)
     return t(f"deadline.{key}", lang) if not key.startswith("step:") else key
 
 
@@ -331,7 +344,7 @@ def reminder_line(item, now: datetime, lang: str) -> str:
         lang,
         deadline=deadline_label(item.deadline, item.incident, lang),
         due=due_text(item.deadline, lang),
-        left=days_left_text(item.deadline.due_at, now, lang, target=is_prompt(item.deadline)),
+        left=left_text(item.deadline, now, lang),
         kind=_reminder_kind(item, now, lang),
     )
     if headcount_undetermined(item.incident.assessment):

@@ -88,7 +88,8 @@ async def test_goldens(clean_database, clock, lang) -> None:
         _, _, files = await drafts(core, ref, lang)
     finally:
         await core.close()
-    assert tuple(files) == FILE_NAMES[1:]  # no controller-notice: the data is our own
+    # no controller-notice (the data is our own), no GDPR drafts (its people are in Japan)
+    assert tuple(files) == tuple(n for n in FILE_NAMES[1:] if not n.startswith(("eu-", "breach-")))
     for name, documents in files.items():
         path = GOLDEN / lang / f"{name}.md"
         text = render_markdown(documents)

@@ -6,12 +6,21 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.domain.facts import Facts
 from bot.presentation import days_left_text, reminder_line
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.services.incidents import ReportRequest
 from bot.services.ports import OPERATOR
 from bot.views.reminders import reminder_message
+from tests.test_reminders import FakeNotifier, open_incident
+
+
+@pytest.fixture
+def notifier() -> FakeNotifier:
+    return FakeNotifier()
+
 
 DUE = datetime(2026, 12, 5, 14, 59, 59, tzinfo=UTC)  # 23:59:59 JST, the end of the 5th day
 
@@ -59,3 +68,27 @@ async def test_the_offline_header_only_when_leakbot_was_not_running(core, clock)
     offline = dataclasses.replace(delayed, offline=True)
     header = "".join(span.text for span in reminder_message(offline, now, "ja").header)
     assert "leakbot が停止していた間" in header
+
+
+async def test_while_the_count_is_unknown_the_preliminary_target_is_reminded_to_the_executives(
+    core, clock, notifier
+) -> None:
+    """判定中: nothing established yet, the headcount undetermined. The 速報's target still runs from awareness:
+    it is planned, pinged to the channel and the executives, and said to be provisional (the count asked for)."""
+    ref = await open_incident(core, clock, cause="misdelivery")  # nobody knows how many people yet
+    view = await core.incidents.get(ref, OPERATOR)
+    assert not view.assessment.reportable and view.assessment.provisional
+    assert "preliminary" in {d.key for d in view.deadlines}
+    service = core.reminder_service({"slack": notifier}, "w1")
+    await service.sweep()
+    said = {
+        d.channel_of or d.user_id: [reminder_line(i, clock.now(), "ja") for i in d.items]
+        for d in notifier.deliveries
+    }
+    assert {ref, "UCOMMANDER", "UEXEC"} <= set(said), "the executives are pinged for it"
+    line = next(x for x in said["UEXEC"] if x.startswith("速報"))
+    assert "目安" in line and "本人の数が未確定" in line, line
+
+    await core.incidents.update_facts(ref, {"persons": 12}, OPERATOR)  # not reportable after all
+    view = await core.incidents.get(ref, OPERATOR)
+    assert {d.key: d.status for d in view.deadlines}["preliminary"] == "cancelled"

@@ -106,9 +106,9 @@ def modal_state(values: dict[str, Any]) -> dict[str, dict]:
     for block_id, value in values.items():
         if block_id in ("involvement", "flags"):
             element = {"type": "checkboxes", "selected_options": [{"value": v} for v in value]}
-        elif block_id in ("data_items", "sensitive_kinds"):
+        elif block_id in ("data_items", "sensitive_kinds", "jurisdictions", "establishments"):
             element = {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
-        elif block_id in ("cause",):
+        elif block_id in ("cause", "risk", "high_risk", "significant_harm", "serious_harm"):
             element = {"type": "static_select", "selected_option": {"value": value} if value else None}
         elif block_id == "confirmed":
             element = {"type": "radio_buttons", "selected_option": {"value": value}}

@@ -46,7 +46,7 @@ class DraftsListening:
     async def _open_documents(self, trigger_id: str, ref: str, user_id: str, at: float | None) -> None:
         incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
         lang = await self.locales.language(user_id)
-        states = document_states(incident.document_states, incident.deadlines)
+        states = document_states(incident.document_states, incident.deadlines, incident.facts.jurisdictions)
         await self.client.views_open(trigger_id=trigger_id, view=documents_modal(ref, states, lang, at))
 
     async def on_documents_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:

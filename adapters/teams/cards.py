@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.teams.regime_inputs import form_values as regime_form_values
+from adapters.teams.regime_inputs import judgement_inputs, place_inputs, regime_values
 from adapters.teams.render import Card, card, markdown, text
 from adapters.teams.text import neutral, strong
 from bot.appi.deadlines import JST
@@ -134,6 +136,8 @@ def report_form(
             _chosen(values, "involvement"),
             [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
         ),
+        *place_inputs(values, lang, default_japan=True),
+        *_error(errors, "jurisdictions"),
         {
             "type": "Input.Text",
             "id": "notes",
@@ -164,7 +168,7 @@ def report_values(data: dict[str, Any]) -> dict[str, object]:
         "processor_involved": "processor_involved" in involvement,
         "acting_for_controller": "acting_for_controller" in involvement,
         "notes": data.get("notes"),
-    }
+    } | regime_values(data)
 
 
 def received(reference: str, lang: str, private_channel: bool = False) -> Card:
@@ -240,16 +244,22 @@ def correct_form_values(incident: IncidentView) -> dict[str, str]:
 
 def facts_form_values(facts: Facts) -> dict[str, str]:
     """The facts as the form's inputs hold them (Teams sends the same shape back)."""
-    return {
-        "cause": facts.cause.value,
-        "persons": "" if facts.persons is None else str(facts.persons),
-        "persons_upper_bound": "" if facts.persons_upper_bound is None else str(facts.persons_upper_bound),
-        "flags": ",".join(f for f in FLAGS if getattr(facts, f)),
-        "data_items": ",".join(i.value for i in facts.data_items),
-        "sensitive_kinds": ",".join(k.value for k in facts.sensitive_kinds),
-        "involvement": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
-        "secondary_damage": facts.secondary_damage,
-    } | {key: getattr(facts, key) for key in DOCUMENT_FACTS}
+    return (
+        {
+            "cause": facts.cause.value,
+            "persons": "" if facts.persons is None else str(facts.persons),
+            "persons_upper_bound": ""
+            if facts.persons_upper_bound is None
+            else str(facts.persons_upper_bound),
+            "flags": ",".join(f for f in FLAGS if getattr(facts, f)),
+            "data_items": ",".join(i.value for i in facts.data_items),
+            "sensitive_kinds": ",".join(k.value for k in facts.sensitive_kinds),
+            "involvement": ",".join(k for k in INVOLVEMENT if getattr(facts, k)),
+            "secondary_damage": facts.secondary_damage,
+        }
+        | {key: getattr(facts, key) for key in DOCUMENT_FACTS}
+        | regime_form_values(facts)
+    )
 
 
 def _cause_of(values: dict[str, Any]) -> Cause | None:
@@ -323,6 +333,8 @@ def facts_card(
             _chosen(values, "involvement"),
             [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
         ),
+        *place_inputs(values, lang, default_japan=False),
+        *judgement_inputs(values, lang),
         {
             "type": "Input.Text",
             "id": "secondary_damage",
@@ -370,7 +382,7 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
     if "sensitive_kinds" in data:  # an older card without it leaves the kinds as they are
         values["sensitive_kinds"] = _chosen(data, "sensitive_kinds")
     values |= {key: data.get(key) or "" for key in DOCUMENT_FACTS if key in data}
-    return values
+    return values | regime_values(data)
 
 
 def drill_picker(scenarios, lang: str) -> Card:

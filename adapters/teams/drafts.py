@@ -206,7 +206,10 @@ class DraftsActions:
 
 def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):
     return documents_card(
-        reference, document_states(incident.document_states, incident.deadlines), lang, errors
+        reference,
+        document_states(incident.document_states, incident.deadlines, incident.facts.jurisdictions),
+        lang,
+        errors,
     )
 
 

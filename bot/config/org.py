@@ -105,6 +105,10 @@ class Reminders(_Strict):
     # awareness = day 1) makes it a tracked, reminded deadline; None shows 「速やかに」 only.
     individuals_target_days: PositiveInt | None = None
     step_before_hours: tuple[PositiveInt, ...] = (1,)
+    # A regime's hour clock (GDPR's 72 h, issue 20): pings this many hours before it, i.e. at 24 h, 48 h and
+    # 66 h of 72; quiet hours never hold one past the deadline. Its calendar-day clocks (SG, AU): days before.
+    regime_before_hours: tuple[PositiveInt, ...] = (48, 24, 6)
+    regime_before_days: tuple[PositiveInt, ...] = (3, 1)
     digest_time: time = time(9, 0)
     max_attempts: PositiveInt = 5
 
@@ -137,6 +141,22 @@ class Documents(_Strict):
     responsible: ResponsibleContact = ResponsibleContact()  # the report's 担当者 (to the regulator only)
     # the service or product the public texts name as affected when the facts do not (e.g. 「オンラインストア」)
     service: Line = ""
+
+
+class Dpo(_Strict):
+    """The data protection officer or other contact point a regulator's form names (GDPR Art. 33(3)(b))."""
+
+    name: Line = ""
+    email: Line = ""
+
+
+class RegimeContacts(_Strict):
+    """What a regime beyond Japan needs from the organization (issue 20): the lead supervisory authority (with
+    a main establishment there), the representative (GDPR Art. 27, UK GDPR Art. 27) and the DPO contact."""
+
+    lead_authority: Line = ""
+    representative: Line = ""
+    dpo: Dpo = Dpo()
 
 
 class Drills(_Strict):
@@ -173,6 +193,23 @@ class OrgConfig(_Strict):
     documents: Documents = Documents()
     drills: Drills = Drills()
     retention: Retention = Retention()
+    # By regime code in lower case (eu, uk, kr, sg, au, th): bot/regimes/rules
+    regimes: dict[str, RegimeContacts] = Field(default_factory=dict)
+
+    @field_validator("regimes")
+    @classmethod
+    def _known_regimes(cls, value: dict[str, RegimeContacts]) -> dict[str, RegimeContacts]:
+        from bot.regimes import regimes
+
+        known = sorted(c.lower() for c in regimes() if c != "JP")
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            raise ValueError(f"unknown regime {unknown[0]!r}; known: {', '.join(known)}")
+        return value
+
+    def regime(self, code: str) -> RegimeContacts:
+        """The org's contacts for a regime (empty ones when the config names none)."""
+        return self.regimes.get(code.lower(), RegimeContacts())
 
     @field_validator("roles")
     @classmethod

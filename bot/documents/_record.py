@@ -10,20 +10,15 @@ from bot.documents._common import DraftBase, format_date, format_datetime
 from bot.domain.views import StepView
 from bot.i18n import catalog
 from bot.playbook.engine import StepStatus
+from bot.playbook.known_steps import CONTAINMENT, INVESTIGATION, REPORT_TO_SUPERIOR
 from bot.services.policy import REPORTER_ROLE
 
 # The steps whose completion belongs in the 事実経過 of a report (the rest are in the timeline document).
 COURSE_STEPS = (
-    "report_to_superior",
+    REPORT_TO_SUPERIOR,
     "confirm_leak",
-    "stop_using_system",
-    "isolate_network",
-    "disable_accounts",
-    "remove_published_data",
-    "request_recipient_deletion",
-    "search_lost_item",
-    "identify_cause",
-    "determine_scope",
+    *CONTAINMENT,
+    *INVESTIGATION,
     "report_to_police",
     "preliminary_report",
     "notify_individuals",

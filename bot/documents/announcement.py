@@ -11,27 +11,11 @@ from bot.config.org import OrgConfig
 from bot.documents.draft import Draft
 from bot.documents.model import Block, Document, Section, bullet, field, paragraph
 from bot.domain.views import IncidentView
+from bot.playbook.known_steps import CONTAINMENT, INVESTIGATION, PROTECTION
 
-INVESTIGATION_STEPS = ("identify_cause", "determine_scope")
 # What was done that the public is told of: containment and protection, not the internal steps (the first report
 # to a superior, evidence kept, the team set up).
-PUBLIC_STEPS = (
-    "stop_using_system",
-    "isolate_network",
-    "disable_accounts",
-    "remove_published_data",
-    "request_recipient_deletion",
-    "search_lost_item",
-    "request_third_party_deletion",
-    "request_card_suspension",
-    "recover_leaked_data",
-    "remove_search_cache",
-    "remove_malware",
-    "fix_vulnerabilities",
-    "monitor_misuse",
-    "set_up_enquiry_desk",
-    "notify_individuals",
-)
+PUBLIC_STEPS = (*CONTAINMENT, *PROTECTION)
 
 
 def announcement(
@@ -106,7 +90,7 @@ def _done(d: Draft) -> list[tuple[str, str]]:
 
 
 def _investigation(d: Draft) -> str:
-    finished = all(d.step_done(s) for s in INVESTIGATION_STEPS if d.step(s) is not None)
+    finished = all(d.step_done(s) for s in INVESTIGATION if d.step(s) is not None)
     return d.t("doc.ann.investigated" if finished else "doc.ann.investigating")
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.config.org import OrgConfig
 from bot.documents.announcement import announcement
 from bot.documents.consultation import consultation
 from bot.documents.controller_notice import controller_notice
 from bot.documents.enquiry_script import enquiry_script
+from bot.documents.gdpr import breach_register, eu_communication, eu_notification
 from bot.documents.model import Document
 from bot.documents.notice import notice
 from bot.documents.ppc_report import ppc_report
@@ -25,6 +26,9 @@ FILE_NAMES = (
     "announcement",
     "enquiry-script",
     "consultation",
+    "eu-notification",
+    "eu-communication",
+    "breach-register",
     "timeline",
 )
 
@@ -38,6 +42,7 @@ def bundle(
     since: Facts | None = None,
     on: date | None = None,
     names: Mapping[str, str] | None = None,
+    at: datetime | None = None,
 ) -> dict[str, tuple[Document, ...]]:
     """File name → the documents in that file: ppc-report holds the 速報 then the 確報, notice the letter then
     the e-mail; every other file holds one document. A processor's bundle starts with its notice to the
@@ -46,7 +51,35 @@ def bundle(
     first = {}
     if view.assessment.processor_notice or view.facts.acting_for_controller:
         first["controller-notice"] = (controller_notice(view, org, lang, events=events, on=on),)
-    return first | {
+    japan = _japan(view, org, lang, events=events, since=since, on=on)
+    last = {"timeline": (timeline(view, org, lang, events=events, names=names),)}
+    return first | japan | regime_files(view, org, on, at) | last
+
+
+def regime_files(
+    view: IncidentView, org: OrgConfig | None, on: date | None, at: datetime | None = None
+) -> dict[str, tuple[Document, ...]]:
+    """The drafts of the laws beyond Japan, in the regime's language (English for the EU), when its people
+    are affected (``at``: the moment they are made, which tells whether the notification is late)."""
+    if "EU" not in view.facts.jurisdictions:
+        return {}
+    return {
+        "eu-notification": (eu_notification(view, org, on, at),),
+        "eu-communication": (eu_communication(view, org, on),),
+        "breach-register": (breach_register(view, org, on),),
+    }
+
+
+def _japan(
+    view: IncidentView,
+    org: OrgConfig | None,
+    lang: str,
+    *,
+    events: tuple,
+    since: Facts | None,
+    on: date | None,
+) -> dict[str, tuple[Document, ...]]:
+    return {
         "ppc-report": (
             ppc_report(view, org, lang, kind="preliminary", events=events, on=on),
             ppc_report(view, org, lang, kind="final", since=since, events=events, on=on),
@@ -58,5 +91,4 @@ def bundle(
         "announcement": (announcement(view, org, lang, on=on),),
         "enquiry-script": (enquiry_script(view, org, lang),),
         "consultation": (consultation(view, org, lang),),
-        "timeline": (timeline(view, org, lang, events=events, names=names),),
     }

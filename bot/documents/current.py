@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from bot.config.org import OrgConfig
 from bot.documents.announcement import announcement
@@ -15,6 +15,7 @@ from bot.documents.bundle import bundle
 from bot.documents.consultation import consultation
 from bot.documents.edits import SectionEdit, apply_edits
 from bot.documents.enquiry_script import enquiry_script
+from bot.documents.gdpr import breach_register, eu_communication, eu_notification
 from bot.documents.model import Document, Section
 from bot.documents.notice import notice
 from bot.documents.ppc_report import ppc_report
@@ -35,6 +36,7 @@ def build(
     events: Sequence[TimelineEvent] = (),
     since: Facts | None = None,
     on: date | None = None,
+    at: datetime | None = None,
 ) -> Document:
     """One document by its key, as its builder makes it (no edits)."""
     if key.startswith("ppc_report_"):
@@ -48,7 +50,17 @@ def build(
         return enquiry_script(view, org, lang)
     if key == "consultation":
         return consultation(view, org, lang)
+    if key == "eu_notification":  # the regimes' drafts are in their own language, whatever ``lang``
+        return eu_notification(view, org, on, at)
+    if key in REGIME_BUILDERS:
+        return REGIME_BUILDERS[key](view, org, on)
     raise KeyError(key)
+
+
+REGIME_BUILDERS = {
+    "eu_communication": eu_communication,
+    "breach_register": breach_register,
+}
 
 
 EDITABLE = frozenset(DOCUMENT_KIND)  # the timeline is the audit trail's: nobody edits it
@@ -86,12 +98,13 @@ def current(
     on: date | None = None,
     edits: Sequence[SectionEdit] = (),
     filed: Mapping[str, Filed] | None = None,
+    at: datetime | None = None,
 ) -> dict[str, tuple[Item, ...]]:
     """File name → what it holds: a filed kind's frozen copy in place of its live documents, the others with
     the team's edits applied."""
     filed = filed or {}
     since = since_filed(filed)
-    context = {"events": events, "since": since, "on": on}
+    context = {"events": events, "since": since, "on": on, "at": at}
     by_document: dict[str, list[SectionEdit]] = defaultdict(list)
     for edit in edits:
         by_document[edit.document].append(edit)
@@ -121,9 +134,10 @@ def live_documents(
     on: date | None = None,
     edits: Sequence[SectionEdit] = (),
     filed: Mapping[str, Filed] | None = None,
+    at: datetime | None = None,
 ) -> tuple[Document, ...]:
     """A kind's documents as the team sees them now (edits applied): what freezing it keeps."""
     others = {k: v for k, v in (filed or {}).items() if k != kind}
     name, keys = KIND_DOCUMENTS[kind]
-    items = current(view, org, lang, events=events, on=on, edits=edits, filed=others)[name]
+    items = current(view, org, lang, events=events, on=on, edits=edits, filed=others, at=at)[name]
     return tuple(i for i in items if isinstance(i, Document) and i.key in keys)

@@ -25,6 +25,9 @@ KIND_DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "announcement": ("announcement", ("announcement",)),
     "enquiry-script": ("enquiry-script", ("enquiry_script",)),
     "consultation": ("consultation", ("consultation",)),
+    "eu-notification": ("eu-notification", ("eu_notification",)),
+    "eu-communication": ("eu-communication", ("eu_communication",)),
+    "breach-register": ("breach-register", ("breach_register",)),
 }
 DOCUMENT_KIND = {doc: kind for kind, (_, docs) in KIND_DOCUMENTS.items() for doc in docs}
 

@@ -20,7 +20,9 @@ class DocumentKind:
     key: str
     final: str  # filed, sent, published
     owner: str  # the role that sets the final status (or the commander)
-    deadline: str | None = None  # the legal deadline filing it meets
+    deadline: str | None = None  # the legal deadline filing it meets (through its playbook step)
+    regime: str | None = None  # a regime beyond Japan's draft: listed only when its people are affected
+    meets: str | None = None  # the regime deadline marking it final meets (no playbook step: the row's key)
 
 
 KINDS: tuple[DocumentKind, ...] = (
@@ -30,6 +32,10 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("announcement", "published", str(Role.PR)),
     DocumentKind("enquiry-script", "published", str(Role.SUPPORT)),
     DocumentKind("consultation", "sent", str(Role.COMMANDER)),
+    # GDPR (issue 20): the Art. 33 notification, the Art. 34 communication, the Art. 33(5) breach register
+    DocumentKind("eu-notification", "filed", str(Role.LEGAL), regime="EU", meets="regime:EU:authority"),
+    DocumentKind("eu-communication", "sent", str(Role.SUPPORT), regime="EU"),
+    DocumentKind("breach-register", "filed", str(Role.LEGAL), regime="EU"),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 REVIEWER = str(Role.LEGAL)
@@ -43,11 +49,24 @@ class DocumentState:
     at: datetime | None = None
 
 
-def states(stored: dict, deadlines: tuple[DeadlineView, ...]) -> tuple[DocumentState, ...]:
-    """Every kind's state from the incident's stored states and its deadlines."""
-    filed = {d.kind: d for d in deadlines if d.kind != "step" and d.status in ("filed", "met")}
+def kinds_for(jurisdictions: tuple[str, ...] | list[str]) -> tuple[DocumentKind, ...]:
+    """The kinds an incident has: Japan's, and each regime's whose people are affected."""
+    return tuple(k for k in KINDS if k.regime is None or k.regime in jurisdictions)
+
+
+def met_by_documents(stored: dict) -> set[str]:
+    """The regime deadline keys met because their draft reached its final status."""
+    return {k.meets for k in KINDS if k.meets and (stored.get(k.key) or {}).get("status") == k.final}
+
+
+def states(
+    stored: dict, deadlines: tuple[DeadlineView, ...], jurisdictions: tuple[str, ...] | list[str] = ("JP",)
+) -> tuple[DocumentState, ...]:
+    """Every kind's state from the incident's stored states and its deadlines (legal deadlines have the
+    key of their kind, bot.services.assessing)."""
+    filed = {d.key: d for d in deadlines if d.kind != "step" and d.status in ("filed", "met")}
     result = []
-    for kind in KINDS:
+    for kind in kinds_for(jurisdictions):
         entry = stored.get(kind.key) or {}
         at = entry.get("at")
         state = DocumentState(
@@ -61,3 +80,9 @@ def states(stored: dict, deadlines: tuple[DeadlineView, ...]) -> tuple[DocumentS
 
 def allowed(kind: DocumentKind, status: str) -> bool:
     return status in (DRAFT, REVIEWED, kind.final)
+
+
+def fileable(deadline_key: str) -> bool:
+    """Whether 提出済みにする can file this deadline: Japan's (through its playbook step) or a regime's whose
+    draft meets it."""
+    return not deadline_key.startswith("regime:") or any(k.meets == deadline_key for k in KINDS)

@@ -98,6 +98,25 @@ class Facts(BaseModel):
     not_affected: Note = ""
     measures_taken: Note = ""
     prevention: Note = ""
+    # Beyond Japan (issue 20, bot.regimes): where the affected people live (regime codes, Japan by default),
+    # where the company has an establishment, and the judgements only other laws ask for: None until the
+    # team answers, which keeps that law's answer undetermined, never "no".
+    jurisdictions: tuple[str, ...] = ("JP",)
+    establishments: tuple[str, ...] = ()
+    risk: bool | None = None  # EU, UK, TH: likely to result in a risk to people's rights and freedoms
+    high_risk: bool | None = None  # EU, UK, TH: a high risk: the people are told
+    significant_harm: bool | None = None  # SG
+    serious_harm: bool | None = None  # AU
+
+    @field_validator("jurisdictions", "establishments", mode="after")
+    @classmethod
+    def _regime_codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        from bot.regimes import regimes  # the codes are the regime files (bot/regimes/rules)
+
+        unknown = [c for c in codes if c not in regimes()]
+        if unknown:
+            raise ValueError(f"unknown code {unknown[0]!r}; known codes: {', '.join(sorted(regimes()))}")
+        return tuple(dict.fromkeys(codes))
 
     @field_validator("data_items", mode="before")
     @classmethod
@@ -125,6 +144,11 @@ class Facts(BaseModel):
     def is_malicious(self) -> bool:
         """Unauthorized access, theft and insider take-out are wrongful-purpose causes by their nature."""
         return self.malicious or self.cause in WRONGFUL_CAUSES
+
+    @property
+    def regime_codes(self) -> tuple[str, ...]:
+        """The jurisdictions besides Japan, in the order chosen (JP stays bot.appi's)."""
+        return tuple(c for c in self.jurisdictions if c != "JP")
 
     def changed_fields(self, other: Facts) -> dict[str, tuple[object, object]]:
         """Field → (old, new) for every field that differs from ``other`` (the newer facts)."""

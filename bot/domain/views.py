@@ -117,6 +117,8 @@ class IncidentView:
     closed_at: datetime | None = None
     legal_hold: bool = False
     purged_at: datetime | None = None
+    # the laws beyond Japan the affected people bring in (bot.regimes.RegimeResult), in the order chosen
+    regimes: tuple = ()
 
     @property
     def is_drill(self) -> bool:

@@ -23,6 +23,7 @@ from bot.drills.marking import marked
 from bot.drills.scenarios import Inject, Scenario, parse_offset
 from bot.i18n import t
 from bot.playbook.engine import StepStatus
+from bot.playbook.known_steps import CONTAINMENT, REPORT_TO_SUPERIOR
 from bot.presentation import is_prompt, jst
 
 INJECT_ACTION = (
@@ -30,16 +31,6 @@ INJECT_ACTION = (
 )
 REFUSED_ACTION = "refused"
 
-# Step ids in playbooks/personal-data-leak.yaml.
-REPORT_TO_SUPERIOR = "report_to_superior"
-CONTAINMENT = (  # the first of these finished is the containment; each cause has its own
-    "stop_using_system",
-    "isolate_network",
-    "disable_accounts",
-    "remove_published_data",
-    "request_recipient_deletion",
-    "search_lost_item",
-)
 PRELIMINARY_REPORT = "preliminary_report"  # 速報 filed
 NOTIFY_INDIVIDUALS = "notify_individuals"  # 本人通知 started
 LEGAL_DEADLINE_ORDER = ("preliminary", "final", "individuals", "controller_notice")

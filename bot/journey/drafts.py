@@ -26,7 +26,16 @@ from bot.services.posts import PostService
 
 log = logging.getLogger(__name__)
 DRAFTS = "drafts"  # its key among the incident's posts: the canvas id, or AS_FILES
-IN_THE_CANVAS = ("ppc-report", "notice", "announcement", "enquiry-script", "consultation")
+IN_THE_CANVAS = (
+    "ppc-report",
+    "notice",
+    "announcement",
+    "enquiry-script",
+    "consultation",
+    "eu-notification",
+    "eu-communication",
+    "breach-register",
+)
 
 
 class DraftsKeeper:
@@ -72,8 +81,9 @@ class DraftsKeeper:
             on=now.astimezone(JST).date(),
             edits=papers.edits,
             filed=papers.filed,
+            at=now,
         )
-        shown = [doc for name in IN_THE_CANVAS for doc in documents[name]]
+        shown = [doc for name in IN_THE_CANVAS for doc in documents.get(name, ())]
         title = t("drafts.title", self.lang, reference=incident.reference)
         markdown = f"> {escape(t('drafts.how_to_edit', self.lang))}\n\n" + render_markdown(shown)
 

@@ -42,6 +42,7 @@ async def export_bundle(
         on=now.astimezone(JST).date(),
         edits=papers.edits,
         filed=papers.filed,
+        at=now,
     )
     for name, documents in drafts.items():
         files[f"{name}.md"] = render_markdown(documents).encode("utf-8")

@@ -14,7 +14,9 @@ from bot.appi.deadlines import JST
 from bot.domain.views import IncidentView
 from bot.domain.vocabulary import DeadlineKind
 from bot.i18n import t
-from bot.presentation import deadline_label, is_prompt
+from bot.presentation import deadline_label, is_prompt, jst
+from bot.regime_words import is_regime_key, regime_due_text, split_key
+from bot.regimes import regimes
 
 PRODID = "-//leakbot//APPI leak deadlines//JA"
 ALARM_BEFORE = timedelta(hours=-15)
@@ -25,6 +27,19 @@ def _summary(label: str, kind: str, prompt: bool, lang: str) -> str:
         return label
     key = "ics.summary_internal" if kind == DeadlineKind.INDIVIDUALS else "ics.summary_target"
     return t(key, lang, deadline=label)
+
+
+def _description(incident: IncidentView, key: str, label: str, prompt: bool, lang: str) -> str:
+    """What the deadline is and under which law; a regime's also in the authority's own time."""
+    if is_regime_key(key):
+        code, _ = split_key(key)
+        regime = regimes()[code]
+        basis = regime.authority.basis or regime.basis
+        due = next(d.due_at for d in incident.deadlines if d.key == key)
+        text = t("ics.description_regime", lang, reference=incident.reference, deadline=label, basis=basis)
+        return f"{text} {regime_due_text(key, due, jst(due, lang), lang)}"
+    description = "ics.description_prompt" if prompt else "ics.description"
+    return t(description, lang, reference=incident.reference, deadline=label)
 
 
 def deadlines_calendar(incident: IncidentView, now: datetime, lang: str = "ja") -> bytes:
@@ -44,8 +59,7 @@ def deadlines_calendar(incident: IncidentView, now: datetime, lang: str = "ja") 
         event.add("summary", f"{incident.reference} {_summary(label, deadline.kind, prompt, lang)}")
         event.add("dtstart", due)
         event.add("dtend", due)
-        description = "ics.description_prompt" if prompt else "ics.description"
-        event.add("description", t(description, lang, reference=incident.reference, deadline=label))
+        event.add("description", _description(incident, deadline.key, label, prompt, lang))
         event.add("status", "CONFIRMED" if deadline.status == "pending" else "CANCELLED")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -78,6 +78,8 @@ def plan(
     def shifted(moment: datetime) -> datetime:
         return moment if drill else outside_quiet_hours(moment, config)
 
+    if kind == "regime_hours" and not due_at <= opened_at:
+        return hour_clock(due_at, opened_at, config, drill=drill)
     due_day = due_at.astimezone(JST).date()
     wanted: list[PlannedReminder] = []
     both = (CHANNEL, EXECUTIVES)
@@ -109,9 +111,11 @@ def plan(
                 for h in config.preliminary_before_hours
                 for a in both
             ]
-        days = {"final": config.final_before_days, "individuals": config.individuals_before_days}.get(
-            kind, ()
-        )
+        days = {
+            "final": config.final_before_days,
+            "individuals": config.individuals_before_days,
+            "regime_days": config.regime_before_days,
+        }.get(kind, ())
         wanted += [
             PlannedReminder("before", _at(due_day - timedelta(days=d), config.morning), a)
             for d in days
@@ -133,3 +137,29 @@ def plan(
             reminder.kind, when, reminder.audience
         )
     return sorted(result.values(), key=lambda r: (r.due_at, r.audience))
+
+
+def hour_clock(
+    due_at: datetime, opened_at: datetime, config: Reminders, *, drill: bool = False
+) -> list[PlannedReminder]:
+    """A clock counted in hours (GDPR's 72 h, issue 20): said when it starts, pinged the configured hours
+    before it (48, 24 and 6: at 24 h, 48 h and 66 h of 72), and overdue the moment it passes. Quiet hours hold
+    a ping to their end only while that is still before the deadline; otherwise it goes out when planned:
+    a deadline counted in hours does not wait for the morning."""
+    wanted = [PlannedReminder("opened", opened_at, a) for a in (CHANNEL, EXECUTIVES)]
+    for hours in sorted(config.regime_before_hours, reverse=True):
+        moment = due_at - timedelta(hours=hours)
+        if moment < opened_at:
+            continue
+        held = moment if drill else outside_quiet_hours(moment, config)
+        when = held if held < due_at else moment
+        wanted += [PlannedReminder("before", when, a) for a in (CHANNEL, EXECUTIVES)]
+    wanted += [PlannedReminder("overdue", due_at, a) for a in (CHANNEL, EXECUTIVES)]
+    unique = {(r.kind, r.due_at, r.audience): r for r in wanted}
+    return sorted(unique.values(), key=lambda r: (r.due_at, r.audience))
+
+
+def cannot_wait(item, release: datetime) -> bool:
+    """A ping of an hour clock that holding until ``release`` (the end of quiet hours) would put past its
+    deadline: it goes out now."""
+    return item.deadline.kind == "regime_hours" and release >= item.deadline.due_at

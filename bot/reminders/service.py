@@ -29,7 +29,7 @@ from bot.drills.clock import drill_clock
 from bot.playbook.loader import PlaybookRegistry
 from bot.presentation import headcount_undetermined
 from bot.reminders.delivery import Delivery, Notifier, ReminderItem
-from bot.reminders.plan import URGENT, escalation, outside_quiet_hours
+from bot.reminders.plan import URGENT, cannot_wait, escalation, outside_quiet_hours
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views
@@ -150,7 +150,9 @@ class ReminderService:
             rows = [r for r, _ in rows_items]
             items = tuple(i for _, i in rows_items)
             # overdue goes out even at night; a drill whatever the hour (it runs in the exercise hour)
-            if quiet and not drill and not any(i.kind in URGENT for i in items):
+            # and an hour clock's ping (GDPR's 72 h) that the end of quiet hours would put past its deadline
+            urgent = any(i.kind in URGENT or cannot_wait(i, release) for i in items)
+            if quiet and not drill and not urgent:
                 held += rows
                 continue
             missed = any(r.due_at < now - MISSED_AFTER for r in rows)

@@ -15,6 +15,9 @@ from bot.domain.views import AssessmentView
 from bot.domain.vocabulary import DeadlineKind
 from bot.playbook.engine import Situation, step_due_times
 from bot.playbook.schema import Playbook
+from bot.regimes import RegimeFacts, RegimeResult, assess_regimes
+from bot.regimes.clocks import end_of_day_in
+from bot.regimes.schema import Hours
 
 
 def aware_date(aware_at: datetime):
@@ -38,6 +41,55 @@ def assess_facts(facts: Facts, aware_at: datetime, org: OrgConfig) -> Assessment
         ),
         individuals_target_days=org.reminders.individuals_target_days,
     )
+
+
+def assess_other_regimes(facts: Facts, aware_at: datetime, org: OrgConfig) -> tuple[RegimeResult, ...]:
+    """Each law beyond Japan the affected people bring in (Facts.jurisdictions), decided on its own clock.
+    With an establishment in the EU (or the UK) the org config's lead supervisory authority receives it."""
+    codes = facts.regime_codes
+    if not codes:
+        return ()
+    authorities = {
+        code: org.regime(code).lead_authority
+        for code in codes
+        if code in facts.establishments and org.regime(code).lead_authority
+    }
+    regime_facts = RegimeFacts.from_facts(
+        facts,
+        aware_at=aware_at,
+        jurisdictions=codes,
+        entity=org.organization.entity,
+        risk=facts.risk,
+        high_risk=facts.high_risk,
+        significant_harm=facts.significant_harm,
+        serious_harm=facts.serious_harm,
+        authorities=authorities,
+    )
+    return assess_regimes(regime_facts)
+
+
+def regime_key(code: str, duty: str) -> str:
+    """A regime's deadline row: ``regime:EU:authority``, ``regime:KR:individuals``, ``regime:SG:assessment``."""
+    return f"regime:{code}:{duty}"
+
+
+def regime_deadlines(results: tuple[RegimeResult, ...]) -> dict[str, PlannedDeadline]:
+    """Each regime's instants as deadline rows: an hour clock (72 h) is kind ``regime_hours``, a day counted
+    in the regime's own calendar (SG, AU) ``regime_days``. "Promptly" has no instant and no row."""
+    plan: dict[str, PlannedDeadline] = {}
+    for result in results:
+        authority = result.regime.authority
+        if result.authority_due is not None:
+            kind = "regime_hours" if isinstance(authority.clock, Hours) else "regime_days"
+            key = regime_key(result.code, "authority")
+            plan[key] = PlannedDeadline(kind, result.authority_due)
+        if result.individuals_due is not None:
+            key = regime_key(result.code, "individuals")
+            plan[key] = PlannedDeadline("regime_hours", result.individuals_due)
+        if result.assessment_due is not None and result.assessment_late is None and not result.reportable:
+            due = end_of_day_in(result.assessment_due, result.regime.tz)
+            plan[regime_key(result.code, "assessment")] = PlannedDeadline("regime_days", due)
+    return plan
 
 
 def recipient_key(assessment: Assessment, org: OrgConfig) -> str:
@@ -98,8 +150,9 @@ def planned_deadlines(
     situation: Situation,
     aware_at: datetime,
     finished_at: Mapping[str, datetime],
+    regimes: tuple[RegimeResult, ...] = (),
 ) -> dict[str, PlannedDeadline]:
-    """Every deadline the incident should carry now, by key."""
+    """Every deadline the incident should carry now, by key (``regimes``: the laws beyond Japan)."""
     plan: dict[str, PlannedDeadline] = {}
     if assessment.preliminary is not None:
         # 「速やかに」: the row's due time is the guideline's target (end of day 5), not a legal date and
@@ -121,4 +174,4 @@ def planned_deadlines(
         )
     for step_id, due in step_due_times(playbook, situation, aware_at, finished_at).items():
         plan[f"step:{step_id}"] = PlannedDeadline("step", due, step_id=step_id)
-    return plan
+    return plan | regime_deadlines(regimes)

@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appi.assessment import Assessment
+from bot.documents.status import met_by_documents
 from bot.domain.views import Change
 from bot.playbook.engine import FINISHED, Situation, StepStatus, applicable_steps
 from bot.playbook.schema import Playbook
+from bot.regimes import RegimeResult
 from bot.services.assessing import planned_deadlines
 from bot.services.records import deadline_rows, finished_times, forget_rows, step_rows
 from bot.storage.tables import Deadline, Incident
@@ -30,16 +32,21 @@ async def sync_deadlines(
     assessment: Assessment,
     situation: Situation,
     now: datetime,
+    regimes: tuple[RegimeResult, ...] = (),
 ) -> list[Change]:
     steps = await step_rows(session, incident)
     states = {sid: StepStatus(row.state) for sid, row in steps.items()}
-    plan = planned_deadlines(assessment, playbook, situation, incident.aware_at, finished_times(steps))
+    plan = planned_deadlines(
+        assessment, playbook, situation, incident.aware_at, finished_times(steps), regimes
+    )
     # A legal deadline is met when the step that files it is done (e.g. final_report → 確報).
     done_kinds = {
         str(s.deadline)
         for s in applicable_steps(playbook, situation)
         if s.deadline and states.get(s.id) == StepStatus.DONE
     }
+    # A regime's notification is filed when its draft is marked filed (bot.documents.status: ``meets``).
+    done_kinds |= met_by_documents(dict(incident.document_states or {}))
     rows = await deadline_rows(session, incident)
     changes: list[Change] = []
     for key, planned in plan.items():

@@ -30,6 +30,10 @@ from bot.storage.tables import Incident
 log = logging.getLogger(__name__)
 
 
+def _codes(incident: Incident) -> list[str]:
+    return list((incident.facts or {}).get("jurisdictions", ["JP"]))
+
+
 class DocumentStates(IncidentsBase):
     # _change_step and mark_filed come from Steps, gathered with this class in IncidentService
     async def set_document_status(
@@ -89,7 +93,10 @@ class DocumentStates(IncidentsBase):
                 change = Change("document", {"document": key, "from": before, "to": status})
                 detail = change.detail | ({"reason": reason} if reason else {})
                 await audit_log.record(session, incident, now, actor, "document_status", detail)
-                await reconcile(session, incident, self.org, self.playbooks, now, actor, reason)
+                if kind.meets:  # a regime's notification: its deadline row is filed (or pending again)
+                    changes += await self._resync(session, incident, now, actor, reason=reason)
+                else:
+                    await reconcile(session, incident, self.org, self.playbooks, now, actor, reason)
                 view = await self._view(session, incident)
                 changes.insert(0, change)
                 uow.events.append(DocumentChanged(view, str(actor), tuple(changes)))
@@ -100,7 +107,7 @@ class DocumentStates(IncidentsBase):
             DeadlineView(d.key, d.kind, d.step_id, d.due_at, d.window_start, d.status)
             for d in (await deadline_rows(session, incident)).values()
         )
-        states = document_status.states(dict(incident.document_states or {}), deadlines)
+        states = document_status.states(dict(incident.document_states or {}), deadlines, _codes(incident))
         return next(s.status for s in states if s.key == kind.key)
 
     async def _last_acted(self, session: AsyncSession, incident: Incident, kind) -> datetime | None:

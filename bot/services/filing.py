@@ -68,7 +68,11 @@ async def final_kinds(session: AsyncSession, incident: Incident) -> set[str]:
     )
     return {
         s.key
-        for s in document_status.states(dict(incident.document_states or {}), deadlines)
+        for s in document_status.states(
+            dict(incident.document_states or {}),
+            deadlines,
+            (incident.facts or {}).get("jurisdictions", ["JP"]),
+        )
         if s.status == document_status.BY_KEY[s.key].final
     }
 
@@ -112,6 +116,7 @@ async def reconcile(
                 on=now.astimezone(JST).date(),
                 edits=edits,
                 filed=filed,
+                at=now,
             )
             markdown = render_markdown(documents)
             row = DocumentSnapshot(

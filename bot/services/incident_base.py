@@ -29,7 +29,7 @@ from bot.playbook.engine import TransitionError, applicable_steps
 from bot.playbook.loader import PlaybookRegistry
 from bot.reminders.planner import replan
 from bot.services import audit_log
-from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.services.assessing import assess_facts, assess_other_regimes, assessment_view, situation_for
 from bot.services.bus import MessageBus
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import NotFoundError, ServiceError
@@ -152,7 +152,13 @@ class IncidentsBase:
             changes.append(Change("reassessed", detail))
             await audit_log.record(session, incident, now, actor, "reassessed", detail)
         moved = await sync_deadlines(
-            session, incident, playbook, assessment, situation_for(facts, assessment, self.org), now
+            session,
+            incident,
+            playbook,
+            assessment,
+            situation_for(facts, assessment, self.org),
+            now,
+            assess_other_regimes(facts, incident.aware_at, self.org),
         )
         if moved:  # reminders follow the deadline rows: nothing to replan when none changed (most clicks)
             await replan(session, incident, self.org.reminders, now)

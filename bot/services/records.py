@@ -21,7 +21,7 @@ from bot.playbook.engine import (
     progress,
 )
 from bot.playbook.loader import PlaybookRegistry
-from bot.services.assessing import assess_facts, assessment_view, situation_for
+from bot.services.assessing import assess_facts, assess_other_regimes, assessment_view, situation_for
 from bot.storage.tables import AuditEvent, Deadline, Incident, Member, Post, StepState
 
 
@@ -207,4 +207,5 @@ def _view(
         closed_at=incident.closed_at,
         legal_hold=bool(incident.legal_hold),
         purged_at=incident.purged_at,
+        regimes=assess_other_regimes(facts, incident.aware_at, org),
     )

@@ -22,6 +22,7 @@ from bot.domain.facts import (
 from bot.domain.vocabulary import LEGACY_CAUSES, Cause
 from bot.i18n import t
 from bot.services.incidents import Correction
+from bot.services.regime_form import parse_regime_fields
 
 FIELDS = (
     "summary",
@@ -34,6 +35,8 @@ FIELDS = (
     "persons_upper_bound",
     "processor_involved",
     "acting_for_controller",
+    "jurisdictions",
+    "establishments",
     "notes",
 )
 MAX_PERSONS = 10**9
@@ -123,10 +126,12 @@ def parse_report(values: dict[str, object], now: datetime, lang: str) -> ParsedR
             errors["data_items"] = t("form.error.choice", lang)
 
     persons, upper = _counts(values, lang, errors)
+    regime_fields = parse_regime_fields(values, lang, errors)
 
     if errors:
         raise FormErrors(errors)
     facts = Facts(
+        **regime_fields,  # type: ignore[arg-type]
         summary=summary,
         confirmed=values.get("confirmed") is True,
         cause=cause,
@@ -210,6 +215,7 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
         except ValueError:
             errors["sensitive_kinds"] = t("form.error.choice", lang)
     persons, upper = _counts(values, lang, errors)
+    updates |= parse_regime_fields(values, lang, errors)
     damage = _text(values.get("secondary_damage"))
     if len(damage) > NOTE_MAX:
         errors["secondary_damage"] = t("form.error.too_long", lang, limit=NOTE_MAX)

@@ -19,7 +19,7 @@ from bot.domain.views import Change, IncidentView
 from bot.domain.vocabulary import Role
 from bot.reminders.planner import replan
 from bot.services import audit_log, provisioning
-from bot.services.assessing import assess_facts, situation_for
+from bot.services.assessing import assess_facts, assess_other_regimes, situation_for
 from bot.services.deadline_sync import sync_deadlines
 from bot.services.errors import ServiceError
 from bot.services.incident_base import (
@@ -101,7 +101,8 @@ class Reporting(IncidentsBase):
             forget_rows(uow.session, incident, "steps")
             await uow.session.flush()
             situation = situation_for(request.facts, assessment, self.org)
-            await sync_deadlines(uow.session, incident, playbook, assessment, situation, now)
+            regimes = assess_other_regimes(request.facts, request.aware_at, self.org)
+            await sync_deadlines(uow.session, incident, playbook, assessment, situation, now, regimes)
             spaced = request.platform != NO_PLATFORM  # no space, no team yet: nobody to remind or provision
             if spaced:
                 await replan(uow.session, incident, self.org.reminders, now)

@@ -176,7 +176,13 @@ class Steps(IncidentsBase):
     async def mark_filed(
         self, reference: str, deadline_key: str, actor: Actor, acted_at: datetime | None = None
     ) -> Outcome:
-        """提出済みにする: finishes the step that files this legal deadline; its owner or the commander only."""
+        """提出済みにする: finishes the step that files this legal deadline; its owner or the commander only. A
+        regime's deadline (``regime:EU:authority``) is filed by marking its draft filed."""
+        kind = next((k for k in KINDS if k.meets and k.meets == deadline_key), None)
+        if kind is not None:
+            return await self.set_document_status(  # type: ignore[attr-defined]  # DocumentStates
+                reference, kind.key, kind.final, actor, acted_at=acted_at
+            )
         async with self._attempt(reference, actor, "file", deadline=deadline_key):
             async with self._uow() as uow:
                 incident = await self._locked(uow, reference)

@@ -28,6 +28,7 @@ from bot.presentation import (
 )
 from bot.views.elements import Action, Field, Part, people, person
 from bot.views.notices import reported_outside_chat
+from bot.views.regimes import regimes_part
 
 STATUS_ICON = {
     StepStatus.TODO: "⬜",
@@ -113,7 +114,7 @@ def documents_lines(incident: IncidentView, lang: str) -> tuple[Rich, ...]:
     lines: list[Rich] = [plain(t(f"summary.documents_{where}", lang))]
     if where == "canvas" and post is not None and post.link:
         lines.append(r("🔗 ", link(post.link, t("summary.documents_open", lang))))
-    for state in document_states(incident.document_states, incident.deadlines):
+    for state in document_states(incident.document_states, incident.deadlines, incident.facts.jurisdictions):
         status = t(f"document.status.{state.status}", lang)
         if state.by and state.status != "draft":
             lines.append(r(f"• {t('document.' + state.key, lang)}: {status} ", person(state.by)))
@@ -156,6 +157,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
     )
     parts = (
         Part(t("summary.assessment", lang), (assessment_text(incident.assessment, lang),)),
+        *regimes_part(incident, lang),
         Part(t("summary.deadlines", lang), deadlines),
         Part(t("summary.team", lang), team),
         Part(t("summary.documents", lang), documents_lines(incident, lang)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.documents.status import fileable
 from bot.domain.views import IncidentView
 from bot.i18n import catalog, t
 from bot.i18n.rich import Rich, bold, channel, plain, r, rich
@@ -52,7 +53,7 @@ def _direct_entry(item: ReminderItem, now: datetime, lang: str) -> ReminderEntry
     text = r(bold(incident.reference), f" {item_line(item, now, lang)}", f"\n{action}" if action else "")
     value = {"r": incident.reference, "k": item.deadline.key}
     actions = [Action(t("reminder.ack", lang), "ack", value)]
-    if item.deadline.kind != "step":
+    if item.deadline.kind != "step" and fileable(item.deadline.key):
         actions.append(Action(t("reminder.file", lang), "file", value, "primary"))
     progress = t(
         "reminder.progress", lang, bar=progress_bar(incident.progress.finished, incident.progress.total)

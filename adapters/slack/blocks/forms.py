@@ -16,6 +16,7 @@ from adapters.slack.blocks.elements import (
     text_input,
 )
 from adapters.slack.blocks.elements import plain as plain_text
+from adapters.slack.blocks.regime_fields import judgement_blocks, place_blocks, regime_values
 from adapters.slack.mrkdwn import safe
 from bot.appi.deadlines import JST
 from bot.documents.edits import EDIT_MAX
@@ -97,6 +98,7 @@ def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | N
         input_block(
             "involvement", t("form.involvement", lang), checkboxes(_involvement(lang), []), optional=True
         ),
+        *place_blocks(lang, ("JP",), ()),
         input_block("notes", t("form.notes", lang), text_input(multiline=True), optional=True),
     ]
     metadata = {"lang": lang, "origin": origin_channel}
@@ -125,7 +127,7 @@ def report_values(state: dict[str, object]) -> dict[str, object]:
         "processor_involved": "processor_involved" in involvement,  # type: ignore[operator]
         "acting_for_controller": "acting_for_controller" in involvement,  # type: ignore[operator]
         "notes": state.get("notes"),
-    }
+    } | regime_values(state)
 
 
 def report_error_blocks(errors: dict[str, str]) -> dict[str, str]:
@@ -174,6 +176,8 @@ def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
             checkboxes(_involvement(lang), involvement),
             optional=True,
         ),
+        *place_blocks(lang, facts.jurisdictions, facts.establishments),
+        *judgement_blocks(facts, lang),
         input_block(
             "secondary_damage",
             t("form.secondary_damage", lang),
@@ -216,7 +220,7 @@ def facts_values(state: dict[str, object]) -> dict[str, object]:
         "secondary_damage": state.get("secondary_damage") or "",
     }
     values |= {key: state.get(key) or "" for key in DOCUMENT_FACTS if key in state}
-    return values
+    return values | regime_values(state)
 
 
 def skip_modal(

@@ -1,0 +1,71 @@
+"""The report and facts cards' inputs for the laws beyond Japan (issue 20): where the affected people live
+(Japan by default) and where the company has an establishment, and the judgements those laws ask (yes / no /
+not answered yet). bot.services.regime_form decides what is asked and what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.facts import Facts
+from bot.i18n import t
+from bot.services.regime_form import JUDGEMENTS, answer_of, asked, code_options, judgement_options
+
+
+def choices(values: list[tuple[str, str]]) -> list[dict]:
+    return [{"title": title, "value": value} for title, value in values]
+
+
+def _chosen(values: dict, field: str) -> list[str]:
+    raw = values.get(field)
+    return [v for v in raw.split(",") if v] if isinstance(raw, str) else []
+
+
+def _places(input_id: str, label: str, selected: list[str], lang: str) -> dict:
+    return {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "isMultiSelect": True,
+        "style": "expanded",
+        "value": ",".join(selected),
+        "choices": choices(code_options(lang)),
+    }
+
+
+def place_inputs(values: dict[str, Any], lang: str, *, default_japan: bool) -> list[dict]:
+    where = _chosen(values, "jurisdictions") or (["JP"] if default_japan else [])
+    return [
+        _places("jurisdictions", t("form.jurisdictions", lang), where, lang),
+        _places("establishments", t("form.establishments", lang), _chosen(values, "establishments"), lang),
+    ]
+
+
+def judgement_inputs(values: dict[str, Any], lang: str) -> list[dict]:
+    """One choice per judgement the incident's laws ask; none for an incident in Japan only."""
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": field,
+            "label": question,
+            "style": "compact",
+            "value": str(values.get(field) or "unknown"),
+            "choices": choices(judgement_options(lang)),
+        }
+        for field, question in asked(_chosen(values, "jurisdictions"), lang)
+    ]
+
+
+def form_values(facts: Facts) -> dict[str, str]:
+    """The stored facts as these inputs hold them."""
+    return {
+        "jurisdictions": ",".join(facts.jurisdictions),
+        "establishments": ",".join(facts.establishments),
+    } | {name: answer_of(getattr(facts, name)) for name in JUDGEMENTS}
+
+
+def regime_values(data: dict[str, Any]) -> dict[str, object]:
+    """Action.Execute data to the core form's fields (an input the card did not carry is absent)."""
+    values: dict[str, object] = {
+        k: _chosen(data, k) for k in ("jurisdictions", "establishments") if k in data
+    }
+    return values | {name: data.get(name) for name in JUDGEMENTS if name in data}
