@@ -146,3 +146,13 @@ async def test_the_erased_text_is_not_left_in_the_sqlite_file(core, clean_databa
     assert stored.encode() not in blob
     async with core.incidents._uow() as uow:
         assert (await uow.session.scalar(select(Incident.legal_hold))) is False
+
+
+def test_the_retention_section_of_the_org_config_is_checked() -> None:
+    from bot.config.org import ConfigError, parse_org_config
+    from tests.conftest import ORG_YAML
+
+    assert parse_org_config(ORG_YAML, "org.yaml").retention.days == KEEP, "3 years unless said otherwise"
+    with pytest.raises(ConfigError) as refused:
+        parse_org_config(ORG_YAML + "retention: {days: 0}\n", "org.yaml")
+    assert "retention.days" in str(refused.value)
