@@ -39,6 +39,7 @@ class FakePlatform:
         self.members: dict[str, set[str]] = defaultdict(set)
         self.messages: dict[str, list[dict]] = defaultdict(list)
         self.pins: list[str] = []
+        self.archived: set[str] = set()
         self.taken: set[str] = set()
         self.failures: dict[str, list[Exception]] = defaultdict(list)
         self.lose_answer: dict[str, int] = {}
@@ -163,3 +164,12 @@ class FakePlatform:
                     {"ts": "s", "key": "scheduled", "message": item["message"]}
                 )
                 self.delivered.append(item)
+
+    async def archive_space(self, space: Space) -> bool:
+        await self._call("archive_space", space=space.id)
+        self.archived.add(space.id)
+        return True
+
+    async def unarchive_space(self, space: Space) -> None:
+        await self._call("unarchive_space", space=space.id)
+        self.archived.discard(space.id)

@@ -35,6 +35,7 @@ async def attempts(service, ref, actor):
         "add_member": service.add_member(ref, actor.user_id, Role.COMMANDER, actor),
         "close": service.close(ref, actor),
         "reopen": service.reopen(ref, actor),
+        "legal_hold": service.set_legal_hold(ref, actor, True),
     }
 
 

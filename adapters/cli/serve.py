@@ -179,6 +179,7 @@ class LeakbotServer:
             core.reminder_service(notifiers, core.worker),
             sweep_seconds=self.settings.sweep_seconds,
             resume=core.journey.resume,
+            daily=[("purge", core.org.retention.purge_time, lambda: core.incidents.run_purge(core.worker))],
         )
         await self._reminders.start()
         core.incidents.after_commit.append(self._reminders.poke)

@@ -11,20 +11,26 @@ from typing import Any, TypeVar
 
 import click
 
+from adapters.cli.backup import db_backup, db_replan, db_restore
 from adapters.cli.database import core_settings, database_errors
 from adapters.cli.errors import CliError
 from adapters.cli.importing import incidents_import
 from adapters.cli.keys import encrypt_after_upgrade
-from bot.appi.deadlines import JST
+from adapters.cli.retention import (
+    audit_list,
+    incidents_hold,
+    incidents_purge,
+    purged_refusal,
+    reader,
+    retention_lines,
+)
 from bot.bootstrap import READ_DEFAULTS, Core, build_core, load_org, load_org_for_reads
 from bot.config.org import ConfigError
-from bot.documents.current import current
-from bot.documents.docx import render_docx
-from bot.documents.markdown import render_markdown
 from bot.domain.views import IncidentView
+from bot.journey.export import export_bundle, write_bundle
 from bot.playbook.loader import PlaybookError
 from bot.reminders.ics import deadlines_calendar
-from bot.services.errors import NotFoundError
+from bot.services.errors import NotFoundError, ServiceError
 from bot.services.ports import OPERATOR
 from bot.storage import migrate
 from bot.storage.keycheck import check_keys
@@ -104,6 +110,9 @@ def incident_json(view: IncidentView) -> dict[str, Any]:
         "progress": {"finished": view.progress.finished, "total": view.progress.total},
         "steps": [{"id": s.step.id, "phase": s.step.phase, "state": str(s.status)} for s in view.steps],
         "members": [{"role": m.role, "user": f"{m.platform}:{m.user_id}"} for m in view.members],
+        "closed_at": view.closed_at.isoformat() if view.closed_at else None,
+        "legal_hold": view.legal_hold,
+        "purged_at": view.purged_at.isoformat() if view.purged_at else None,
         "refused_attempts": {
             "count": view.refusals,
             "latest": None
@@ -139,6 +148,8 @@ def incidents() -> None:
 
 
 incidents.add_command(incidents_import)
+incidents.add_command(incidents_purge)
+incidents.add_command(incidents_hold)
 
 
 @incidents.command("list")
@@ -170,7 +181,7 @@ def incidents_show(reference: str, as_json: bool) -> None:
     """One incident: its assessment, deadlines, steps, undelivered reminders and refused attempts."""
 
     async def read(core: Core) -> dict[str, Any]:
-        data = incident_json(await core.incidents.get(reference, OPERATOR))
+        data = incident_json(await core.incidents.get(reference, reader(), audit="show"))
         failures = await core.reminder_service({}, "cli").failures(reference)
         return data | {"reminder_failures": failures_json(failures)}
 
@@ -180,6 +191,8 @@ def incidents_show(reference: str, as_json: bool) -> None:
         return
     a = data["assessment"]
     click.echo(f"{data['reference']}  status={data['status']}  channel={data['channel']['name'] or '-'}")
+    for line in retention_lines(data):
+        click.echo(line)
     if data["origin"] is not None:
         o = data["origin"]
         click.echo(
@@ -231,7 +244,8 @@ def incidents_calendar(reference: str, output: str | None, lang: str) -> None:
     """Write an .ics calendar of the incident's legal deadlines."""
 
     async def make(core: Core) -> bytes:
-        return deadlines_calendar(await core.incidents.get(reference, OPERATOR), core.clock.now(), lang)
+        view = await core.incidents.get(reference, reader(), audit="calendar")
+        return deadlines_calendar(view, core.clock.now(), lang)
 
     data = run_with_core(make)
     path = output or f"{reference}.ics"
@@ -265,35 +279,15 @@ def incidents_export(reference: str, directory: str, lang: str) -> None:
     target = output_directory(directory)
 
     async def make(core: Core) -> dict[str, bytes]:
-        papers = await core.incidents.papers(reference, OPERATOR)
-        view, now = papers.incident, core.clock.now()
         org = None if core.org is READ_DEFAULTS else core.org  # no org config: the company is 【要記入】
-        files: dict[str, bytes] = {}
-        drafts = current(
-            view,
-            org,
-            lang,
-            events=papers.events,
-            on=now.astimezone(JST).date(),
-            edits=papers.edits,
-            filed=papers.filed,
-            at=now,
-        )
-        for name, documents in drafts.items():
-            files[f"{name}.md"] = render_markdown(documents).encode("utf-8")
-            files[f"{name}.docx"] = render_docx(documents)
-        files["deadlines.ics"] = deadlines_calendar(view, now, lang)
-        if view.drill:  # a drill's after-action report, in drill time
-            report = await core.journey.drills.report(reference, lang)
-            files["after-action.md"] = render_markdown(report).encode("utf-8")
-            files["after-action.docx"] = render_docx(report)
-        return files
+        return await export_bundle(core.incidents, core.journey.drills, reference, reader(), lang, org)
 
-    files = run_with_core(make)
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (target / name).write_bytes(data)
+        files = run_with_core(make)
+    except ServiceError as refused:
+        raise purged_refusal(reference, refused) from None
+    try:
+        write_bundle(target, files)
     except OSError as exc:
         raise CliError(f"cannot write to {target}: {exc.strerror}", code=1) from None
     click.echo(f"wrote {len(files)} files to {target}")
@@ -329,3 +323,9 @@ def audit_verify(reference: str) -> None:
         click.echo(f"{report.reference}: audit trail intact ({report.events} events)")
         return
     raise CliError(f"{report.reference}: audit trail broken: {report.problem}", code=1)
+
+
+audit.add_command(audit_list)
+db.add_command(db_backup)
+db.add_command(db_restore)
+db.add_command(db_replan)

@@ -40,6 +40,7 @@ from adapters.slack.mrkdwn import user
 from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
 from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
 from bot.bootstrap import Core
+from bot.commands import ByReference, by_reference
 from bot.i18n import t
 from bot.i18n.rich import rich
 from bot.playbook.engine import StepStatus, TransitionError
@@ -146,6 +147,8 @@ class SlackListeners(DraftsListening):
         elif word.split(" ")[0] in ("drill", "訓練"):
             rest = word.split(" ", 1)[1].strip() if " " in word else ""
             await self._guarded(user_id, channel_id, self._drill(command, rest))
+        elif (named := by_reference(command.get("text") or "")) is not None:
+            await self._guarded(user_id, channel_id, self._by_reference(user_id, channel_id, named))
         elif word in ("close", "クローズ", "reopen", "再開"):
             reopen = word in ("reopen", "再開")
             await self._guarded(user_id, channel_id, self._close_or_reopen(channel_id, user_id, reopen))
@@ -216,6 +219,18 @@ class SlackListeners(DraftsListening):
             return
         change = self.core.incidents.reopen if reopen else self.core.incidents.close
         await change(incident.reference, _actor(user_id))
+
+    async def _by_reference(self, user_id: str, channel_id: str | None, named: ByReference) -> None:
+        """/leak reopen REF, /leak hold REF [reason], /leak release REF: anywhere (the commander's)."""
+        actor, lang = _actor(user_id), await self.locales.language(user_id)
+        if named.verb == "reopen":
+            await self.core.incidents.reopen(named.reference, actor)
+            return  # the response channel says it
+        outcome = await self.core.incidents.set_legal_hold(
+            named.reference, actor, named.verb == "hold", named.reason
+        )
+        key = "retention.hold_on" if outcome.incident.legal_hold else "retention.hold_off"
+        await self._tell(user_id, channel_id, t(key, lang, reference=named.reference))
 
     # --- the report modal ------------------------------------------------------------------------------
 
@@ -486,7 +501,8 @@ class SlackListeners(DraftsListening):
             return
         user_id = event["user"]
         lang = await self.locales.language(user_id)
-        incidents = await self.core.incidents.list(_actor(user_id), drills=True)  # drills shown marked
+        # drills shown marked; each incident shown is a read in its audit trail
+        incidents = await self.core.incidents.list(_actor(user_id), drills=True, audit="home")
         try:
             await self.client.views_publish(
                 user_id=user_id, view=home_blocks(home_view(incidents, self.core.clock.now(), lang))

@@ -300,6 +300,22 @@ class SlackPlatform:
             if not cursor:
                 return found
 
+    async def archive_space(self, space: Space) -> bool:
+        """``conversations.archive``: the channel stays readable, nobody posts in it (an archived one is)."""
+        try:
+            await self.client.conversations_archive(channel=space.id)
+        except SlackApiError as exc:
+            if exc.response is None or exc.response.get("error") != "already_archived":
+                raise failure(exc) from exc
+        return True
+
+    async def unarchive_space(self, space: Space) -> None:
+        try:
+            await self.client.conversations_unarchive(channel=space.id)
+        except SlackApiError as exc:
+            if exc.response is None or exc.response.get("error") != "not_archived":
+                raise failure(exc) from exc
+
     async def _channel_canvas(self, space: Space) -> str | None:
         info = await self.client.conversations_info(channel=space.id)
         return ((info["channel"].get("properties") or {}).get("canvas") or {}).get("file_id")

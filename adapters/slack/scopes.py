@@ -24,6 +24,8 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "conversations.create": "groups:write",  # the private response channel (is_private=true)
     "conversations.invite": "groups:write",  # the response team into the private channel
     "conversations.setTopic": "groups:write",  # the reference and deadlines in the channel topic
+    "conversations.archive": "groups:write",  # a closed incident's channel kept read-only as the record
+    "conversations.unarchive": "groups:write",  # and usable again when it is reopened
     "conversations.list": "groups:read",  # after a crash: find the private channel created just before it
     # after a crash: find a post made just before it by its metadata, in the channel or the reporter's DM
     "conversations.history": ("groups:history", "im:history"),

@@ -34,6 +34,7 @@ from adapters.teams.render import markdown, phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
+from bot.commands import ByReference, by_reference
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
 from bot.i18n.rich import text_of
@@ -237,6 +238,9 @@ class TeamsBot(DraftsActions):
         if words and words[0] in ("drill", "訓練"):
             await self._drill(context, actor, lang, words[1:])
             return
+        if (named := by_reference(rest)) is not None:
+            await self._by_reference(context, actor, lang, named)
+            return
         if words in (["close"], ["クローズ"], ["reopen"], ["再開"]):
             await self._close_or_reopen(context, actor, lang, reopen=words[0] in ("reopen", "再開"))
             return
@@ -266,6 +270,21 @@ class TeamsBot(DraftsActions):
             await change(incident.reference, actor)
         except REFUSALS as refused:
             await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
+
+    async def _by_reference(self, context: TurnContext, actor: Actor, lang: str, named: ByReference) -> None:
+        """leak reopen REF, leak hold REF [reason], leak release REF: anywhere (the commander's)."""
+        try:
+            if named.verb == "reopen":
+                await self.core.incidents.reopen(named.reference, actor)
+                return  # the response space says it
+            outcome = await self.core.incidents.set_legal_hold(
+                named.reference, actor, named.verb == "hold", named.reason
+            )
+        except REFUSALS as refused:
+            await context.send_activity(text_activity(refusal(refused, lang, platform=PLATFORM)))
+            return
+        key = "retention.hold_on" if outcome.incident.legal_hold else "retention.hold_off"
+        await context.send_activity(text_activity(t(key, lang, reference=named.reference)))
 
     async def _drill(self, context: TurnContext, actor: Actor, lang: str, words: list[str]) -> None:
         """leak drill: the scenario picker; leak drill <scenario>: start it; leak drill end: end it here."""

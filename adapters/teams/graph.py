@@ -28,7 +28,7 @@ CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 # path segments that name no one: everything else in a path (an address, an id) is shown as {…} in the log
 ROUTE_WORDS = {
     *("v1.0", "beta", "teams", "channels", "members", "add", "users", "teamwork", "installedApps"),
-    *("appCatalogs", "teamsApps", "oauth2", "v2.0", "token"),
+    *("appCatalogs", "teamsApps", "oauth2", "v2.0", "token", "archive", "unarchive"),
 }
 
 
@@ -271,6 +271,12 @@ class GraphClient:
             elif not part.get("userId"):
                 raise _malformed()  # added, but who? We cannot tell the team who is in
         return failed
+
+    async def archive_channel(self, team_id: str, channel_id: str, archived: bool = True) -> None:
+        """``channel: archive`` (v1.0, ChannelSettings.ReadWrite.All): nobody posts, reacts or edits in it;
+        its members keep reading it. Asynchronous on Graph's side (202). ``archived=False``: unarchive."""
+        verb = "archive" if archived else "unarchive"
+        await self.call("POST", f"/teams/{quote(team_id)}/channels/{quote(channel_id)}/{verb}", {})
 
     async def user(self, written: str) -> User | None:
         """A person by user principal name or object id, then by e-mail address; None when unknown."""

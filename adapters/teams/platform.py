@@ -491,6 +491,25 @@ class TeamsPlatform:
         except Exception as exc:
             raise PlatformFailure(type(exc).__name__, retry=True) from exc
 
+    async def archive_space(self, space: Space) -> bool:
+        """A private channel is archived through Graph (read-only, kept); a thread in the shared response
+        channel cannot be made read-only on its own: False, the journey says so in it."""
+        if (await self._space_info(space.id)).get("mode") != CHANNEL or not (self.graph and self.team):
+            return False
+        try:
+            await self.graph.archive_channel(self.team, space.id)
+        except GraphError as exc:
+            raise PlatformFailure(exc.code, retry=exc.retry) from exc
+        return True
+
+    async def unarchive_space(self, space: Space) -> None:
+        if (await self._space_info(space.id)).get("mode") != CHANNEL or not (self.graph and self.team):
+            return
+        try:
+            await self.graph.archive_channel(self.team, space.id, archived=False)
+        except GraphError as exc:
+            raise PlatformFailure(exc.code, retry=exc.retry) from exc
+
     async def resolve(self, written: str) -> str | None:
         """An id as it is; an e-mail address through Graph (one look-up however many ask at once). Only an
         answer is kept: a failed look-up (an error, a broken answer, a timeout) is None for everyone waiting

@@ -167,6 +167,22 @@ class Drills(_Strict):
     pings: Literal["executives", "organizer"] = "executives"  # organizer: only they get the executive pings
 
 
+# How long an incident's free text is kept after it is closed: three years (docs/decisions.md, "Retention").
+DEFAULT_RETENTION_DAYS = 3 * 365
+
+
+class Retention(_Strict):
+    """What leakbot keeps after an incident is closed (issue 21). After ``days`` the daily job erases the free
+    text and the drafts; the skeleton (reference, dates, grounds, deadlines, who filed what and when, each filed
+    document's hash) and the audit chain stay. An incident under legal hold is never purged."""
+
+    days: Annotated[int, Field(ge=1, le=36_500)] = DEFAULT_RETENTION_DAYS
+    purge_time: time = time(3, 0)  # Japan time: the daily purge of what is due
+    # where the export (`leakbot incidents export`) is written when an incident is closed, one directory per
+    # reference; unset: nothing is written, and the response space is archived at once
+    export_dir: Path | None = None
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
@@ -176,6 +192,7 @@ class OrgConfig(_Strict):
     reminders: Reminders = Reminders()
     documents: Documents = Documents()
     drills: Drills = Drills()
+    retention: Retention = Retention()
     # By regime code in lower case (eu, uk, kr, sg, au, th): bot/regimes/rules
     regimes: dict[str, RegimeContacts] = Field(default_factory=dict)
 

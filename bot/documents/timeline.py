@@ -57,7 +57,8 @@ def timeline(
     if view.facts.occurred_at is not None:
         entries.append((view.facts.occurred_at, "", d.t("doc.tl.occurred")))
     entries.append((view.aware_at, "", d.t("doc.tl.aware")))
-    entries += [(e.at, d.who(e.actor), _what(d, e)) for e in events]
+    # who read it (an export, `incidents show`, App Home) is in the audit trail, not in what happened
+    entries += [(e.at, d.who(e.actor), _what(d, e)) for e in events if e.action != "read"]
     entries.sort(key=lambda entry: entry[0])
     lines = [
         bullet(d.t("doc.tl.entry", at=format_datetime(at, lang), who=who or "-", what=what))

@@ -113,6 +113,10 @@ class IncidentView:
     drill: dict | None = None
     # a report made outside chat (`leakbot incidents import`): its reporter is no chat user; None for /leak
     origin: Origin | None = None
+    # retention (issue 21): when it was closed, the commander's legal hold, when its free text was purged
+    closed_at: datetime | None = None
+    legal_hold: bool = False
+    purged_at: datetime | None = None
     # the laws beyond Japan the affected people bring in (bot.regimes.RegimeResult), in the order chosen
     regimes: tuple = ()
 

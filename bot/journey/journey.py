@@ -31,6 +31,7 @@ from bot.domain.events import (
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import Rich, plain, r
+from bot.journey.closing import Closing
 from bot.journey.drafts import DraftsKeeper
 from bot.journey.drills import DrillConductor
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
@@ -86,18 +87,21 @@ class Journey:
         self.drills = DrillConductor(incidents, self.platforms)
         # deadline pings the platform delivers even when leakbot is down (issue 22)
         self.scheduled = ScheduledPings(incidents, scheduled, self.platforms) if scheduled else None
+        self.closing = Closing(incidents, self.drills, self.platforms, self.settle)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
         bus.subscribe(Reported, self.on_reported)
         bus.subscribe(StepChanged, self.on_step_changed)
         bus.subscribe(FactsChanged, self.on_changed_everywhere)
+        bus.subscribe(StatusChanged, self.closing.on_reopened)  # unarchived before anything is posted
         bus.subscribe(StatusChanged, self.on_changed_everywhere)
         bus.subscribe(TeamChanged, self.on_team_changed)
         bus.subscribe(DocumentChanged, self.on_document_changed)
         bus.subscribe(DrillInjected, self.drills.on_injected)
         bus.subscribe(StatusChanged, self.drills.on_status_changed)
         bus.subscribe(Changed, self.on_any_change)  # the drafts follow every change
+        bus.subscribe(Changed, self.closing.on_closed)  # last: exported, then archived once all is shown
 
     @property
     def org(self):

@@ -108,6 +108,13 @@ class Platform(Protocol):
         """The drafts where the team works on them: created, or replaced in place (``existing``: the id an
         earlier call returned); uploaded as files where the platform offers no living document."""
 
+    async def archive_space(self, space: Space) -> bool:
+        """A closed incident's space made read-only, kept as the record (archived where the platform can);
+        False where it cannot (a Teams thread in a shared channel)."""
+
+    async def unarchive_space(self, space: Space) -> None:
+        """A reopened incident's space usable again."""
+
 
 @runtime_checkable
 class MessageScheduler(Protocol):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -28,10 +28,13 @@ class ReminderRunner:
         service: ReminderService,
         sweep_seconds: float = 15.0,
         resume: Callable[[], Awaitable[int]] | None = None,
+        daily: Sequence[tuple[str, time, Callable[[], Awaitable[object]]]] = (),
     ) -> None:
         """``resume``: picks up work left by a crash or waiting for a retry (the journey's provisioning),
-        run with every sweep."""
+        run with every sweep. ``daily``: more once-a-day jobs (id, Japan time, job), e.g. the retention
+        purge; each claims its day in ``job_runs`` itself, and one missed while offline runs at start."""
         self.service = service
+        self.daily = tuple(daily)
         self.sweep_seconds = sweep_seconds
         self.resume = resume
         self.scheduler = AsyncIOScheduler(timezone=UTC)
@@ -82,11 +85,21 @@ class ReminderRunner:
             coalesce=True,
             misfire_grace_time=3600,
         )
+        for job_id, at, job in self.daily:
+            self.scheduler.add_job(
+                self._tracked(job),
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=JST),
+                id=job_id,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
         self.scheduler.start()
         await self.tick()  # catch up on what fell due while offline, then wait for the next one
         # A digest missed while offline is sent in the background: it must not delay the start.
         self.scheduler.add_job(self._tracked(self.service.run_digest), id="digest-catch-up")
         self.scheduler.add_job(self._tracked(self.service.run_headcount_asks), id="ask-headcount-catch-up")
+        for job_id, _, job in self.daily:
+            self.scheduler.add_job(self._tracked(job), id=f"{job_id}-catch-up")
 
     def poke(self) -> None:
         """Something changed in the database: look again at what is due next, soon."""

@@ -131,6 +131,17 @@ async def record(
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One event as the chain holds it: a free text only as ``{"sealed": digest}``, never the words."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class ChainReport:
     reference: str
     events: int

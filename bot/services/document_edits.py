@@ -37,10 +37,12 @@ class Papers:
 
 
 class DocumentEdits(IncidentsBase):
-    async def papers(self, reference: str, actor: Actor) -> Papers:
+    async def papers(self, reference: str, actor: Actor, *, audit: str | None = None) -> Papers:
+        """``audit``: a person takes the documents away (``export``): recorded with who and when."""
         async with self._attempt(reference, actor, "read"):
             async with self._uow() as uow:
-                incident = await self._readable(uow, reference, actor)  # from Queries, in IncidentService
+                # from Queries, in IncidentService
+                incident = await self._readable(uow, reference, actor, audit)  # type: ignore[attr-defined]
                 return Papers(
                     await self._view(uow.session, incident),
                     await read_events(uow.session, reference),

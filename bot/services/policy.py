@@ -25,9 +25,10 @@ class Permission(StrEnum):
     FILE = "file"  # 提出済みにする: the owner of the filing step, or the commander
     MANAGE = "manage"  # add a member, close
     REOPEN = "reopen"  # the commander reopens a closed incident
+    HOLD = "hold"  # the commander puts a legal hold on it or lifts it, open or closed (retention, issue 21)
 
 
-WRITES = frozenset(Permission) - {Permission.READ, Permission.REOPEN}
+WRITES = frozenset(Permission) - {Permission.READ, Permission.REOPEN, Permission.HOLD}
 
 
 def decide(
@@ -50,7 +51,7 @@ def decide(
     if permission is Permission.ACKNOWLEDGE:
         if not roles - {REPORTER_ROLE}:
             return NotAllowedError(reference)
-    elif permission in (Permission.MANAGE, Permission.REOPEN):
+    elif permission in (Permission.MANAGE, Permission.REOPEN, Permission.HOLD):
         if not team:
             return NotAllowedError(reference)
         if COMMANDER not in roles:

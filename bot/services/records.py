@@ -204,5 +204,8 @@ def _view(
         document_states=dict(incident.document_states or {}),
         drill=dict(incident.drill) if incident.drill is not None else None,
         origin=Origin.from_json(incident.origin) if incident.origin is not None else None,
+        closed_at=incident.closed_at,
+        legal_hold=bool(incident.legal_hold),
+        purged_at=incident.purged_at,
         regimes=assess_other_regimes(facts, incident.aware_at, org),
     )

@@ -15,6 +15,7 @@ from bot.domain.views import Change
 from bot.domain.vocabulary import Role
 from bot.reminders.planner import replan
 from bot.services import audit_log
+from bot.services.errors import ServiceError
 from bot.services.incident_base import IncidentsBase, Outcome, _member
 from bot.services.policy import Permission
 from bot.services.ports import SYSTEM, Actor, Directory
@@ -128,6 +129,8 @@ class Team(IncidentsBase):
                 await self._authorize(uow.session, incident, actor, Permission.REOPEN)
                 if incident.status == status:
                     return Outcome(await self._view(uow.session, incident))
+                if incident.purged_at is not None:  # its words are gone: a record, no longer a response
+                    raise ServiceError("incident_purged", reference=reference)
                 incident.status, incident.updated_at = status, now
                 incident.closed_at = now if status == "closed" else None
                 if status == "open":

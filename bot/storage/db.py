@@ -75,6 +75,8 @@ def _engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # what a purge erases (or any update replaces) is overwritten with zeros, not left in free pages
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         serialize_sqlite_writers(engine)

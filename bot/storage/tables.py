@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.storage.types import EncryptedJSON, EncryptedText, UTCDateTime
@@ -62,6 +62,10 @@ class Incident(Base):
     # a report made outside chat (issue 18, `leakbot incidents import`), SQL NULL for a /leak report:
     # {"source": "phone" | null, "reported_by": free text, "title": free text} (bot/domain/origin.py)
     origin: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("incidents.origin"), default=None)
+    # retention (issue 21): the commander's legal hold suspends the purge; purged_at: when the free text and the
+    # drafts were erased (bot/services/purging.py), the skeleton kept
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Member(Base):

@@ -42,6 +42,7 @@ class Channel:
     members: set[str] = field(default_factory=set)
     topic: str = ""
     is_im: bool = False
+    is_archived: bool = False
 
     def as_json(self) -> dict[str, Any]:
         now = int(time.time())
@@ -51,7 +52,7 @@ class Channel:
             "name_normalized": self.name,
             "created": now,
             "creator": self.creator,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_channel": not self.is_private and not self.is_im,
             "is_general": False,
             "is_mpim": False,
@@ -156,6 +157,8 @@ class FakeSlack(ScheduledMessages):
         if method in (
             "conversations.invite",
             "conversations.setTopic",
+            "conversations.archive",
+            "conversations.unarchive",
             "conversations.info",
             "conversations.members",
             "conversations.history",
@@ -484,6 +487,27 @@ class FakeSlack(ScheduledMessages):
         channel.topic = args["topic"]
         return {"channel": channel.as_json()}
 
+    def _conversations_archive(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        if channel.is_archived:
+            raise SlackApiFailure("already_archived")
+        if BOT_USER not in channel.members:
+            raise SlackApiFailure("not_in_channel")
+        channel.is_archived = True
+        return {}
+
+    def _conversations_unarchive(self, args: dict) -> dict:
+        channel = self._channel(args["channel"])
+        if not channel.is_archived:
+            raise SlackApiFailure("not_archived")
+        channel.is_archived = False
+        return {}
+
+    def _writable(self, channel_id: str) -> None:
+        """Nothing is posted or changed in an archived channel."""
+        if self._channel(channel_id).is_archived:
+            raise SlackApiFailure("is_archived")
+
     def _conversations_info(self, args: dict) -> dict:
         channel = self._channel(args["channel"]).as_json()
         canvas = next((k for k, c in self.canvases.items() if c["channel_id"] == channel["id"]), None)
@@ -527,7 +551,7 @@ class FakeSlack(ScheduledMessages):
         channel_id = args["channel"]
         if channel_id.startswith("U"):  # a DM by user id
             channel_id = self._conversations_open({"users": channel_id})["channel"]["id"]
-        self._channel(channel_id)
+        self._writable(channel_id)
         self._check_blocks(args)
         ts = f"{1_700_000_000 + next(self._ts)}.000100"
         message = self._message(args, ts)
@@ -535,7 +559,7 @@ class FakeSlack(ScheduledMessages):
         return {"channel": channel_id, "ts": ts, "message": message}
 
     def _chat_update(self, args: dict) -> dict:
-        self._channel(args["channel"])
+        self._writable(args["channel"])
         self._check_blocks(args)
         for index, message in enumerate(self.messages[args["channel"]]):
             if message["ts"] == args["ts"]:

@@ -88,6 +88,8 @@ class FakeGraph:
         app.router.add_get(VERSION + "/teams/{team}/channels", self._list_channels)
         app.router.add_post(VERSION + "/teams/{team}/channels/{channel}/members/add", self._add_members)
         app.router.add_post(VERSION + "/teams/{team}/channels/{channel}/members", self._add_member)
+        app.router.add_post(VERSION + "/teams/{team}/channels/{channel}/archive", self._archive)
+        app.router.add_post(VERSION + "/teams/{team}/channels/{channel}/unarchive", self._archive)
         app.router.add_get(VERSION + "/users/{user}", self._user)
         app.router.add_get(VERSION + "/users", self._users)
         app.router.add_post(VERSION + "/users/{user}/teamwork/installedApps", self._install)
@@ -248,6 +250,19 @@ class FakeGraph:
             and (wanted is None or c["displayName"] == wanted.group(1).replace("''", "'"))
         ]
         return web.json_response({"value": channels})
+
+    async def _archive(self, request: web.Request) -> web.Response:
+        """channel: archive / unarchive (v1.0): 202 Accepted, the work done asynchronously (here at once).
+        A channel without an owner cannot be archived."""
+        if refused := self._refused(request):
+            return refused
+        channel = self.channels.get(request.match_info["channel"])
+        if channel is None or channel["team"] != request.match_info["team"]:
+            return _error(404, "NotFound", "channel not found")
+        if not any("owner" in roles for roles in self.members[channel["id"]].values()):
+            return _error(400, "BadRequest", "a channel without an owner cannot be archived")
+        channel["isArchived"] = request.path.endswith("/archive")
+        return web.Response(status=202)
 
     async def _add_members(self, request: web.Request) -> web.Response:
         if refused := self._refused(request):
