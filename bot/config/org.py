@@ -167,6 +167,15 @@ class Drills(_Strict):
     pings: Literal["executives", "organizer"] = "executives"  # organizer: only they get the executive pings
 
 
+class Lookalikes(_Strict):
+    """Reports that look like an open incident (issue 22): held while the commander is asked whether they are
+    the same incident; provisioned on their own when nobody answers in ``answer_minutes``."""
+
+    enabled: bool = True
+    window_minutes: PositiveInt = 120  # compared with the incidents reported this recently
+    answer_minutes: PositiveInt = 10
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
@@ -176,6 +185,7 @@ class OrgConfig(_Strict):
     reminders: Reminders = Reminders()
     documents: Documents = Documents()
     drills: Drills = Drills()
+    lookalikes: Lookalikes = Lookalikes()
     # By regime code in lower case (eu, uk, kr, sg, au, th): bot/regimes/rules
     regimes: dict[str, RegimeContacts] = Field(default_factory=dict)
 

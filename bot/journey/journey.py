@@ -22,6 +22,8 @@ from bot.domain.events import (
     DocumentChanged,
     DrillInjected,
     FactsChanged,
+    LookalikeHeld,
+    LookalikesAnswered,
     Reported,
     StatusChanged,
     StepChanged,
@@ -32,6 +34,7 @@ from bot.i18n import t
 from bot.i18n.rich import Rich, plain, r
 from bot.journey.drafts import DraftsKeeper
 from bot.journey.drills import DrillConductor
+from bot.journey.lookalikes import LookalikeDesk
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
 from bot.journey.updates import PER_SECOND, Updates
 from bot.playbook.engine import FINISHED
@@ -42,7 +45,7 @@ from bot.services.naming import channel_name
 from bot.services.policy import REPORTER_ROLE, TEAM_ROLES
 from bot.services.ports import SYSTEM
 from bot.services.posts import PostService
-from bot.services.provisioning import DONE, POPULATE, SPACE, TELL, Claim, ProvisioningService
+from bot.services.provisioning import DONE, HELD, POPULATE, SPACE, TELL, Claim, ProvisioningService
 from bot.views.incident import phase_ids, phase_view, summary_view
 from bot.views.notices import changes_notice, imported_notice, problems_notice, receipt
 from bot.views.reminders import space_word
@@ -80,6 +83,7 @@ class Journey:
         self.updates = Updates(per_second=updates_per_second)
         self.drafts = DraftsKeeper(incidents, posts, self.updates, self._drafts_placed)
         self.drills = DrillConductor(incidents, self.platforms)
+        self.lookalikes = LookalikeDesk(self)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -92,6 +96,9 @@ class Journey:
         bus.subscribe(DrillInjected, self.drills.on_injected)
         bus.subscribe(StatusChanged, self.drills.on_status_changed)
         bus.subscribe(Changed, self.on_any_change)  # the drafts follow every change
+        bus.subscribe(LookalikeHeld, self.lookalikes.on_held)
+        bus.subscribe(LookalikesAnswered, self.lookalikes.on_answered)
+        bus.subscribe(LookalikesAnswered, self.on_changed_everywhere)  # the summary lists merged reports
 
     @property
     def org(self):
@@ -132,6 +139,13 @@ class Journey:
             await self.provisioning.release(reference)
             return
         try:
+            if stage == HELD:  # nobody answered whether it is the same incident: it goes ahead on its own
+                released = await self.incidents.release_held(reference)
+                if released is None:  # answered meanwhile (merged, or already going ahead)
+                    await self.provisioning.release(reference)
+                    return
+                await self.lookalikes.ask(*released)
+                stage = SPACE
             if stage == SPACE:
                 incident = await self._create_space(claim, incident, platform)
                 stage = POPULATE
@@ -154,6 +168,7 @@ class Journey:
                     )
                 await self.provisioning.advance(reference, DONE)
                 self.drafts.refresh(incident, platform)  # best effort: the next change tries again
+                await self.lookalikes.on_provisioned(reference)  # look-alikes waiting for this space
             await self.provisioning.release(reference)
         except Exception as exc:
             await self._failed(claim, stage, incident, platform, exc)

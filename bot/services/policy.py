@@ -25,6 +25,7 @@ class Permission(StrEnum):
     FILE = "file"  # 提出済みにする: the owner of the filing step, or the commander
     MANAGE = "manage"  # add a member, close
     REOPEN = "reopen"  # the commander reopens a closed incident
+    MERGE = "merge"  # the commander answers 「…と同じ事案ですか？」: merge look-alike reports, or not
 
 
 WRITES = frozenset(Permission) - {Permission.READ, Permission.REOPEN}
@@ -50,7 +51,7 @@ def decide(
     if permission is Permission.ACKNOWLEDGE:
         if not roles - {REPORTER_ROLE}:
             return NotAllowedError(reference)
-    elif permission in (Permission.MANAGE, Permission.REOPEN):
+    elif permission in (Permission.MANAGE, Permission.REOPEN, Permission.MERGE):
         if not team:
             return NotAllowedError(reference)
         if COMMANDER not in roles:

@@ -34,7 +34,8 @@ class Queries(IncidentsBase):
         async with self._attempt(reference, actor, "read"):
             async with self._uow() as uow:
                 incident = await self._readable(uow, reference, actor)
-                return await self._view(uow.session, incident), await read_events(uow.session, reference)
+                events = await read_events(uow.session, incident.reference)  # a merged one's: the survivor's
+                return await self._view(uow.session, incident), events
 
     async def _readable(self, uow: UnitOfWork, reference: str, actor: Actor) -> Incident:
         """The incident row, once ``actor`` may read it (no row lock: a read)."""
@@ -77,7 +78,7 @@ class Queries(IncidentsBase):
     async def verify_audit(self, reference: str) -> audit_log.ChainReport:
         async with self._uow() as uow:
             try:
-                incident = await uow.incident(reference)
+                incident = await uow.incident(reference, exact=True)  # each incident's own chain
             except NotFound:
                 raise NotFoundError(reference) from None
             return await audit_log.verify(uow.session, incident)
