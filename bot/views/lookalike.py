@@ -5,7 +5,9 @@ what came of them, without buttons. Block Kit and Adaptive Cards only map it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.appi.deadlines import JST
 from bot.domain.lookalike import MERGED, SEPARATE, TIMEOUT, LookalikeRound
 from bot.domain.views import IncidentView
 from bot.i18n import t
@@ -43,7 +45,7 @@ def lookalike_question(round_: LookalikeRound, lang: str) -> LookalikeQuestion:
                 first=first.reference,
                 last=last.reference,
                 since=jst(first.at, lang),
-                until=jst(last.at, lang),
+                until=_until(first.at, last.at, lang),
             )
         )
         if round_.latest_summary:
@@ -67,6 +69,13 @@ def lookalike_question(round_: LookalikeRound, lang: str) -> LookalikeQuestion:
     if not reports:
         lines.append(plain("-"))
     return LookalikeQuestion(ref, round_.question, title, tuple(lines), actions, title)
+
+
+def _until(first: datetime, last: datetime, lang: str) -> str:
+    """The last report's time, without the date when it is the first one's day (Japan time)."""
+    if jst(first, lang, with_time=False) == jst(last, lang, with_time=False):
+        return f"{last.astimezone(JST):%H:%M}"
+    return jst(last, lang)
 
 
 def held_receipt(reference: str, lang: str) -> Rich:
