@@ -134,6 +134,7 @@ async def test_a_click_updates_its_phase_and_the_summary_once(core, clock, platf
 
 
 async def test_a_burst_of_clicks_is_coalesced_and_ends_on_the_final_state(core, clock, platform) -> None:
+    core.journey.updates.per_second = 1.0  # the platforms' pace (the suite's default is faster)
     reference = await report(core, clock)
     before = len(platform.calls)
     for target in [StepStatus.IN_PROGRESS, StepStatus.DONE, StepStatus.IN_PROGRESS, StepStatus.DONE] * 3:
