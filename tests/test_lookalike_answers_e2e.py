@@ -70,6 +70,12 @@ async def test_merging_keeps_every_report_in_the_survivor_and_old_references_res
     assert "統合された報告（2 件）" in shown(summary) and "LEAK-2026-0003" in shown(summary)
     assert len(response_channels(app)) == 1
 
+    await app.driver.event({"type": "app_home_opened", "user": "UR002", "channel": "DHOME", "tab": "home"})
+    home = shown(await app.eventually(lambda: app.slack.home_views["UR002"]))
+    assert "LEAK-2026-0003" in home and "対応中" in home and FIRST not in home, (
+        "their own report, still handled"
+    )
+
     code, out = await cli(["incidents", "show", HELD[1]], capsys, app.database_url, monkeypatch)
     assert code == 0 and out.startswith(f"{FIRST}  status=open")
     assert "merged reports (2):" in out and "LEAK-2026-0003" in out and "slack:UR002" in out
