@@ -29,6 +29,7 @@ from adapters.teams.cards import (
 )
 from adapters.teams.drafts import DraftsActions
 from adapters.teams.graph import GraphClient
+from adapters.teams.lookalike_actions import LookalikeActions
 from adapters.teams.platform import PLATFORM, TeamsPlatform
 from adapters.teams.render import markdown, phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
@@ -129,7 +130,7 @@ def graph_client(settings: TeamsSettings) -> GraphClient | None:
     )
 
 
-class TeamsBot(DraftsActions):
+class TeamsBot(DraftsActions, LookalikeActions):
     REFERENCE, REFUSALS, Malformed = REFERENCE, REFUSALS, Malformed
     _field, _card, _malformed = staticmethod(_field), staticmethod(_card), staticmethod(_malformed)
 
@@ -168,6 +169,7 @@ class TeamsBot(DraftsActions):
         cards.action_execute("leak.edit")(self.on_edit_open)
         cards.action_execute("leak.edit.pick")(self.on_edit_pick)
         cards.action_execute("leak.edit.save")(self.on_edit_save)
+        self.register_lookalikes(cards)
 
     def route(self):
         @jwt_authorization_decorator

@@ -11,9 +11,11 @@ from typing import Protocol, runtime_checkable
 from bot.documents.model import Document
 from bot.i18n.rich import Rich
 from bot.views.incident import PhaseView, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.reminders import DigestView, ReminderMessage
 
-Message = SummaryView | PhaseView | ReminderMessage | DigestView | Rich  # Rich: a notice in words
+# Rich: a notice in words
+Message = SummaryView | PhaseView | ReminderMessage | DigestView | LookalikeQuestion | Rich
 
 
 @dataclass(frozen=True)
