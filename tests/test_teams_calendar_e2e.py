@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from adapters.fakes.teams.graph import RESET
 from adapters.fakes.teams_harness import TeamsHarness, card_of, execute_data
+from adapters.teams.graph import GraphError
 from bot.appi.deadlines import JST
 from bot.config.org import parse_org_config
 from bot.services.ports import OPERATOR
@@ -157,3 +159,55 @@ async def test_off_by_default_no_calendar_call(clean_database, clock) -> None:
         await teams.settle()
         assert only_channel(teams)["membershipType"] == "private", "Graph is used, for the channel"
         assert not any("/events" in path for _, path in teams.graph.calls) and teams.graph.events == {}
+
+
+async def test_a_create_whose_answer_was_lost_is_not_made_twice(teams, clock) -> None:
+    """Graph made the event and the connection dropped before its answer, every time: asked again later with
+    the same transaction id, Graph answers the event it made; one event per deadline and person."""
+    teams.graph.faults = {"POST /events": RESET}
+    await report(teams)
+    made = {p: len(teams.graph.events_of(p)) for p in (KATO, WATANABE)}
+    assert any(made.values()), "Graph made events; leakbot never heard back"
+    teams.graph.faults = {}
+    for _ in range(3):
+        clock.advance(timedelta(minutes=10))
+        await teams.core.journey.resume()
+        await teams.settle()
+    for person in (KATO, WATANABE):
+        assert len(events(teams, person, "速報")) == 1 and len(events(teams, person, "確報")) == 1
+    async with teams.core.incidents._sessions() as session:
+        rows = list(await session.scalars(select(ScheduledPing)))
+    assert {r.state for r in rows} == {"scheduled"}
+    assert {r.external_id for r in rows} == {e["id"] for p in (KATO, WATANABE) for e in events(teams, p)}
+
+
+async def test_the_fake_graph_refuses_what_graph_would(teams) -> None:
+    client = teams.bot.graph
+    start = {"dateTime": "2026-12-05T23:29:00", "timeZone": TOKYO}
+    end = {"dateTime": "2026-12-05T23:59:00", "timeZone": TOKYO}
+    good = {
+        "subject": "x",
+        "start": start,
+        "end": end,
+        "isReminderOn": True,
+        "reminderMinutesBeforeStart": 60,
+    }
+    wrong = [
+        {**good, "attendees": []},  # a property leakbot never sends
+        {**good, "start": {"dateTime": "2026-12-05T23:29:00+09:00", "timeZone": TOKYO}},
+        {**good, "end": {"dateTime": "2026-12-05T23:59:00"}},
+        {**good, "reminderMinutesBeforeStart": "60"},
+        {**good, "isReminderOn": "yes"},
+        {**good, "end": start, "start": end},
+    ]
+    for body in wrong:
+        with pytest.raises(GraphError) as refused:
+            await client.create_event(KATO, body)
+        assert refused.value.status == 400 and not refused.value.retry, body
+    event_id = await client.create_event(KATO, {**good, "transactionId": "t-1"})
+    assert await client.create_event(KATO, {**good, "transactionId": "t-1"}) == event_id, "not made twice"
+    with pytest.raises(GraphError):
+        await client.update_event(KATO, event_id, {"transactionId": "t-2"})
+    await client.delete_event(KATO, event_id)
+    await client.delete_event(KATO, event_id)  # gone already: no error
+    assert teams.graph.events_of(KATO) == []
