@@ -126,6 +126,11 @@ async def test_deadlines_in_the_calendars_moved_filed_and_closed(teams, clock) -
     async with teams.core.incidents._sessions() as session:
         assert list(await session.scalars(select(ScheduledPing))) == []
 
+    await teams.say("29:kato", f"leak reopen {REF}", aad=KATO)
+    await teams.settle()
+    for person in (KATO, WATANABE):
+        assert events(teams, person, "速報") == [] and len(events(teams, person, "確報")) == 1, "reopened"
+
 
 async def test_a_graph_5xx_on_creation_is_retried_by_the_sweep(teams, clock) -> None:
     teams.graph.failing = {"POST /events": 503}
