@@ -16,6 +16,7 @@ from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 
 from adapters.metrics import Metrics
+from adapters.teams.calendar import TeamsCalendar
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
@@ -143,6 +144,12 @@ class TeamsBot(DraftsActions, LookalikeActions):
         self.platform = TeamsPlatform(
             self.gateway, settings, core.conversations, core.org.language, core.org, self.graph
         )
+        if settings.calendar and self.graph is not None:
+            self.platform.calendar = TeamsCalendar(
+                self.graph, core.org.language, settings.response_team, settings.tenant_id
+            )
+        elif settings.calendar:
+            log.warning("LEAKBOT_TEAMS_CALENDAR needs private-channel mode (Graph): no calendar events")
         self._written = {w for role in Role for w in core.org.members_of(role)}
         core.journey.add_platform(self.platform)
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](

@@ -125,6 +125,7 @@ class TeamsPlatform:
         self.graph = graph
         self.service_url = settings.service_url
         self.tenant_id = settings.tenant_id
+        self.calendar: Any = None  # people's Outlook calendars (adapters/teams/calendar.py), when enabled
         self.directory: TeamsDirectory = TeamsDirectory(self)
         self.names: dict[str, str] = {}  # user id → display name (activities, Graph, rosters)
         self.limiter = SendLimiter()

@@ -123,6 +123,8 @@ class Journey:
 
     async def settle(self) -> None:
         await self.updates.settle()
+        if self.scheduled is not None:
+            await self.scheduled.settle()  # people's calendars, written in the background
 
     # --- provisioning --------------------------------------------------------------------------------------
 
@@ -418,7 +420,9 @@ class Journey:
             c.what.startswith("deadline_") and not str(c.detail.get("key", "")).startswith("step:")
             for c in event.changes
         )
-        if self.scheduled is not None and (deadlines or isinstance(event, StatusChanged | DeadlineFiled)):
+        # TeamChanged: a commander or an executive added, whose calendar gets the deadlines
+        changed = isinstance(event, StatusChanged | DeadlineFiled | TeamChanged)
+        if self.scheduled is not None and (deadlines or changed):
             await self.scheduled.sync(event.reference)
 
     async def on_team_changed(self, event: TeamChanged) -> None:
