@@ -190,11 +190,17 @@ class Journey:
             await self._failed(claim, stage, incident, platform, exc)
 
     async def _create_space(self, claim: Claim, incident: IncidentView, platform: Platform) -> IncidentView:
-        """Wave 1: the space, and the people looked up at the same time."""
-        space, (_, unresolved) = await asyncio.gather(
-            self._space(claim, incident, platform), self.incidents.resolve_team(incident.reference, platform)
+        """Wave 1: the space, and the people looked up at the same time. Both end before a failure is told,
+        so a commander the look-up found hears of a space that could not be made."""
+        space, team = await asyncio.gather(
+            self._space(claim, incident, platform),
+            self.incidents.resolve_team(incident.reference, platform),
+            return_exceptions=True,
         )
-        self._unresolved[incident.reference] = unresolved
+        for result in (space, team):
+            if isinstance(result, BaseException):
+                raise result
+        self._unresolved[incident.reference] = team[1]
         log.info("response space ready for %s", incident.reference)
         return (await self.incidents.attach_channel(incident.reference, space.id, space.name)).incident
 
