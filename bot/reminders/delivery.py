@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.views import DeadlineView, IncidentView
 
@@ -61,3 +62,18 @@ class Notifier(Protocol):
     async def ask_headcount(self, incident: IncidentView) -> None:
         """In the response channel, to IT and legal: the number of people is still unknown; give an estimate
         or an upper bound (asked every business morning until one is given)."""
+
+
+def split_messages(
+    rows_items: list[tuple[Any, ReminderItem]], per_message: int
+) -> list[list[tuple[Any, ReminderItem]]]:
+    """``rows_items``: (reminder row with an ``id``, item) pairs. One recipient's reminders as messages of at most ``per_message`` deadlines each, nearest deadline
+    first; every row of one deadline goes in the same message (it shows them as one line)."""
+    by_deadline: dict[tuple[str, str], list[tuple[Any, ReminderItem]]] = defaultdict(list)
+    for row, item in rows_items:
+        by_deadline[(item.incident.reference, item.deadline.key)].append((row, item))
+    ordered = sorted(by_deadline.values(), key=lambda group: (group[0][1].deadline.due_at, group[0][0].id))
+    return [
+        [pair for group in ordered[start : start + per_message] for pair in group]
+        for start in range(0, len(ordered), per_message)
+    ]

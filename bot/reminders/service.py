@@ -17,31 +17,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.appi.calendar import is_closed
 from bot.appi.deadlines import JST
 from bot.clock import Clock
 from bot.config.org import OrgConfig
 from bot.domain.views import IncidentView
 from bot.drills.clock import drill_clock
 from bot.playbook.loader import PlaybookRegistry
-from bot.presentation import headcount_undetermined
-from bot.reminders.delivery import Delivery, Notifier, ReminderItem
+from bot.reminders.daily import DailyJobs
+from bot.reminders.delivery import Delivery, Notifier, ReminderItem, split_messages
 from bot.reminders.plan import URGENT, cannot_wait, escalation, outside_quiet_hours
 from bot.reminders.scheduled import SUPPRESSED, suppressed
 from bot.reminders.targets import CHANNEL_TARGET, parse_user_target
 from bot.services import audit_log
 from bot.services.records import build_views
-from bot.storage.tables import Deadline, Incident, JobRun, Member, Reminder
+from bot.storage.tables import Incident, Reminder
 from bot.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 MISSED_AFTER = timedelta(minutes=2)
 BATCH = 500
-DIGEST_LIMIT = 20  # incidents per executive digest, nearest legal deadline first
 CONCURRENT_DELIVERIES = 16  # Web API calls in flight at once; Slack's per-method limits are far above
 ITEMS_PER_MESSAGE = 10  # deadlines shown in one message; more go out as further messages, never dropped
 
@@ -74,7 +71,7 @@ class SweepResult:
     deliveries: int = 0
 
 
-class ReminderService:
+class ReminderService(DailyJobs):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -392,109 +389,6 @@ class ReminderService:
                 )
                 for r in rows
             ]
-
-    async def run_digest(self) -> int:
-        """The daily executive digest, once a day across all replicas; returns how many were sent."""
-        now = self.clock.now()
-        local = now.astimezone(JST)
-        if local.time() < self.org.reminders.digest_time:
-            return 0
-        try:
-            async with UnitOfWork(self._sessions) as uow:
-                uow.session.add(
-                    JobRun(key=f"digest:{local.date().isoformat()}", worker=self.worker, ran_at=now)
-                )
-        except IntegrityError:
-            return 0
-        async with UnitOfWork(self._sessions) as uow:
-            executives = list(
-                await uow.session.execute(
-                    select(Member.platform, Member.user_id).where(Member.role == "executives").distinct()
-                )
-            )
-        sent = 0
-        for platform, user_id in executives:
-            mine = await self._digest_incidents(platform, user_id)
-            notifier = self.notifiers.get(platform)
-            if not mine or notifier is None:
-                continue
-            try:
-                await notifier.digest(user_id, mine)
-                sent += 1
-            except Exception as exc:
-                log.warning("digest delivery failed: %s", type(exc).__name__)
-        return sent
-
-    async def run_headcount_asks(self) -> int:
-        """Every business morning, once across replicas: each open incident whose number of people is
-        still unknown asks its channel for an estimate or an upper bound; returns how many were asked."""
-        now = self.clock.now()
-        local = now.astimezone(JST)
-        if is_closed(local.date()) or local.time() < self.org.reminders.morning:
-            return 0
-        try:
-            async with UnitOfWork(self._sessions) as uow:
-                uow.session.add(
-                    JobRun(key=f"ask-headcount:{local.date().isoformat()}", worker=self.worker, ran_at=now)
-                )
-        except IntegrityError:
-            return 0
-        async with UnitOfWork(self._sessions) as uow:
-            rows = list(
-                await uow.session.scalars(
-                    select(Incident).where(Incident.status == "open", Incident.channel_id.is_not(None))
-                )
-            )
-            views = await build_views(uow.session, rows, self.org, self.playbooks)
-        asked = 0
-        for view in views:
-            notifier = self.notifiers.get(view.platform)
-            if notifier is None or not headcount_undetermined(view.assessment):
-                continue
-            try:
-                await notifier.ask_headcount(view)
-                asked += 1
-            except Exception as exc:
-                log.warning("asking for the headcount failed: %s", type(exc).__name__)
-        return asked
-
-    async def _digest_incidents(self, platform: str, user_id: str) -> list[IncidentView]:
-        """The open incidents of one executive whose legal deadlines come first (at most DIGEST_LIMIT)."""
-        next_deadline = (
-            select(func.min(Deadline.due_at))
-            .where(Deadline.incident_id == Incident.id, Deadline.status == "pending", Deadline.kind != "step")
-            .correlate(Incident)
-            .scalar_subquery()
-        )
-        mine = select(Member.incident_id).where(
-            Member.platform == platform, Member.user_id == user_id, Member.role == "executives"
-        )
-        async with UnitOfWork(self._sessions) as uow:
-            rows = list(
-                await uow.session.scalars(
-                    select(Incident)
-                    # a drill is no real incident: its pings are its own, the digest leaves it out
-                    .where(Incident.status == "open", Incident.drill.is_(None), Incident.id.in_(mine))
-                    .order_by(next_deadline.is_(None), next_deadline, Incident.id)
-                    .limit(DIGEST_LIMIT)
-                )
-            )
-            return await build_views(uow.session, rows, self.org, self.playbooks)
-
-
-def split_messages(
-    rows_items: list[tuple[Reminder, ReminderItem]], per_message: int
-) -> list[list[tuple[Reminder, ReminderItem]]]:
-    """One recipient's reminders as messages of at most ``per_message`` deadlines each, nearest deadline
-    first; every row of one deadline goes in the same message (it shows them as one line)."""
-    by_deadline: dict[tuple[str, str], list[tuple[Reminder, ReminderItem]]] = defaultdict(list)
-    for row, item in rows_items:
-        by_deadline[(item.incident.reference, item.deadline.key)].append((row, item))
-    ordered = sorted(by_deadline.values(), key=lambda group: (group[0][1].deadline.due_at, group[0][0].id))
-    return [
-        [pair for group in ordered[start : start + per_message] for pair in group]
-        for start in range(0, len(ordered), per_message)
-    ]
 
 
 def owner_role(view: IncidentView, deadline) -> str | None:
