@@ -107,7 +107,7 @@ def strings(node) -> list[str]:
 
 async def test_cards_show_names_never_ids(incident, clock) -> None:
     """The summary names people (from the roster or Graph), and says 担当者 for someone unnamed, never 29:…"""
-    from adapters.teams.platform import _rename
+    from adapters.teams.people import _rename
 
     _, view = incident
     names = {"29:reporter": "佐藤 花子"}
