@@ -400,8 +400,9 @@ class TeamsBot(DraftsActions):
         actor, lang = self._who(context)
         try:
             ref = _field(data, "r", REFERENCE)
-            await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            updates = parse_facts_form(facts_values(data), lang)
+            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+            now = self.core.clock.now()
+            updates = parse_facts_form(facts_values(data), lang, now=now, aware_at=incident.aware_at)
             outcome = await self.core.incidents.update_facts(ref, updates, actor)
         except Malformed:
             return _malformed(lang)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.teams.regime_inputs import assessment_inputs, judgement_inputs, place_inputs, regime_values
 from adapters.teams.regime_inputs import form_values as regime_form_values
-from adapters.teams.regime_inputs import judgement_inputs, place_inputs, regime_values
 from adapters.teams.render import Card, card, markdown, text
 from adapters.teams.text import neutral, strong
 from bot.appi.deadlines import JST
@@ -335,6 +335,8 @@ def facts_card(
         ),
         *place_inputs(values, lang, default_japan=False),
         *judgement_inputs(values, lang),
+        *assessment_inputs(values, lang),
+        *_error(errors, "assessed_on"),
         {
             "type": "Input.Text",
             "id": "secondary_damage",
