@@ -47,14 +47,27 @@ async def test_filing_koreas_report_from_a_reminder_files_its_deadline_and_silen
     mine = latest_with(app, "UCOMMANDER", KR_REPORT)
     await app.driver.click("UCOMMANDER", mine, dm_channel(app, "UCOMMANDER"), file_button(mine, KR_REPORT))
     await app.eventually(lambda: app.slack.latest(channel.id, "提出済みになりました"))
+    await app.core.settle()  # what follows the filing (Slack's scheduled ping withdrawn) before time moves
     view = await app.core.incidents.get(REF, OPERATOR)
     assert next(d for d in view.deadlines if d.key == KR_REPORT).status == "filed"
     assert next(d for d in view.deadlines if d.key == KR_PEOPLE).status == "pending"
     assert view.document_states["kr-notification"]["status"] == "filed", "its draft is frozen as filed"
 
+    in_channel = len(app.slack.messages[channel.id])
     clock.advance(timedelta(hours=24))  # 48 hours before the 72: the next pings
     before = len(app.slack.messages[dm_channel(app, "UEXEC")])
     await reminders.sweep()
     later = json.dumps(app.slack.messages[dm_channel(app, "UEXEC")][before:], ensure_ascii=False)
     assert "KR 本人への通知" in later, "the people's 72 hours are still reminded"
     assert "KR 監督機関への通知" not in later, "a filed report is not reminded again"
+
+    clock.advance(timedelta(hours=49))  # past the 72 hours: what to do now cites Korea's law, not the GDPR
+    await reminders.sweep()
+    overdue = json.dumps(app.slack.messages[channel.id][-3:], ensure_ascii=False)
+    assert (
+        "直ちに「KR 本人への通知」を済ませてください（PIPA Art. 34(1); Enforcement Decree Art. 39(1)）"
+        in overdue
+    )
+    assert "GDPR" not in overdue
+    said = json.dumps(app.slack.messages[channel.id][in_channel:], ensure_ascii=False)
+    assert "KR 監督機関への通知" not in said, "nor in the channel: Slack's scheduled ping was withdrawn"
