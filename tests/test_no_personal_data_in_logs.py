@@ -301,10 +301,11 @@ async def test_teams_with_graph_throttled_and_failing_logs_no_personal_data(
 ) -> None:
     """The person written as an e-mail address is the reporter: Graph is asked for them by address (429,
     then 503 every time), the channel is created after 429s, adding the reporter fails with 503, and the
-    executive is reached after the app is installed for them."""
+    executive is reached after the app is installed for them; the deadlines' calendar events fail (503)."""
     org = parse_org_config(GRAPH_ORG, "org.yaml")
     names = {"29:reporter": NAME}
-    async with TeamsHarness(clean_database, org, clock, graph=True, names=names) as teams:
+    calendar = {"LEAKBOT_TEAMS_CALENDAR": "1"}
+    async with TeamsHarness(clean_database, org, clock, graph=True, names=names, env=calendar) as teams:
         graph, client = teams.graph, teams.bot.graph
         assert graph is not None and isinstance(client, GraphClient)
         graph.add_user(BOSS, "加藤 一郎", "boss@example.co.jp")
@@ -313,7 +314,7 @@ async def test_teams_with_graph_throttled_and_failing_logs_no_personal_data(
         teams.connector.installed = {BOSS, REPORTER}
         client.backoff = 0.01
         graph.throttle(6, retry_after=0.05)
-        graph.failing = {f"GET /users/{EMAIL}": 503, "POST /members/add": 503}
+        graph.failing = {f"GET /users/{EMAIL}": 503, "POST /members/add": 503, "POST /events": 503}
 
         await teams.say("29:reporter", f"leak {TEXT}", aad=REPORTER)
         form = teams.connector.cards_in("a:personal-29:reporter")[-1]
@@ -333,5 +334,6 @@ async def test_teams_with_graph_throttled_and_failing_logs_no_personal_data(
         assert (await reminders.sweep()).sent
         assert CEO in graph.installed
         await teams.settle()
+        assert any(path == f"/v1.0/users/{CEO}/events" for _, path in graph.calls), "a calendar was asked"
 
     assert_no_personal_data(caplog, "LEAK-2026-0001")

@@ -33,7 +33,7 @@ async def run_teams_drill_demo(database: Path) -> str:
         await teams.execute(
             "29:kato",
             "leak.drill",
-            execute_data(picker, "leak.drill", where={"scenario": SCENARIO}),
+            execute_data(picker, "leak.drill", scenario=SCENARIO),
             aad=ENTRA["29:kato"],
         )
         await teams.settle()

@@ -124,6 +124,11 @@ def incident_json(view: IncidentView) -> dict[str, Any]:
                 "code": view.last_refusal.code,
             },
         },
+        "merged_into": view.merged_into,
+        "merged_reports": [
+            {"reference": m.reference, "reporter": m.reporter, "at": m.at.isoformat(), "summary": m.summary}
+            for m in view.merged
+        ],
     }
 
 
@@ -203,6 +208,10 @@ def incidents_show(reference: str, as_json: bool) -> None:
         f"notify_individuals={a['notify_individuals']} final_days={a['final_days']} "
         f"recipient={a['recipient']}"
     )
+    if data["merged_reports"]:  # look-alike reports the commander merged into it (issue 22)
+        click.echo(f"merged reports ({len(data['merged_reports'])}):")
+        for m in data["merged_reports"]:
+            click.echo(f"  {m['reference']}  {m['at']}  {m['reporter']}  {m['summary']}")
     click.echo("deadlines:")
     for d in data["deadlines"]:
         click.echo(f"  {d['key']:<40} {d['due_at']}  {d['status']}")

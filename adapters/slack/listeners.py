@@ -36,6 +36,8 @@ from adapters.slack.blocks.forms import (
 )
 from adapters.slack.directory import LocaleCache
 from adapters.slack.drafts_listeners import DraftsListening
+from adapters.slack.lookalike_listeners import ACTIONS as LOOKALIKE_ACTIONS
+from adapters.slack.lookalike_listeners import LookalikeListening
 from adapters.slack.mrkdwn import user
 from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
 from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
@@ -62,7 +64,7 @@ def _actor(user_id: str) -> Actor:
     return Actor(PLATFORM, user_id)
 
 
-class SlackListeners(DraftsListening):
+class SlackListeners(DraftsListening, LookalikeListening):
     REFUSALS = REFUSALS
 
     def __init__(self, core: Core, app: AsyncApp, metrics: Metrics) -> None:
@@ -95,6 +97,8 @@ class SlackListeners(DraftsListening):
         app.action(re.compile(rf"^{REMINDER_ACTION}:ack:"))(self.on_reminder_ack)
         app.action(re.compile(rf"^{REMINDER_ACTION}:file:"))(self.on_reminder_file)
         app.event("app_home_opened")(self.on_home_opened)
+        for action_id in LOOKALIKE_ACTIONS:
+            app.action(action_id)(self.on_lookalike_answer)
 
     # --- after the ack -------------------------------------------------------------------------------------
 

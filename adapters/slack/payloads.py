@@ -42,6 +42,12 @@ class ReminderValue(_Strict):
     k: Identifier
 
 
+class LookalikeValue(_Strict):
+    r: Reference  # the open incident asked about
+    q: Identifier  # the question
+    u: Reference  # the newest report the question showed
+
+
 class ReportMeta(_Strict):
     lang: Lang = "ja"
     origin: str | None = None
@@ -93,6 +99,7 @@ ACTION_VALUES: dict[str, type[_Strict]] = {
     "step": StepValue,
     "summary": IncidentValue,
     "reminder": ReminderValue,
+    "lookalike": LookalikeValue,
 }
 VIEW_METADATA: dict[str, type[_Strict]] = {
     "leak_report": ReportMeta,

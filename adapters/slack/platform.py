@@ -13,10 +13,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.mrkdwn import escape
-from adapters.slack.render import mrkdwn, phase_blocks, reminder_blocks, summary_blocks
+from adapters.slack.render import lookalike_blocks, mrkdwn, phase_blocks, reminder_blocks, summary_blocks
 from bot.i18n.rich import Rich
 from bot.journey.port import AS_FILES, Drafts, Message, NameTaken, PlatformFailure, Posted, Published, Space
 from bot.views.incident import PhaseView, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.reminders import DigestView, ReminderMessage
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def render(message: Message) -> tuple[str, list[dict]]:
         return message.fallback, phase_blocks(message)
     if isinstance(message, ReminderMessage):
         return message.fallback, reminder_blocks(message)
+    if isinstance(message, LookalikeQuestion):
+        return message.fallback, lookalike_blocks(message)
     if isinstance(message, DigestView):
         return escape(message.header) + "\n" + "\n".join(mrkdwn(line) for line in message.lines), []
     return mrkdwn(message, 39000), []

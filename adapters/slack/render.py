@@ -14,6 +14,7 @@ from adapters.slack.mrkdwn import MAX_SECTION, clip, escape
 from bot.i18n.rich import Rich, Span
 from bot.views.elements import Action
 from bot.views.incident import PhaseView, StepLine, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.notices import HomeView
 from bot.views.reminders import ReminderMessage
 
@@ -21,6 +22,7 @@ STEP_ACTION = "step"
 STEP_MENU = "stepmenu"
 SUMMARY_ACTION = "summary"
 REMINDER_ACTION = "reminder"
+LOOKALIKE_ACTION = "lookalike"
 MAX_STEPS_WITH_DIVIDERS = 15  # a message holds 50 blocks: 2 + 3 per step with dividers, 2 without
 
 
@@ -135,6 +137,20 @@ def phase_blocks(view: PhaseView) -> list[Block]:
         if dividers:
             blocks.append(divider())
         blocks += _step_blocks(step, view.reference)
+    return blocks
+
+
+def lookalike_blocks(view: LookalikeQuestion) -> list[Block]:
+    """「LEAK-… と同じ事案ですか？」 with its two buttons while reports wait."""
+    blocks: list[Block] = [section(f"*{escape(view.title)}*\n" + mrkdwn(_lines(view.lines), 2900))]
+    if view.actions:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": view.question,
+                "elements": [button(a, f"{LOOKALIKE_ACTION}:{a.verb}") for a in view.actions],
+            }
+        )
     return blocks
 
 

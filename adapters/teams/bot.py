@@ -16,6 +16,7 @@ from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 
 from adapters.metrics import Metrics
+from adapters.teams.calendar import TeamsCalendar
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
@@ -29,6 +30,7 @@ from adapters.teams.cards import (
 )
 from adapters.teams.drafts import DraftsActions
 from adapters.teams.graph import GraphClient
+from adapters.teams.lookalike_actions import LookalikeActions
 from adapters.teams.platform import PLATFORM, TeamsPlatform
 from adapters.teams.render import markdown, phase_card, summary_card
 from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
@@ -129,7 +131,7 @@ def graph_client(settings: TeamsSettings) -> GraphClient | None:
     )
 
 
-class TeamsBot(DraftsActions):
+class TeamsBot(DraftsActions, LookalikeActions):
     REFERENCE, REFUSALS, Malformed = REFERENCE, REFUSALS, Malformed
     _field, _card, _malformed = staticmethod(_field), staticmethod(_card), staticmethod(_malformed)
 
@@ -142,6 +144,12 @@ class TeamsBot(DraftsActions):
         self.platform = TeamsPlatform(
             self.gateway, settings, core.conversations, core.org.language, core.org, self.graph
         )
+        if settings.calendar and self.graph is not None:
+            self.platform.calendar = TeamsCalendar(
+                self.graph, core.org.language, settings.response_team, settings.tenant_id
+            )
+        elif settings.calendar:
+            log.warning("LEAKBOT_TEAMS_CALENDAR needs private-channel mode (Graph): no calendar events")
         self._written = {w for role in Role for w in core.org.members_of(role)}
         core.journey.add_platform(self.platform)
         self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
@@ -168,6 +176,7 @@ class TeamsBot(DraftsActions):
         cards.action_execute("leak.edit")(self.on_edit_open)
         cards.action_execute("leak.edit.pick")(self.on_edit_pick)
         cards.action_execute("leak.edit.save")(self.on_edit_save)
+        self.register_lookalikes(cards)
 
     def route(self):
         @jwt_authorization_decorator

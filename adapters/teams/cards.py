@@ -388,12 +388,23 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
 
 
 def drill_picker(scenarios, lang: str) -> Card:
-    """The drill's scenario picker: one button per scenario (the seed articles' cases and a blank one)."""
-    actions = [execute(s.title.get(lang)[:80], "leak.drill", {"scenario": s.id}) for s in scenarios]
+    """The drill's scenario picker: the scenarios (the seed articles' cases, the regimes beyond Japan, a blank
+    one) in one choice and one start button — Teams shows at most five actions in a set."""
+    options = [(s.title.get(lang)[:80], s.id) for s in scenarios]
     return card(
         [
             text(strong(neutral(t("drill.picker_title", lang)))),
             text(neutral(t("drill.picker_intro", lang))),
-            {"type": "ActionSet", "actions": actions},
-        ]
+            {
+                "type": "Input.ChoiceSet",
+                "id": "scenario",
+                "label": t("drill.picker_choice", lang),
+                "style": "expanded",
+                "isRequired": True,
+                "errorMessage": t("form.error.required", lang),
+                "value": options[0][1] if options else "",
+                "choices": choices(options),
+            },
+        ],
+        [execute(t("drill.picker_start", lang), "leak.drill", {}, style="positive")],
     )

@@ -1,5 +1,6 @@
 """A small Microsoft Graph client: plain aiohttp, an app-only token by the OAuth 2.0 client-credentials grant,
-and only the calls leakbot needs (private channels, their members, users, the app installed for a user).
+and only the calls leakbot needs (private channels, their members, users, the app installed for a user, events
+in a user's calendar).
 
 Throttling is honoured: a 429 (or 503) waits for its Retry-After, a server error or a lost connection backs
 off, a bounded number of times; then the call fails with ``GraphError`` (``retry=True``), and the caller
@@ -28,7 +29,7 @@ CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 # path segments that name no one: everything else in a path (an address, an id) is shown as {…} in the log
 ROUTE_WORDS = {
     *("v1.0", "beta", "teams", "channels", "members", "add", "users", "teamwork", "installedApps"),
-    *("appCatalogs", "teamsApps", "oauth2", "v2.0", "token", "archive", "unarchive"),
+    *("appCatalogs", "teamsApps", "oauth2", "v2.0", "token", "archive", "unarchive", "events"),
 }
 
 
@@ -310,4 +311,21 @@ class GraphClient:
             await self.call("POST", f"/users/{quote(user_id)}/teamwork/installedApps", body)
         except GraphError as exc:
             if exc.status != 409:
+                raise
+
+    async def create_event(self, user_id: str, event: dict[str, Any]) -> str:
+        """An event in the user's default calendar (Calendars.ReadWrite); its id. Safe to send again when it
+        carries a ``transactionId``: Graph does not make the same event twice."""
+        return _id_of(await self.call("POST", f"/users/{quote(user_id)}/events", event))
+
+    async def update_event(self, user_id: str, event_id: str, changes: dict[str, Any]) -> str:
+        path = f"/users/{quote(user_id)}/events/{quote(event_id, safe='')}"
+        return _id_of(await self.call("PATCH", path, changes))
+
+    async def delete_event(self, user_id: str, event_id: str) -> None:
+        """Deleted (an event without attendees has no one to send a cancellation to); gone already is fine."""
+        try:
+            await self.call("DELETE", f"/users/{quote(user_id)}/events/{quote(event_id, safe='')}")
+        except GraphError as exc:
+            if exc.status != 404:
                 raise

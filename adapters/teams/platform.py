@@ -31,6 +31,7 @@ from adapters.teams.graph import MALFORMED, GraphClient, GraphError, User
 from adapters.teams.render import (
     card,
     drafts_card,
+    lookalike_card,
     markdown,
     phase_card,
     reminder_card,
@@ -48,6 +49,7 @@ from bot.i18n.rich import Rich, Span, channel, mention, r, rich
 from bot.journey.port import Drafts, Message, NameTaken, PlatformFailure, Posted, Published, Space
 from bot.services.conversations import ConversationService
 from bot.views.incident import PhaseView, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.reminders import DigestView, ReminderMessage
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,7 @@ class TeamsPlatform:
         self.graph = graph
         self.service_url = settings.service_url
         self.tenant_id = settings.tenant_id
+        self.calendar: Any = None  # people's Outlook calendars (adapters/teams/calendar.py), when enabled
         self.directory: TeamsDirectory = TeamsDirectory(self)
         self.names: dict[str, str] = {}  # user id → display name (activities, Graph, rosters)
         self.limiter = SendLimiter()
@@ -222,6 +225,8 @@ class TeamsPlatform:
             return card_activity(summary_card(message))
         if isinstance(message, PhaseView):
             return card_activity(phase_card(message, self.lang))
+        if isinstance(message, LookalikeQuestion):
+            return card_activity(lookalike_card(message))
         if isinstance(message, ReminderMessage):
             if message.direct:
                 return card_activity(reminder_card(message))

@@ -17,6 +17,7 @@ from bot.i18n.rich import Rich, Span
 from bot.journey.port import Drafts
 from bot.views.elements import Action
 from bot.views.incident import PhaseView, StepLine, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.reminders import ReminderMessage
 
 Card = dict[str, Any]
@@ -30,6 +31,8 @@ VERBS = {
     "edit": "leak.edit",
     "ack": "leak.ack",
     "file": "leak.file",
+    "merge": "leak.lookalike.merge",
+    "separate": "leak.lookalike.separate",
 }
 
 
@@ -180,6 +183,12 @@ def phase_card(view: PhaseView, lang: str) -> Card:
     for step in view.steps:
         body += _step_items(step, lang)
     return card(body)
+
+
+def lookalike_card(view: LookalikeQuestion) -> Card:
+    """「LEAK-… と同じ事案ですか？」 with 統合する / 別事案として対応 while reports wait."""
+    body = [text(strong(neutral(view.title)), size="Medium"), text(markdown(_lines(view.lines)))]
+    return card(body, [execute(a) for a in view.actions])
 
 
 def reminder_card(message: ReminderMessage) -> Card:

@@ -30,6 +30,9 @@ class TeamsSettings(BaseSettings):
     # Without it, the catalog id is asked of Graph by the app package's manifest id: the one `leakbot teams
     # package` derives from the app id, or the --teams-app-id it was given (then set it here).
     manifest_id_setting: str | None = Field(default=None, alias="LEAKBOT_TEAMS_MANIFEST_ID")
+    # The legal deadlines as events in the commanders' and executives' Outlook calendars (Graph,
+    # Calendars.ReadWrite): off unless set, and only in private-channel mode (it needs Graph's credentials).
+    calendar: bool = Field(default=False, alias="LEAKBOT_TEAMS_CALENDAR")
     # Seconds one try of one Graph call may take (its answer included) before it counts as failed.
     graph_timeout: float = Field(default=20.0, gt=0, alias="LEAKBOT_GRAPH_TIMEOUT")
 

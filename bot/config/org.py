@@ -183,6 +183,15 @@ class Retention(_Strict):
     export_dir: Path | None = None
 
 
+class Lookalikes(_Strict):
+    """Reports that look like an open incident (issue 22): held while the commander is asked whether they are
+    the same incident; provisioned on their own when nobody answers in ``answer_minutes``."""
+
+    enabled: bool = True
+    window_minutes: PositiveInt = 120  # compared with the incidents reported this recently
+    answer_minutes: PositiveInt = 10
+
+
 class OrgConfig(_Strict):
     organization: Organization
     language: Literal["ja", "en"] = "ja"
@@ -193,6 +202,7 @@ class OrgConfig(_Strict):
     documents: Documents = Documents()
     drills: Drills = Drills()
     retention: Retention = Retention()
+    lookalikes: Lookalikes = Lookalikes()
     # By regime code in lower case (eu, uk, kr, sg, au, th): bot/regimes/rules
     regimes: dict[str, RegimeContacts] = Field(default_factory=dict)
 

@@ -72,3 +72,21 @@ class TeamChanged(Changed):
 @dataclass(frozen=True)
 class StatusChanged(Changed):
     """Closed or reopened."""
+
+
+@dataclass(frozen=True)
+class LookalikeHeld(Event):
+    """A report that looks like the open incident ``survivor`` was saved and held: its reporter hears the
+    receipt, and the commander is asked in the survivor's space (the question ``question``)."""
+
+    survivor: str = ""
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class LookalikesAnswered(Changed):
+    """The commander answered a question about look-alike reports (``incident``: the survivor); ``reask``:
+    the question the reports that came after the answered ones now wait on, if any."""
+
+    question: str = ""
+    reask: str | None = None

@@ -87,6 +87,16 @@ class PostView:
 
 
 @dataclass(frozen=True)
+class MergedReport:
+    """A look-alike report the commander merged into this incident (issue 22): who, when, what they wrote."""
+
+    reference: str
+    reporter: str  # "slack:U…"
+    at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
 class IncidentView:
     reference: str
     status: str
@@ -119,6 +129,8 @@ class IncidentView:
     purged_at: datetime | None = None
     # the laws beyond Japan the affected people bring in (bot.regimes.RegimeResult), in the order chosen
     regimes: tuple = ()
+    merged_into: str | None = None  # status "merged": the reference of the incident it now is part of
+    merged: tuple[MergedReport, ...] = ()  # the reports merged into this one, oldest first
 
     @property
     def is_drill(self) -> bool:

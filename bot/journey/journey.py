@@ -23,6 +23,8 @@ from bot.domain.events import (
     DocumentChanged,
     DrillInjected,
     FactsChanged,
+    LookalikeHeld,
+    LookalikesAnswered,
     Reported,
     StatusChanged,
     StepChanged,
@@ -34,6 +36,7 @@ from bot.i18n.rich import Rich, plain, r
 from bot.journey.closing import Closing
 from bot.journey.drafts import DraftsKeeper
 from bot.journey.drills import DrillConductor
+from bot.journey.lookalikes import LookalikeDesk
 from bot.journey.port import Message, NameTaken, Platform, PlatformFailure, Posted, Space
 from bot.journey.scheduled import ScheduledPings
 from bot.journey.updates import PER_SECOND, Updates
@@ -45,7 +48,7 @@ from bot.services.naming import channel_name
 from bot.services.policy import REPORTER_ROLE, TEAM_ROLES
 from bot.services.ports import SYSTEM
 from bot.services.posts import PostService
-from bot.services.provisioning import DONE, POPULATE, SPACE, TELL, Claim, ProvisioningService
+from bot.services.provisioning import DONE, HELD, POPULATE, SPACE, TELL, Claim, ProvisioningService
 from bot.services.scheduled_pings import ScheduledPingStore
 from bot.views.incident import phase_ids, phase_view, summary_view
 from bot.views.notices import changes_notice, imported_notice, problems_notice, receipt
@@ -88,6 +91,7 @@ class Journey:
         # deadline pings the platform delivers even when leakbot is down (issue 22)
         self.scheduled = ScheduledPings(incidents, scheduled, self.platforms) if scheduled else None
         self.closing = Closing(incidents, self.drills, self.platforms, self.settle)
+        self.lookalikes = LookalikeDesk(self)
         self.backoff: Callable[[int], timedelta] = backoff
         self._unresolved: dict[str, list[str]] = {}
         self._posting: dict[str, asyncio.Lock] = {}
@@ -101,6 +105,9 @@ class Journey:
         bus.subscribe(DrillInjected, self.drills.on_injected)
         bus.subscribe(StatusChanged, self.drills.on_status_changed)
         bus.subscribe(Changed, self.on_any_change)  # the drafts follow every change
+        bus.subscribe(LookalikeHeld, self.lookalikes.on_held)
+        bus.subscribe(LookalikesAnswered, self.lookalikes.on_answered)
+        bus.subscribe(LookalikesAnswered, self.on_changed_everywhere)  # the summary lists merged reports
         bus.subscribe(Changed, self.closing.on_closed)  # last: exported, then archived once all is shown
 
     @property
@@ -116,6 +123,8 @@ class Journey:
 
     async def settle(self) -> None:
         await self.updates.settle()
+        if self.scheduled is not None:
+            await self.scheduled.settle()  # people's calendars, written in the background
 
     # --- provisioning --------------------------------------------------------------------------------------
 
@@ -144,6 +153,13 @@ class Journey:
             await self.provisioning.release(reference)
             return
         try:
+            if stage == HELD:  # nobody answered whether it is the same incident: it goes ahead on its own
+                released = await self.incidents.release_held(reference)
+                if released is None:  # answered meanwhile (merged, or already going ahead)
+                    await self.provisioning.release(reference)
+                    return
+                await self.lookalikes.ask(*released)
+                stage = SPACE
             if stage == SPACE:
                 incident = await self._create_space(claim, incident, platform)
                 stage = POPULATE
@@ -168,16 +184,23 @@ class Journey:
                 if self.scheduled is not None:  # the response space exists: its deadline pings
                     await self.scheduled.sync(reference)
                 self.drafts.refresh(incident, platform)  # best effort: the next change tries again
+                await self.lookalikes.on_provisioned(reference)  # look-alikes waiting for this space
             await self.provisioning.release(reference)
         except Exception as exc:
             await self._failed(claim, stage, incident, platform, exc)
 
     async def _create_space(self, claim: Claim, incident: IncidentView, platform: Platform) -> IncidentView:
-        """Wave 1: the space, and the people looked up at the same time."""
-        space, (_, unresolved) = await asyncio.gather(
-            self._space(claim, incident, platform), self.incidents.resolve_team(incident.reference, platform)
+        """Wave 1: the space, and the people looked up at the same time. Both end before a failure is told,
+        so a commander the look-up found hears of a space that could not be made."""
+        space, team = await asyncio.gather(
+            self._space(claim, incident, platform),
+            self.incidents.resolve_team(incident.reference, platform),
+            return_exceptions=True,
         )
-        self._unresolved[incident.reference] = unresolved
+        for result in (space, team):
+            if isinstance(result, BaseException):
+                raise result
+        self._unresolved[incident.reference] = team[1]
         log.info("response space ready for %s", incident.reference)
         return (await self.incidents.attach_channel(incident.reference, space.id, space.name)).incident
 
@@ -403,7 +426,9 @@ class Journey:
             c.what.startswith("deadline_") and not str(c.detail.get("key", "")).startswith("step:")
             for c in event.changes
         )
-        if self.scheduled is not None and (deadlines or isinstance(event, StatusChanged | DeadlineFiled)):
+        # TeamChanged: a commander or an executive added, whose calendar gets the deadlines
+        changed = isinstance(event, StatusChanged | DeadlineFiled | TeamChanged)
+        if self.scheduled is not None and (deadlines or changed):
             await self.scheduled.sync(event.reference)
 
     async def on_team_changed(self, event: TeamChanged) -> None:

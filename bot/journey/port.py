@@ -11,9 +11,11 @@ from typing import Protocol, runtime_checkable
 from bot.documents.model import Document
 from bot.i18n.rich import Rich
 from bot.views.incident import PhaseView, SummaryView
+from bot.views.lookalike import LookalikeQuestion
 from bot.views.reminders import DigestView, ReminderMessage
 
-Message = SummaryView | PhaseView | ReminderMessage | DigestView | Rich  # Rich: a notice in words
+# Rich: a notice in words
+Message = SummaryView | PhaseView | ReminderMessage | DigestView | LookalikeQuestion | Rich
 
 
 @dataclass(frozen=True)
@@ -131,3 +133,37 @@ class MessageScheduler(Protocol):
 
     async def scheduled(self, space: Space) -> list[tuple[str, datetime]]:
         """What the platform still holds for us in ``space``: (id, post_at), to reconcile after a crash."""
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A legal deadline as an event in one person's own calendar: the reference and the deadline, nothing
+    else about the leak; the body may link the response space."""
+
+    title: str
+    description: str  # what the deadline is (the .ics' words): no facts, no names
+    start: datetime
+    end: datetime  # the deadline's minute
+    reminder_minutes: int  # before ``start``
+    space_id: str  # the response space, linked from the event's body
+    space_name: str
+    transaction_id: str  # a create sent again with it is not made twice (a lost answer, a crash)
+
+
+@runtime_checkable
+class DeadlineCalendar(Protocol):
+    """People's own calendars (Outlook through Microsoft Graph): the platform's ``calendar`` when enabled.
+    The core decides which events, when and for whom (bot/journey/calendar_events.py)."""
+
+    async def put_event(self, user_id: str, event: CalendarEvent, event_id: str | None) -> str:
+        """Create the event (``event_id`` None) or update it; returns its id. PlatformFailure ``event_gone``
+        when the event to update no longer exists (the person deleted it); others retryable or not."""
+
+    async def remove_event(self, user_id: str, event_id: str) -> None:
+        """Delete it; one already gone is not an error."""
+
+
+def calendar_of(platform: object) -> DeadlineCalendar | None:
+    """The platform's calendars when enabled (Teams with ``LEAKBOT_TEAMS_CALENDAR``), else None."""
+    calendar = getattr(platform, "calendar", None)
+    return calendar if isinstance(calendar, DeadlineCalendar) else None

@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.domain.views import IncidentView
+from bot.journey.calendar_events import CalendarEvents
 from bot.journey.port import MessageScheduler, Platform, PlatformFailure, Space
 from bot.reminders.delivery import Delivery, ReminderItem
 from bot.reminders.scheduled import (
@@ -77,20 +78,23 @@ class ScheduledPings:
         self.incidents = incidents
         self.store = store
         self.platforms = platforms
+        self.calendars = CalendarEvents(store, incidents, platforms)  # people's own calendars
 
     @property
     def clock(self):
         return self.incidents.clock
 
     async def sync(self, reference: str) -> None:
-        """Make what the platform holds for this incident what its deadlines call for now."""
+        """Make what the platform holds for this incident what its deadlines call for now; people's
+        calendars in the background (Graph's retries never hold the incident's other work)."""
         for _ in range(ROUNDS):
             try:
                 if not await self._sync_once(reference):
-                    return
+                    break
             except Exception as exc:  # best effort: leakbot's own reminders still go out
                 log.warning("scheduling deadline pings failed: %s", type(exc).__name__)
-                return
+                break
+        self.calendars.follow(reference)
 
     async def resume(self) -> int:
         """The sweep: pings due for another try, ones that came within the platform's horizon, and ones
@@ -100,18 +104,23 @@ class ScheduledPings:
             await self.sync(reference)
         return len(references)
 
+    async def settle(self) -> None:
+        await self.calendars.settle()
+
     async def _sync_once(self, reference: str) -> bool:
         incident = await self.incidents.get(reference, SYSTEM)
         platform = self.platforms.get(incident.platform)
         if not isinstance(platform, MessageScheduler):
             return False
-        now = self.clock.now()
+        rows = await self.store.rows(reference, platform.name)
+        channel = {key: row for (key, target), row in rows.items() if target == CHANNEL_TARGET}
+        return await self._sync_channel(platform, incident, channel, self.clock.now())
+
+    async def _sync_channel(
+        self, platform: MessageScheduler, incident: IncidentView, rows: dict[str, PingRow], now: datetime
+    ) -> bool:
+        reference = incident.reference
         wanted = wanted_pings(incident, self.incidents.org.reminders)
-        rows = {
-            key: row
-            for (key, target), row in (await self.store.rows(reference, platform.name)).items()
-            if target == CHANNEL_TARGET
-        }
         worked = False
         for key in sorted(set(wanted) | set(rows)):
             want, row = wanted.get(key), rows.get(key)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from bot.appi.deadlines import JST
-from bot.domain.views import IncidentView
+from bot.domain.views import DeadlineView, IncidentView
 from bot.domain.vocabulary import DeadlineKind
 from bot.i18n import t
 from bot.presentation import deadline_label, is_prompt, jst
@@ -27,6 +27,17 @@ def _summary(label: str, kind: str, prompt: bool, lang: str) -> str:
         return label
     key = "ics.summary_internal" if kind == DeadlineKind.INDIVIDUALS else "ics.summary_target"
     return t(key, lang, deadline=label)
+
+
+def event_title(incident: IncidentView, deadline: DeadlineView, lang: str) -> str:
+    """A deadline's calendar entry: the reference and the deadline (「目安」 for a prompt duty's day)."""
+    label = deadline_label(deadline, incident, lang)
+    return f"{incident.reference} {_summary(label, deadline.kind, is_prompt(deadline), lang)}"
+
+
+def event_description(incident: IncidentView, deadline: DeadlineView, lang: str) -> str:
+    label = deadline_label(deadline, incident, lang)
+    return _description(incident, deadline.key, label, is_prompt(deadline), lang)
 
 
 def _description(incident: IncidentView, key: str, label: str, prompt: bool, lang: str) -> str:
@@ -51,15 +62,14 @@ def deadlines_calendar(incident: IncidentView, now: datetime, lang: str = "ja") 
         if deadline.kind == "step" or deadline.status == "cancelled":
             continue
         label = deadline_label(deadline, incident, lang)
-        prompt = is_prompt(deadline)  # 「速やかに」: the day is a target, not a legal deadline
         due = deadline.due_at.astimezone(JST)
         event = Event()
         event.add("uid", f"{incident.reference}-{deadline.key}@leakbot")
         event.add("dtstamp", now)
-        event.add("summary", f"{incident.reference} {_summary(label, deadline.kind, prompt, lang)}")
+        event.add("summary", event_title(incident, deadline, lang))
         event.add("dtstart", due)
         event.add("dtend", due)
-        event.add("description", _description(incident, deadline.key, label, prompt, lang))
+        event.add("description", event_description(incident, deadline, lang))
         event.add("status", "CONFIRMED" if deadline.status == "pending" else "CANCELLED")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

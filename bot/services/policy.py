@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE = "manage"  # add a member, close
     REOPEN = "reopen"  # the commander reopens a closed incident
     HOLD = "hold"  # the commander puts a legal hold on it or lifts it, open or closed (retention, issue 21)
+    MERGE = "merge"  # the commander answers 「…と同じ事案ですか？」: merge look-alike reports, or not
 
 
 WRITES = frozenset(Permission) - {Permission.READ, Permission.REOPEN, Permission.HOLD}
@@ -51,7 +52,7 @@ def decide(
     if permission is Permission.ACKNOWLEDGE:
         if not roles - {REPORTER_ROLE}:
             return NotAllowedError(reference)
-    elif permission in (Permission.MANAGE, Permission.REOPEN, Permission.HOLD):
+    elif permission in (Permission.MANAGE, Permission.REOPEN, Permission.HOLD, Permission.MERGE):
         if not team:
             return NotAllowedError(reference)
         if COMMANDER not in roles:

@@ -39,7 +39,7 @@ class PostService:
     ) -> None:
         async with UnitOfWork(self._sessions) as uow:
             try:
-                incident = await uow.incident(reference)
+                incident = await uow.incident(reference, exact=True)
             except NotFound:
                 raise NotFoundError(reference) from None
             row = await uow.session.scalar(
@@ -59,7 +59,7 @@ class PostService:
         try:
             async with UnitOfWork(self._sessions) as uow:
                 try:
-                    incident = await uow.incident(reference)
+                    incident = await uow.incident(reference, exact=True)
                 except NotFound:
                     raise NotFoundError(reference) from None
                 uow.session.add(
@@ -79,7 +79,7 @@ class PostService:
     async def all(self, reference: str, platform: str) -> dict[str, PostRef]:
         async with UnitOfWork(self._sessions) as uow:
             try:
-                incident = await uow.incident(reference)
+                incident = await uow.incident(reference, exact=True)
             except NotFound:
                 raise NotFoundError(reference) from None
             rows = await uow.session.scalars(

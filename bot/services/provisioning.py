@@ -14,6 +14,7 @@ from bot.storage.tables import Incident, Provisioning
 from bot.storage.uow import UnitOfWork
 
 SPACE, POPULATE, TELL, DONE, FAILED = "space", "populate", "tell", "done", "failed"
+HELD = "held"  # a look-alike of an open incident: waits for the commander's answer until due_at (issue 22)
 FINISHED = (DONE, FAILED)
 
 
@@ -28,6 +29,29 @@ class Claim:
 def start(session: AsyncSession, incident: Incident, now: datetime) -> None:
     """Created in the report's own transaction: a crash right after the commit still provisions."""
     session.add(Provisioning(incident_id=incident.id, stage=SPACE, attempts=0, due_at=now, updated_at=now))
+
+
+def hold(
+    session: AsyncSession,
+    incident: Incident,
+    survivor: Incident,
+    question: str,
+    now: datetime,
+    until: datetime,
+) -> None:
+    """Instead of ``start``: held until the commander answers, or until ``until`` when the sweep provisions
+    it on its own (a report is never left unhandled)."""
+    session.add(
+        Provisioning(
+            incident_id=incident.id,
+            stage=HELD,
+            attempts=0,
+            due_at=until,
+            updated_at=now,
+            held_for=survivor.id,
+            question=question,
+        )
+    )
 
 
 class ProvisioningService:

@@ -38,7 +38,8 @@ class Queries(IncidentsBase):
         async with self._attempt(reference, actor, "read"):
             async with self._uow() as uow:
                 incident = await self._readable(uow, reference, actor)
-                return await self._view(uow.session, incident), await read_events(uow.session, reference)
+                events = await read_events(uow.session, incident.reference)  # a merged one's: the survivor's
+                return await self._view(uow.session, incident), events
 
     async def _readable(
         self, uow: UnitOfWork, reference: str, actor: Actor, audit: str | None = None
@@ -115,7 +116,7 @@ class Queries(IncidentsBase):
     async def verify_audit(self, reference: str) -> audit_log.ChainReport:
         async with self._uow() as uow:
             try:
-                incident = await uow.incident(reference)
+                incident = await uow.incident(reference, exact=True)  # each incident's own chain
             except NotFound:
                 raise NotFoundError(reference) from None
             return await audit_log.verify(uow.session, incident)

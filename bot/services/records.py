@@ -12,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config.org import OrgConfig
 from bot.domain.facts import Facts
 from bot.domain.origin import Origin
-from bot.domain.views import DeadlineView, IncidentView, MemberView, PostView, RefusalView, StepView
+from bot.domain.views import (
+    DeadlineView,
+    IncidentView,
+    MemberView,
+    MergedReport,
+    PostView,
+    RefusalView,
+    StepView,
+)
 from bot.playbook.engine import (
     FINISHED,
     StepStatus,
@@ -113,6 +121,7 @@ async def build_views(
         posts_by[row.incident_id].append(
             PostView(row.platform, row.key, row.channel_id, row.message_id, row.link)
         )
+    merged = await _merged(session, incidents)
     return [
         replace(
             _view(
@@ -120,9 +129,35 @@ async def build_views(
             ),
             posts=tuple(posts_by[i.id]),
             **refused.get(i.id, {}),
+            **merged.get(i.id, {}),
         )
         for i in incidents
     ]
+
+
+async def _merged(session: AsyncSession, incidents: list[Incident]) -> dict[int, dict]:
+    """Per incident: the reports merged into it, and the survivor of one that was merged (issue 22)."""
+    ids = [i.id for i in incidents]
+    out: dict[int, dict] = defaultdict(dict)
+    rows = await session.scalars(select(Incident).where(Incident.merged_into.in_(ids)).order_by(Incident.id))
+    reports: dict[int, list[MergedReport]] = defaultdict(list)
+    for row in rows:
+        summary = Facts.model_validate(row.facts).summary
+        reporter = f"{row.platform}:{row.reporter_id}"
+        reports[row.merged_into].append(MergedReport(row.reference, reporter, row.created_at, summary))
+    for incident_id, merged in reports.items():
+        out[incident_id]["merged"] = tuple(merged)
+    into = {i.merged_into for i in incidents if i.merged_into is not None}
+    if into:
+        names = dict(
+            (
+                await session.execute(select(Incident.id, Incident.reference).where(Incident.id.in_(into)))
+            ).all()
+        )
+        for i in incidents:
+            if i.merged_into is not None:
+                out[i.id]["merged_into"] = names.get(i.merged_into)
+    return out
 
 
 async def _refusals(session: AsyncSession, ids: list[int]) -> dict[int, dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from bot.appi.deadlines import JST
 from bot.domain.events import (
     FactsChanged,
+    LookalikeHeld,
     Reported,
 )
 from bot.domain.facts import REASON_MAX, SUMMARY_MAX, Facts, implausible_aware_at
@@ -30,6 +32,7 @@ from bot.services.incident_base import (
     _assessment_json,
     _member,
 )
+from bot.services.lookalikes import lookalike_of, question_for
 from bot.services.policy import REPORTER_ROLE, Permission
 from bot.services.ports import NO_PLATFORM, Actor
 from bot.services.records import forget_rows
@@ -68,6 +71,10 @@ class Reporting(IncidentsBase):
         async with self._uow() as uow:
             prefix = PREFIX if drill is None else DRILL_PREFIX
             reference, _ = await next_reference(uow.session, now.astimezone(JST).year, prefix)
+            spaced = request.platform != NO_PLATFORM  # no space, no team yet: nobody to remind or provision
+            lookalike = None  # compared before this report is added: never with itself
+            if spaced and drill is None and request.origin is None:  # drills are never merged
+                lookalike = await lookalike_of(uow.session, self.org, request.platform, request.facts, now)
             incident = Incident(
                 reference=reference,
                 status="open",
@@ -103,8 +110,7 @@ class Reporting(IncidentsBase):
             situation = situation_for(request.facts, assessment, self.org)
             regimes = assess_other_regimes(request.facts, request.aware_at, self.org)
             await sync_deadlines(uow.session, incident, playbook, assessment, situation, now, regimes)
-            spaced = request.platform != NO_PLATFORM  # no space, no team yet: nobody to remind or provision
-            if spaced:
+            if spaced and lookalike is None:  # a held report is planned when it goes ahead on its own
                 await replan(uow.session, incident, self.org.reminders, now)
             detail = {"playbook": playbook.id, "assessment": incident.assessment, "cause": incident.cause}
             if drill is not None:
@@ -112,11 +118,25 @@ class Reporting(IncidentsBase):
             if request.origin is not None:  # how it came, never the free text (who reported, the title)
                 source = request.origin.source
                 detail["imported"] = {"source": None if source is None else str(source)}
+            if lookalike is not None:
+                survivor, likeness = lookalike
+                detail["lookalike_of"] = {
+                    "reference": survivor.reference,
+                    "score": likeness.score,
+                    "signals": list(likeness.signals),
+                }
             await audit_log.record(uow.session, incident, now, actor, "reported", detail)
-            if spaced:
+            if lookalike is not None:
+                question = await question_for(uow.session, survivor, reference)
+                until = now + timedelta(minutes=self.org.lookalikes.answer_minutes)
+                provisioning.hold(uow.session, incident, survivor, question, now, until)
+            elif spaced:
                 provisioning.start(uow.session, incident, now)
             view = await self._view(uow.session, incident)
-            uow.events.append(Reported(view))
+            if lookalike is not None:
+                uow.events.append(LookalikeHeld(view, survivor=survivor.reference, question=question))
+            else:
+                uow.events.append(Reported(view))
             return Outcome(view, created=True)
 
     async def correct_report(self, reference: str, correction: Correction, actor: Actor) -> Outcome:

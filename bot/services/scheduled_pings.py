@@ -148,14 +148,22 @@ class ScheduledPingStore:
         async with UnitOfWork(self._sessions) as uow:
             return (await uow.session.execute(statement)).rowcount == 1
 
-    async def asking(self, ping_id: int, kind: str, post_at: datetime, deadline_due_at: datetime) -> None:
-        """About to ask the platform for this moment: recorded first, so a crash meanwhile is reconciled."""
+    async def asking(
+        self,
+        ping_id: int,
+        kind: str,
+        post_at: datetime,
+        deadline_due_at: datetime,
+        external_id: str | None = None,
+    ) -> None:
+        """About to ask the platform for this moment: recorded first, so a crash meanwhile is reconciled.
+        ``external_id``: what the platform already holds, or the key a repeated ask is known by (calendars)."""
         await self._set(
             ping_id,
             kind=kind,
             post_at=post_at,
             deadline_due_at=deadline_due_at,
-            external_id=None,
+            external_id=external_id,
             state="scheduling",
         )
 

@@ -66,6 +66,8 @@ class Incident(Base):
     # drafts were erased (bot/services/purging.py), the skeleton kept
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    # a look-alike report the commander merged (issue 22): the surviving incident's id; status is "merged"
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
 
 
 class Member(Base):
@@ -199,7 +201,7 @@ class Provisioning(Base):
 
     __tablename__ = "provisioning"
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
-    stage: Mapped[str] = mapped_column(String(16), index=True)  # space, populate, tell, done, failed
+    stage: Mapped[str] = mapped_column(String(16), index=True)  # held, space, populate, tell, done, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]
@@ -209,6 +211,12 @@ class Provisioning(Base):
     )  # the name being created: adopted after a crash
     last_error: Mapped[str | None] = mapped_column(EncryptedText("provisioning.last_error"))
     updated_at: Mapped[datetime]
+    # A look-alike of an open incident (issue 22): stage "held" until the commander answers or due_at passes.
+    # ``held_for``: that incident's id; ``question``: the post key of the question it joined; ``answer``:
+    # merged, separate or timeout once settled.
+    held_for: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    question: Mapped[str | None] = mapped_column(String(48), default=None)
+    answer: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class DocumentSnapshot(Base):

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.tables import Incident
 
+MAX_ALIAS_HOPS = 8  # a merged report's survivor may itself have been merged later
+
 
 class NotFound(LookupError):
     pass
@@ -62,12 +64,23 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
-    async def incident(self, reference: str, *, lock: bool = False) -> Incident:
-        """The incident row; ``lock`` takes its row lock (PostgreSQL) so writers to one incident queue up."""
-        query = select(Incident).where(Incident.reference == reference)
-        if lock:
-            query = query.with_for_update()
-        row = await self.session.scalar(query)
+    async def incident(self, reference: str, *, lock: bool = False, exact: bool = False) -> Incident:
+        """The incident row; ``lock`` takes its row lock (PostgreSQL) so writers to one incident queue up.
+        A report merged into another incident (issue 22) answers as the incident it was merged into, so every
+        command naming the old reference acts on the survivor; ``exact`` reads the row itself."""
+        row = await self._row(Incident.reference == reference, lock)
+        for _ in range(MAX_ALIAS_HOPS):
+            if row is None:
+                raise NotFound(reference)
+            if exact or row.merged_into is None:
+                return row
+            row = await self._row(Incident.id == row.merged_into, lock)
         if row is None:
             raise NotFound(reference)
         return row
+
+    async def _row(self, where, lock: bool) -> Incident | None:
+        query = select(Incident).where(where)
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)

@@ -27,6 +27,7 @@ from bot.presentation import (
     step_meta,
 )
 from bot.views.elements import Action, Field, Part, people, person
+from bot.views.lookalike import merged_part
 from bot.views.notices import reported_outside_chat
 from bot.views.regimes import regimes_part
 
@@ -160,6 +161,7 @@ def summary_view(incident: IncidentView, now: datetime, lang: str) -> SummaryVie
         *regimes_part(incident, lang),
         Part(t("summary.deadlines", lang), deadlines),
         Part(t("summary.team", lang), team),
+        *merged_part(incident, lang),
         Part(t("summary.documents", lang), documents_lines(incident, lang)),
     )
     notes: list[Rich] = [

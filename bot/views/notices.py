@@ -110,15 +110,18 @@ class HomeView:
 
 
 MAX_LISTED = 30
+# a report merged into another incident is being handled there: 対応中 to its reporter, who is never told of
+# the other incident (issue 22)
+ACTIVE = ("open", "merged")
 
 
 def home_view(incidents: list[IncidentView], now: datetime, lang: str) -> HomeView:
-    ordered = sorted(incidents, key=lambda i: (i.status != "open", i.reference))
+    ordered = sorted(incidents, key=lambda i: (i.status not in ACTIVE, i.reference))
     entries = tuple(
         HomeEntry(
             reference=i.reference,
             status=drill_marked(
-                t("home.status_open" if i.status == "open" else "home.status_closed", lang), i, lang
+                t("home.status_open" if i.status in ACTIVE else "home.status_closed", lang), i, lang
             ),
             channel_id=i.channel_id,
             channel_name=i.channel_name or "",

@@ -2,7 +2,7 @@
 leakbot relies on it: private channels (at least one owner, a name of at most 50 characters without the
 characters Teams refuses, a name in use answered 400 ``NameAlreadyExists``), channel members, users by
 object id, user principal name or ``mail`` filter, the app catalog by ``externalId``, and the app installed for
-a user (which lets the fake connector open a 1:1 chat with them). Knobs: ``throttle`` answers the next calls
+a user (which lets the fake connector open a 1:1 chat with them), and events in users' calendars. Knobs: ``throttle`` answers the next calls
 429 with Retry-After, ``fail_status`` answers every call with that status (Graph down), ``failing`` only some
 calls, and ``faults`` breaks the answer of some calls after they did their work (see ``FAULTS``).
 """
@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
+
+from adapters.fakes.teams.calendar import FakeCalendars
 
 VERSION = "/v1.0"
 NAME_MAX = 50
@@ -35,7 +37,7 @@ def _error(status: int, code: str, message: str = "") -> web.Response:
     return web.json_response({"error": {"code": code, "message": message or code}}, status=status)
 
 
-class FakeGraph:
+class FakeGraph(FakeCalendars):
     def __init__(self, tenant_id: str, client_id: str, client_secret: str, connector: Any = None) -> None:
         self.tenant_id = tenant_id
         self.client_id = client_id
@@ -46,6 +48,7 @@ class FakeGraph:
         self.channels: dict[str, dict[str, Any]] = {}  # channel id → channel (with "team")
         self.members: dict[str, dict[str, list[str]]] = {}  # channel id → user id → roles
         self.installed: set[str] = set()
+        self.events: dict[str, dict[str, dict[str, Any]]] = {}  # user id → event id → event (calendars)
         self.calls: list[tuple[str, str]] = []
         self.tokens: set[str] = set()
         self.throttled: list[float] = []  # Retry-After of each 429 we answered
@@ -94,6 +97,7 @@ class FakeGraph:
         app.router.add_get(VERSION + "/users", self._users)
         app.router.add_post(VERSION + "/users/{user}/teamwork/installedApps", self._install)
         app.router.add_get(VERSION + "/appCatalogs/teamsApps", self._catalog)
+        self.calendar_routes(app, VERSION)  # /users/{id}/events (adapters/fakes/teams/calendar.py)
         self._runner = web.AppRunner(
             app, access_log=None
         )  # Microsoft's log, not ours: kept out of the tests'
