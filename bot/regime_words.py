@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.i18n import t
 from bot.regimes import RegimeResult, regimes
+from bot.regimes.schema import DaysAfterAssessment
 
 HOUR_CLOCK = "regime_hours"
 DAY_CLOCK = "regime_days"
@@ -79,9 +80,21 @@ def verdict_line(result: RegimeResult, lang: str) -> str:
 
 
 def question_lines(result: RegimeResult, lang: str) -> list[str]:
-    """The questions still open for this law (the facts form asks them)."""
+    """The questions still open for this law (the facts form asks them); a clock counted from the assessment
+    (SG) asks when it was made until it is given, unless the law does not apply."""
     questions = result.regime.questions
-    return [questions[f].get(lang) for f in result.undetermined if f in questions]
+    lines = [questions[f].get(lang) for f in result.undetermined if f in questions]
+    if awaits_assessment(result) and "assessed_at" in questions:
+        lines.append(questions["assessed_at"].get(lang))
+    return lines
+
+
+def awaits_assessment(result: RegimeResult) -> bool:
+    """The authority's clock runs from the day of the assessment, which is not recorded yet."""
+    clock = result.regime.authority.clock
+    counted_from_it = isinstance(clock, DaysAfterAssessment)
+    open_duty = result.reportable is not False and not result.processor_notice
+    return counted_from_it and open_duty and result.authority_due is None
 
 
 def individuals_line(result: RegimeResult, lang: str) -> str | None:

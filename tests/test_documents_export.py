@@ -11,12 +11,11 @@ import pytest
 from bot.bootstrap import build_core
 from bot.config.settings import CoreSettings
 from bot.documents import FILE_NAMES
+from bot.documents.regime_drafts import REGIME_FILE_NAMES
 from bot.domain.facts import Facts
 from bot.services.incidents import ReportRequest
 from tests.test_cli_store import run
 from tests.test_inert_text import EVIL, assert_inert
-
-EU_FILES = ("eu-notification", "eu-communication", "breach-register")
 
 
 @pytest.fixture
@@ -55,8 +54,8 @@ def test_export_writes_the_bundle(
     argv = ["incidents", "export", reference, "-o", str(out_dir)] + (["--lang", "en"] if lang == "en" else [])
     code, out, err = run(argv, capsys)
     assert code == 0, err
-    # the data is our own: no notice to a controller; its people are in Japan: no GDPR drafts
-    own = [n for n in FILE_NAMES if n not in ("controller-notice", *EU_FILES)]
+    # the data is our own: no notice to a controller; its people are in Japan: no other law's drafts
+    own = [n for n in FILE_NAMES if n not in ("controller-notice", *REGIME_FILE_NAMES)]
     expected = {f"{n}.{ext}" for n in own for ext in ("md", "docx")} | {"deadlines.ics"}
     assert {p.name for p in out_dir.iterdir()} == expected
     assert str(len(expected)) in out

@@ -90,6 +90,10 @@ def test_adding_a_regime_is_adding_a_file(tmp_path: Path) -> None:
             ("name: {ja: テスト法, en: Test Act}", "name: {ja: テスト法, en: Test Act, with a comma}"),
             "xx.yaml: name.",
         ),
+        (  # a clock counted after the assessment: the form must be able to ask when it was made (SG)
+            ("clock: {hours: 48}", "clock: {days_after_assessment: 3}"),
+            "xx.yaml: questions.assessed_at: required by a clock counted after the assessment",
+        ),
     ],
 )
 def test_a_broken_regime_file_is_refused_naming_the_file_and_the_field(

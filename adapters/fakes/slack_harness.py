@@ -125,9 +125,9 @@ def modal_state(values: dict[str, Any]) -> dict[str, dict]:
             element = {"type": "static_select", "selected_option": {"value": value} if value else None}
         elif block_id == "confirmed":
             element = {"type": "radio_buttons", "selected_option": {"value": value}}
-        elif block_id == "discovered_on":
+        elif block_id in ("discovered_on", "assessed_on"):
             element = {"type": "datepicker", "selected_date": value}
-        elif block_id == "discovered_time":
+        elif block_id in ("discovered_time", "assessed_time"):
             element = {"type": "timepicker", "selected_time": value}
         else:
             element = {"type": "plain_text_input", "value": value}

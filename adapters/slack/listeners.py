@@ -380,7 +380,9 @@ class SlackListeners(DraftsListening, LookalikeListening):
         self.metrics.requests.labels(PLATFORM, "facts").inc()
         meta, user_id = context[PARSED], body["user"]["id"]
         try:
-            updates = parse_facts_form(facts_values(state_values(view)), meta.lang)
+            incident = await self.core.incidents.authorize(meta.ref, _actor(user_id), Permission.WORK)
+            values, now = facts_values(state_values(view)), self.core.clock.now()
+            updates = parse_facts_form(values, meta.lang, now=now, aware_at=incident.aware_at)
             await self.core.incidents.update_facts(meta.ref, updates, _actor(user_id))
         except FormErrors as invalid:
             await ack(response_action="errors", errors=invalid.errors)

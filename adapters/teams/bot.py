@@ -20,7 +20,6 @@ from adapters.teams.calendar import TeamsCalendar
 from adapters.teams.cards import (
     correct_card,
     correct_form_values,
-    drill_picker,
     facts_card,
     facts_form_values,
     facts_values,
@@ -29,6 +28,7 @@ from adapters.teams.cards import (
     report_values,
 )
 from adapters.teams.drafts import DraftsActions
+from adapters.teams.drill_card import drill_picker
 from adapters.teams.graph import GraphClient
 from adapters.teams.lookalike_actions import LookalikeActions
 from adapters.teams.platform import PLATFORM, TeamsPlatform
@@ -409,8 +409,9 @@ class TeamsBot(DraftsActions, LookalikeActions):
         actor, lang = self._who(context)
         try:
             ref = _field(data, "r", REFERENCE)
-            await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            updates = parse_facts_form(facts_values(data), lang)
+            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
+            now = self.core.clock.now()
+            updates = parse_facts_form(facts_values(data), lang, now=now, aware_at=incident.aware_at)
             outcome = await self.core.incidents.update_facts(ref, updates, actor)
         except Malformed:
             return _malformed(lang)

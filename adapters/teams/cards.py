@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.teams.regime_inputs import assessment_inputs, judgement_inputs, place_inputs, regime_values
 from adapters.teams.regime_inputs import form_values as regime_form_values
-from adapters.teams.regime_inputs import judgement_inputs, place_inputs, regime_values
 from adapters.teams.render import Card, card, markdown, text
-from adapters.teams.text import neutral, strong
+from adapters.teams.text import neutral
 from bot.appi.deadlines import JST
 from bot.domain.facts import NOTE_MAX, REASON_MAX, SUMMARY_MAX, DataItem, Facts, SensitiveKind
 from bot.domain.views import IncidentView
@@ -335,6 +335,8 @@ def facts_card(
         ),
         *place_inputs(values, lang, default_japan=False),
         *judgement_inputs(values, lang),
+        *assessment_inputs(values, lang),
+        *_error(errors, "assessed_on"),
         {
             "type": "Input.Text",
             "id": "secondary_damage",
@@ -383,26 +385,3 @@ def facts_values(data: dict[str, Any]) -> dict[str, object]:
         values["sensitive_kinds"] = _chosen(data, "sensitive_kinds")
     values |= {key: data.get(key) or "" for key in DOCUMENT_FACTS if key in data}
     return values | regime_values(data)
-
-
-def drill_picker(scenarios, lang: str) -> Card:
-    """The drill's scenario picker: the scenarios (the seed articles' cases, the regimes beyond Japan, a blank
-    one) in one choice and one start button — Teams shows at most five actions in a set."""
-    options = [(s.title.get(lang)[:80], s.id) for s in scenarios]
-    return card(
-        [
-            text(strong(neutral(t("drill.picker_title", lang)))),
-            text(neutral(t("drill.picker_intro", lang))),
-            {
-                "type": "Input.ChoiceSet",
-                "id": "scenario",
-                "label": t("drill.picker_choice", lang),
-                "style": "expanded",
-                "isRequired": True,
-                "errorMessage": t("form.error.required", lang),
-                "value": options[0][1] if options else "",
-                "choices": choices(options),
-            },
-        ],
-        [execute(t("drill.picker_start", lang), "leak.drill", {}, style="positive")],
-    )

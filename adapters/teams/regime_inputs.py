@@ -8,7 +8,17 @@ from typing import Any
 
 from bot.domain.facts import Facts
 from bot.i18n import t
-from bot.services.regime_form import JUDGEMENTS, answer_of, asked, code_options, judgement_options
+from bot.services.regime_form import (
+    ASSESSED_ON,
+    ASSESSED_TIME,
+    JUDGEMENTS,
+    answer_of,
+    asked,
+    assessed_values,
+    assessment_question,
+    code_options,
+    judgement_options,
+)
 
 
 def choices(values: list[tuple[str, str]]) -> list[dict]:
@@ -55,11 +65,36 @@ def judgement_inputs(values: dict[str, Any], lang: str) -> list[dict]:
     ]
 
 
+def assessment_inputs(values: dict[str, Any], lang: str) -> list[dict]:
+    """When a law counts from the assessment (SG): the date and time it was found notifiable, in Japan."""
+    question = assessment_question(_chosen(values, "jurisdictions"), lang)
+    if question is None:
+        return []
+    day, clock = values.get(ASSESSED_ON), values.get(ASSESSED_TIME)
+    return [
+        {
+            "type": "Input.Date",
+            "id": ASSESSED_ON,
+            "label": question,
+            "value": day if isinstance(day, str) else "",
+        },
+        {
+            "type": "Input.Time",
+            "id": ASSESSED_TIME,
+            "label": t("form.assessed_time", lang),
+            "value": clock if isinstance(clock, str) else "",
+        },
+    ]
+
+
 def form_values(facts: Facts) -> dict[str, str]:
     """The stored facts as these inputs hold them."""
+    day, clock = assessed_values(facts)
     return {
         "jurisdictions": ",".join(facts.jurisdictions),
         "establishments": ",".join(facts.establishments),
+        ASSESSED_ON: day,
+        ASSESSED_TIME: clock,
     } | {name: answer_of(getattr(facts, name)) for name in JUDGEMENTS}
 
 
@@ -68,4 +103,5 @@ def regime_values(data: dict[str, Any]) -> dict[str, object]:
     values: dict[str, object] = {
         k: _chosen(data, k) for k in ("jurisdictions", "establishments") if k in data
     }
+    values |= {k: data.get(k) or "" for k in (ASSESSED_ON, ASSESSED_TIME) if ASSESSED_ON in data}
     return values | {name: data.get(name) for name in JUDGEMENTS if name in data}

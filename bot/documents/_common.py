@@ -89,8 +89,8 @@ class DraftBase:
     def known_or_unknown(self, value: str, item: str) -> str:
         return value if value else self.unknown(item)
 
-    def placeholder(self, what_key: str) -> str:
-        what = self.t(what_key)
+    def placeholder(self, what_key: str, **params: object) -> str:
+        what = self.t(what_key, **params)
         if what not in self.to_fill:
             self.to_fill.append(what)
         return self.t("doc.placeholder", what=what)

@@ -10,10 +10,10 @@ from bot.documents.announcement import announcement
 from bot.documents.consultation import consultation
 from bot.documents.controller_notice import controller_notice
 from bot.documents.enquiry_script import enquiry_script
-from bot.documents.gdpr import breach_register, eu_communication, eu_notification
 from bot.documents.model import Document
 from bot.documents.notice import notice
 from bot.documents.ppc_report import ppc_report
+from bot.documents.regime_drafts import REGIME_FILE_NAMES, regime_files
 from bot.documents.timeline import TimelineEvent, timeline
 from bot.domain.facts import Facts
 from bot.domain.views import IncidentView
@@ -26,9 +26,7 @@ FILE_NAMES = (
     "announcement",
     "enquiry-script",
     "consultation",
-    "eu-notification",
-    "eu-communication",
-    "breach-register",
+    *REGIME_FILE_NAMES,  # the laws beyond Japan (bot.documents.regime_drafts), when their people are affected
     "timeline",
 )
 
@@ -54,20 +52,6 @@ def bundle(
     japan = _japan(view, org, lang, events=events, since=since, on=on)
     last = {"timeline": (timeline(view, org, lang, events=events, names=names),)}
     return first | japan | regime_files(view, org, on, at) | last
-
-
-def regime_files(
-    view: IncidentView, org: OrgConfig | None, on: date | None, at: datetime | None = None
-) -> dict[str, tuple[Document, ...]]:
-    """The drafts of the laws beyond Japan, in the regime's language (English for the EU), when its people
-    are affected (``at``: the moment they are made, which tells whether the notification is late)."""
-    if "EU" not in view.facts.jurisdictions:
-        return {}
-    return {
-        "eu-notification": (eu_notification(view, org, on, at),),
-        "eu-communication": (eu_communication(view, org, on),),
-        "breach-register": (breach_register(view, org, on),),
-    }
 
 
 def _japan(

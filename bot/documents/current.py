@@ -15,10 +15,10 @@ from bot.documents.bundle import bundle
 from bot.documents.consultation import consultation
 from bot.documents.edits import SectionEdit, apply_edits
 from bot.documents.enquiry_script import enquiry_script
-from bot.documents.gdpr import breach_register, eu_communication, eu_notification
 from bot.documents.model import Document, Section
 from bot.documents.notice import notice
 from bot.documents.ppc_report import ppc_report
+from bot.documents.regime_drafts import BUILDERS
 from bot.documents.snapshots import DOCUMENT_KIND, KIND_DOCUMENTS, Filed
 from bot.documents.timeline import TimelineEvent
 from bot.domain.facts import Facts
@@ -50,17 +50,9 @@ def build(
         return enquiry_script(view, org, lang)
     if key == "consultation":
         return consultation(view, org, lang)
-    if key == "eu_notification":  # the regimes' drafts are in their own language, whatever ``lang``
-        return eu_notification(view, org, on, at)
-    if key in REGIME_BUILDERS:
-        return REGIME_BUILDERS[key](view, org, on)
+    if key in BUILDERS:  # the regimes' drafts are in their own language, whatever ``lang``
+        return BUILDERS[key](view, org, on, at)
     raise KeyError(key)
-
-
-REGIME_BUILDERS = {
-    "eu_communication": eu_communication,
-    "breach_register": breach_register,
-}
 
 
 EDITABLE = frozenset(DOCUMENT_KIND)  # the timeline is the audit trail's: nobody edits it

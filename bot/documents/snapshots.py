@@ -28,6 +28,20 @@ KIND_DOCUMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "eu-notification": ("eu-notification", ("eu_notification",)),
     "eu-communication": ("eu-communication", ("eu_communication",)),
     "breach-register": ("breach-register", ("breach_register",)),
+    **{
+        name: (name, (name.replace("-", "_"),))
+        for name in (
+            "uk-notification",
+            "uk-communication",
+            "kr-notification",
+            "kr-notice",
+            "sg-notification",
+            "sg-notice",
+            "au-statement",
+            "au-notice",
+            "th-notification",
+        )
+    },
 }
 DOCUMENT_KIND = {doc: kind for kind, (_, docs) in KIND_DOCUMENTS.items() for doc in docs}
 

@@ -36,6 +36,17 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("eu-notification", "filed", str(Role.LEGAL), regime="EU", meets="regime:EU:authority"),
     DocumentKind("eu-communication", "sent", str(Role.SUPPORT), regime="EU"),
     DocumentKind("breach-register", "filed", str(Role.LEGAL), regime="EU"),
+    # The other laws beyond Japan: marking the notification filed files the law's deadline, as the EU's; Korea's
+    # notice to the people meets its own 72 hours. AU's statement is due "as soon as practicable": no row.
+    DocumentKind("uk-notification", "filed", str(Role.LEGAL), regime="UK", meets="regime:UK:authority"),
+    DocumentKind("uk-communication", "sent", str(Role.SUPPORT), regime="UK"),
+    DocumentKind("kr-notification", "filed", str(Role.LEGAL), regime="KR", meets="regime:KR:authority"),
+    DocumentKind("kr-notice", "sent", str(Role.SUPPORT), regime="KR", meets="regime:KR:individuals"),
+    DocumentKind("sg-notification", "filed", str(Role.LEGAL), regime="SG", meets="regime:SG:authority"),
+    DocumentKind("sg-notice", "sent", str(Role.SUPPORT), regime="SG"),
+    DocumentKind("au-statement", "filed", str(Role.LEGAL), regime="AU"),
+    DocumentKind("au-notice", "sent", str(Role.SUPPORT), regime="AU"),
+    DocumentKind("th-notification", "filed", str(Role.LEGAL), regime="TH", meets="regime:TH:authority"),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 REVIEWER = str(Role.LEGAL)

@@ -107,6 +107,9 @@ class Facts(BaseModel):
     high_risk: bool | None = None  # EU, UK, TH: a high risk: the people are told
     significant_harm: bool | None = None  # SG
     serious_harm: bool | None = None  # AU
+    # SG: when the company determined the breach notifiable (PDPA s.26D(1): the PDPC within 3 calendar days
+    # after that day); None until the facts form records it
+    assessed_at: AwareDatetime | None = None
 
     @field_validator("jurisdictions", "establishments", mode="after")
     @classmethod

@@ -14,6 +14,7 @@ from bot.appi.deadlines import JST
 from bot.documents.current import current
 from bot.documents.docx import render_docx
 from bot.documents.markdown import escape, render_markdown
+from bot.documents.regime_drafts import REGIME_FILE_NAMES
 from bot.domain.views import IncidentView
 from bot.i18n import t
 from bot.i18n.rich import plain
@@ -32,9 +33,7 @@ IN_THE_CANVAS = (
     "announcement",
     "enquiry-script",
     "consultation",
-    "eu-notification",
-    "eu-communication",
-    "breach-register",
+    *REGIME_FILE_NAMES,  # each law's beyond Japan, when its people are affected
 )
 
 

@@ -162,6 +162,10 @@ def check_regime(regime: Regime) -> list[str]:
                 elif fact not in regime.questions:
                     errors.append(f"{section}.{part}: fact {fact!r} has no entry under questions")
     for fact in regime.questions:
-        if fact not in DECISIVE_FACTS and fact != "persons":
-            errors.append(f"questions.{fact}: unknown fact (known: persons, {', '.join(DECISIVE_FACTS)})")
+        if fact not in DECISIVE_FACTS and fact not in ("persons", "assessed_at"):
+            known = ", ".join(("persons", "assessed_at", *DECISIVE_FACTS))
+            errors.append(f"questions.{fact}: unknown fact (known: {known})")
+    clocks = (regime.authority.clock, regime.individuals.clock if regime.individuals else None)
+    if any(isinstance(c, DaysAfterAssessment) for c in clocks) and "assessed_at" not in regime.questions:
+        errors.append("questions.assessed_at: required by a clock counted after the assessment")
     return errors

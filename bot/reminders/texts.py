@@ -7,6 +7,8 @@ from datetime import datetime
 
 from bot.i18n import t
 from bot.presentation import drill_marked, incident_now, jst, reminder_line
+from bot.regime_words import HOUR_CLOCK, is_regime_key, regime_label, split_key
+from bot.regimes import regimes
 from bot.reminders.delivery import Delivery, ReminderItem
 
 ACTION_KINDS = ("late", "overdue")  # the pings that say what to do now
@@ -29,6 +31,13 @@ def action_text(item: ReminderItem, lang: str) -> str | None:
     """What to do about a deadline that has passed, by kind of deadline."""
     if item.kind not in ACTION_KINDS:
         return None
+    key = item.deadline.key
+    if item.deadline.kind == HOUR_CLOCK and is_regime_key(key):  # each law's own duty and article
+        code, duty = split_key(key)
+        regime = regimes()[code]
+        basis = regime.individuals.basis if duty == "individuals" and regime.individuals else None
+        label = regime_label(key, lang)
+        return t("reminder.action.regime_hours", lang, deadline=label, basis=basis or regime.authority.basis)
     return t(f"reminder.action.{item.deadline.kind}", lang)
 
 

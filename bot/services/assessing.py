@@ -63,6 +63,7 @@ def assess_other_regimes(facts: Facts, aware_at: datetime, org: OrgConfig) -> tu
         high_risk=facts.high_risk,
         significant_harm=facts.significant_harm,
         serious_harm=facts.serious_harm,
+        assessed_at=facts.assessed_at,
         authorities=authorities,
     )
     return assess_regimes(regime_facts)

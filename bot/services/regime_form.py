@@ -7,14 +7,18 @@ Adapters collect raw values; this module decides what is valid."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
-from bot.domain.facts import Facts
+from bot.appi.deadlines import JST
+from bot.domain.facts import FUTURE_TOLERANCE, Facts
 from bot.i18n import t
 from bot.regimes import regimes
+from bot.regimes.schema import DaysAfterAssessment
 
 CODES = ("JP", "EU", "UK", "KR", "SG", "AU", "TH")  # the order a form offers them in
 JUDGEMENTS = ("risk", "high_risk", "significant_harm", "serious_harm")
 YES, NO, UNKNOWN = "yes", "no", "unknown"
+ASSESSED_ON, ASSESSED_TIME = "assessed_on", "assessed_time"  # SG: when the breach was found notifiable (JST)
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,45 @@ def parse_regime_fields(values: dict[str, object], lang: str, errors: dict[str, 
         else:
             errors[name] = t("form.error.choice", lang)
     return updates
+
+
+def assessment_question(codes: tuple[str, ...] | list[str], lang: str) -> str | None:
+    """The question for the moment the breach was assessed notifiable, when one of these laws counts its
+    clock from it (SG: the PDPC within 3 calendar days after that day); None when none does."""
+    for code in codes:
+        regime = regimes().get(code)
+        if regime is not None and isinstance(regime.authority.clock, DaysAfterAssessment):
+            return f"{code}: {regime.questions['assessed_at'].get(lang)}"
+    return None
+
+
+def assessed_values(facts: Facts) -> tuple[str, str]:
+    """The stored moment as the form's date and time in Japan ("" and "" while not answered)."""
+    if facts.assessed_at is None:
+        return "", ""
+    local = facts.assessed_at.astimezone(JST)
+    return local.date().isoformat(), local.strftime("%H:%M")
+
+
+def parse_assessed_at(
+    values: dict[str, object], lang: str, errors: dict[str, str], *, now: datetime, aware_at: datetime
+) -> dict[str, object]:
+    """The moment the breach was assessed notifiable, a date and a time in Japan: not before the company
+    became aware, not in the future. An empty date clears it; a form without the field leaves it as it is."""
+    if ASSESSED_ON not in values:
+        return {}
+    day, clock = values.get(ASSESSED_ON), values.get(ASSESSED_TIME)
+    day = day.strip() if isinstance(day, str) else ""
+    clock = clock.strip() if isinstance(clock, str) else ""
+    if not day:
+        return {"assessed_at": None}
+    try:
+        moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), tzinfo=JST)
+    except ValueError:
+        errors[ASSESSED_ON] = t("form.error.date", lang)
+        return {}
+    if moment < aware_at:
+        errors[ASSESSED_ON] = t("form.error.assessed_before_aware", lang)
+    elif moment > now + FUTURE_TOLERANCE:
+        errors[ASSESSED_ON] = t("form.error.assessed_future", lang)
+    return {} if ASSESSED_ON in errors else {"assessed_at": moment}

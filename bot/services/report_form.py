@@ -22,7 +22,7 @@ from bot.domain.facts import (
 from bot.domain.vocabulary import LEGACY_CAUSES, Cause
 from bot.i18n import t
 from bot.services.incidents import Correction
-from bot.services.regime_form import parse_regime_fields
+from bot.services.regime_form import parse_assessed_at, parse_regime_fields
 
 FIELDS = (
     "summary",
@@ -187,8 +187,11 @@ DOCUMENT_FACTS = (
 )
 
 
-def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
-    """Validate the edit-facts form; returns the updates for IncidentService.update_facts."""
+def parse_facts_form(
+    values: dict[str, object], lang: str, *, now: datetime, aware_at: datetime
+) -> dict[str, object]:
+    """Validate the edit-facts form; returns the updates for IncidentService.update_facts. ``now`` and the
+    incident's ``aware_at`` bound the moment a law's assessment was made (SG)."""
     errors: dict[str, str] = {}
     updates: dict[str, object] = {
         k: values.get(k) is True
@@ -216,6 +219,7 @@ def parse_facts_form(values: dict[str, object], lang: str) -> dict[str, object]:
             errors["sensitive_kinds"] = t("form.error.choice", lang)
     persons, upper = _counts(values, lang, errors)
     updates |= parse_regime_fields(values, lang, errors)
+    updates |= parse_assessed_at(values, lang, errors, now=now, aware_at=aware_at)
     damage = _text(values.get("secondary_damage"))
     if len(damage) > NOTE_MAX:
         errors["secondary_damage"] = t("form.error.too_long", lang, limit=NOTE_MAX)

@@ -16,7 +16,12 @@ from adapters.slack.blocks.elements import (
     text_input,
 )
 from adapters.slack.blocks.elements import plain as plain_text
-from adapters.slack.blocks.regime_fields import judgement_blocks, place_blocks, regime_values
+from adapters.slack.blocks.regime_fields import (
+    assessment_blocks,
+    judgement_blocks,
+    place_blocks,
+    regime_values,
+)
 from adapters.slack.mrkdwn import safe
 from bot.appi.deadlines import JST
 from bot.documents.edits import EDIT_MAX
@@ -178,6 +183,7 @@ def facts_modal(reference: str, facts: Facts, lang: str) -> dict:
         ),
         *place_blocks(lang, facts.jurisdictions, facts.establishments),
         *judgement_blocks(facts, lang),
+        *assessment_blocks(facts, lang),
         input_block(
             "secondary_damage",
             t("form.secondary_damage", lang),
