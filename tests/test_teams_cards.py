@@ -114,3 +114,30 @@ async def test_cards_show_names_never_ids(incident, clock) -> None:
     named = _rename(summary_view(view, clock.now(), "ja"), lambda u: names.get(u) or "担当者")
     shown = json.dumps(summary_card(named), ensure_ascii=False)
     assert "佐藤 花子" in shown and "29:" not in shown
+
+
+def test_the_drafts_card_fits_one_teams_message_and_lists_every_draft() -> None:
+    """Teams refuses a bot message over about 100 KB (UTF-16): however many drafts (Japan's and every other
+    law's), the card stays within it, each draft listed with as much of its text as fits."""
+    import json
+
+    from adapters.teams.render import DRAFTS_CARD_BUDGET, drafts_card
+    from bot.documents.model import Document, Section, paragraph
+    from bot.journey.port import Drafts
+
+    long = "漏えいの概要。" * 700  # about 4,900 characters a section
+    documents = tuple(
+        Document(
+            f"doc_{n}",
+            f"下書き {n}",
+            "ja",
+            tuple(Section(f"{i}. 見出し", (paragraph(long),)) for i in range(3)),
+        )
+        for n in range(20)
+    )
+    card = drafts_card(Drafts("下書き", "", lambda: (), documents), "LEAK-2026-0001", "ja")
+    size = len(json.dumps(card, ensure_ascii=False).encode("utf-16-le"))
+    assert size <= DRAFTS_CARD_BUDGET + 2_000, size
+    titles = json.dumps(card, ensure_ascii=False)
+    assert all(f"下書き {n}" in titles for n in range(20)), "every draft listed"
+    assert "漏えいの概要" in titles, "with some of its text"

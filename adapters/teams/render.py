@@ -6,6 +6,7 @@ reason's input id carries the step id, so every input id in a card is unique.
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
 from typing import Any
 
@@ -214,6 +215,9 @@ def reminder_text(message: ReminderMessage) -> tuple[str, list[tuple[str, str]]]
     return "\n\n".join(lines), mentions
 
 
+# A bot message may be about 100 KB counted in UTF-16, and Microsoft advises staying within 80 KB
+# (learn.microsoft.com, "Format your bot messages"): the drafts card keeps to this, with room around it.
+DRAFTS_CARD_BUDGET = 76_000
 SECTION_LIMIT = 800  # characters of each draft shown in the card: a Teams message holds about 28 KB
 
 
@@ -229,35 +233,49 @@ def drafts_card(drafts: Drafts, reference: str, lang: str) -> Card:
             shown += [(document, stamp(item)) for document in item.documents]
         else:
             shown.append((item, ""))
+    too_long = [text(neutral(t("teams.drafts_too_long", lang, reference=reference)), isSubtle=True)]
+    # Each draft gets an even share of the card: as much of its text as fits, every draft listed.
+    share = (DRAFTS_CARD_BUDGET - _size(body) - 1_000) // max(1, len(shown))
     for number, (document, filed) in enumerate(shown, start=1):
-        body += [
-            {
-                "type": "ActionSet",
-                "actions": [
-                    {
-                        "type": "Action.ToggleVisibility",
-                        "title": f"▸ {document.title}"[:120],
-                        "targetElements": [f"draft_{number}"],
-                    }
-                ],
-            },
-            {
-                "type": "Container",
-                "id": f"draft_{number}",
-                "isVisible": False,
-                "items": _draft(document, filed),
-            },
-        ]
+        for limit in (SECTION_LIMIT, 400, 150, 0):
+            entry = _draft_entry(number, document, _draft(document, filed, limit))
+            if _size(entry) <= share:
+                break
+        else:
+            entry = _draft_entry(number, document, too_long)
+        body += entry
     body.append(text(neutral(t("teams.drafts_export", lang, reference=reference)), isSubtle=True))
     return card(body)
 
 
-def _draft(document: Document, filed: str = "") -> list[dict]:
+def _draft_entry(number: int, document: Document, items: list[dict]) -> list[dict]:
+    """The draft's button and its collapsed text."""
+    return [
+        {
+            "type": "ActionSet",
+            "actions": [
+                {
+                    "type": "Action.ToggleVisibility",
+                    "title": f"▸ {document.title}"[:120],
+                    "targetElements": [f"draft_{number}"],
+                }
+            ],
+        },
+        {"type": "Container", "id": f"draft_{number}", "isVisible": False, "items": items},
+    ]
+
+
+def _size(body: list[dict]) -> int:
+    """The message's size as Teams counts it: the payload encoded as UTF-16."""
+    return len(json.dumps(body, ensure_ascii=False).encode("utf-16-le"))
+
+
+def _draft(document: Document, filed: str = "", limit: int = SECTION_LIMIT) -> list[dict]:
     notes = [filed] if filed else []
     items: list[dict] = [text(neutral(note), isSubtle=True) for note in notes + document.notes()]
     shown = 0
     for section in document.sections:
-        if shown >= SECTION_LIMIT:
+        if shown >= limit:
             items.append(text(neutral(t("teams.drafts_cut", document.lang)), isSubtle=True))
             break
         shown_text = ""
@@ -266,6 +284,12 @@ def _draft(document: Document, filed: str = "") -> list[dict]:
                 kinds = {block.kind, section.blocks[index - 1].kind}
                 shown_text += "\n\n" if "paragraph" in kinds else "\n"
             shown_text += _block(block)
+        if len(shown_text) > limit - shown:  # a long section is cut, not left out of a card it alone fills
+            shown_text = shown_text[: max(0, limit - shown)].rstrip()
+            if shown_text.count("**") % 2:  # cut inside a bold label: no stray ** left to show
+                head, _, tail = shown_text.rpartition("**")
+                shown_text = head + tail
+            shown_text += "…"
         shown += len(shown_text)
         items.append(text(strong(neutral(section.heading)), spacing="Medium"))
         if shown_text:

@@ -19,6 +19,9 @@ from aiohttp import web
 
 from adapters.fakes.card_schema import card_errors
 
+# Teams: a bot message of at most about 100 KB, the payload counted in UTF-16 (learn.microsoft.com, "Format
+# your bot messages"; older pages said 40 KB, Power Automate's connector 28 KB)
+MAX_ACTIVITY_BYTES = 100_000
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
@@ -59,6 +62,9 @@ class FakeConnector:
 
     def _check(self, activity: dict[str, Any]) -> list[str]:
         problems = []
+        size = len(json.dumps(activity, ensure_ascii=False).encode("utf-16-le"))  # as Teams counts it
+        if size > MAX_ACTIVITY_BYTES:  # Teams refuses a larger message (413 MessageSizeTooBig)
+            problems.append(f"activity: {size} bytes, over Teams' {MAX_ACTIVITY_BYTES}")
         for attachment in activity.get("attachments") or []:
             if attachment.get("contentType") == CARD:
                 content = attachment.get("content") or {}
