@@ -194,7 +194,7 @@ class LeakbotServer:
 
     async def stop(self) -> None:
         """Inbound first (Socket Mode, then HTTP, which lets answers in flight finish), then the reminders
-        (waiting a little for a sweep in flight), then the database."""
+        (waiting a little for a sweep in flight), then the database, then the Slack client's connections."""
         if self.socket_mode is not None:
             await self.socket_mode.close_async()
         if self._runner is not None:
@@ -207,6 +207,8 @@ class LeakbotServer:
             await self._teams.close()  # its Graph session
         if self.core is not None:
             await self.core.close()
+        if self.slack_app is not None:
+            await self.slack_app.client.close()  # its connections to Slack, after everything that posts
 
 
 async def _serve(settings: CoreSettings, host: str, port: int) -> None:

@@ -67,6 +67,7 @@ class SlackHarness:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.core.close()
+        await self.bolt.client.close()
         await self.slack.stop()
 
     def notifier(self) -> Notifier:
