@@ -11,9 +11,12 @@ A burst's p99 (with 50 samples: its slowest) is measured from sending a command 
 each burst the bench waits until the fake Slack has received every views.open the burst asked for (the work
 the ack promised) and the app has been idle a moment, so a burst never pays for the previous one's tail
 (the defect of the first version of this measurement, see docs/benchmarks.md). Each run starts fresh
-processes and a fresh database, warms both apps with a small burst, then alternates the apps' bursts
-(leakbot, bare, bare, leakbot, …); a run's figure is the median of its bursts' p99; the result is the
-median of the runs.
+processes and a fresh database, warms both apps (a burst of 10, then one of 50: a long-running server's
+connections and caches are warm), then alternates the apps' bursts (leakbot, bare, bare, leakbot, …); a
+run's figure is the median of its bursts' p99; the result is the median of the runs. Also reported: the
+ratio of bursts that ran next to each other (under about the same load), and each app's CPU per /leak
+(user + system, from /proc, over everything the app did for its bursts), which the machine's load moves far
+less than latency.
 
 Usage: uv run python bench/ack.py --runs 3 [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/db]
 """
@@ -210,8 +213,9 @@ async def one_run(url: str | None, workdir: Path, bursts: int, concurrent: int) 
                 servers = dict(zip(drivers, processes[1:], strict=True))
                 for name, process in servers.items():
                     await until_up(session, f"{drivers[name].base_url}/slack/events", process)
-                for name, driver in drivers.items():  # warm both: imports, auth.test, connections, locales
-                    await burst(driver, opened, 10, servers[name])
+                for name, driver in drivers.items():  # warm both (imports, auth.test, connections, locales)
+                    await burst(driver, opened, 10, servers[name])  # a first small burst, then a full one
+                    await burst(driver, opened, concurrent, servers[name])
                 measured: dict[str, list] = {name: [] for name in drivers}
                 order = list(drivers)
                 for n in range(bursts):
@@ -238,15 +242,25 @@ async def bench(url: str | None, runs: int, bursts: int, concurrent: int) -> dic
         return [med(b[index] for b in r[name]) for r in per_run]
 
     leak, bare = run_medians("leakbot", 0), run_medians("bare bolt", 0)
-    leak_cpu, bare_cpu = run_medians("leakbot", 1), run_medians("bare bolt", 1)
+
+    def run_means(name: str) -> list[float]:  # CPU: a run's bursts together (the clock ticks every 10 ms)
+        return [statistics.fmean(b[1] for b in r[name]) for r in per_run]
+
+    leak_cpu, bare_cpu = run_means("leakbot"), run_means("bare bolt")
+    # the n-th burst of each app ran next to each other (L B, B L, …), under about the same load
+    paired = [med(a[0] / b[0] for a, b in zip(r["leakbot"], r["bare bolt"], strict=True)) for r in per_run]
     return {
         "leakbot p99 ms (median of runs)": med(leak),
         "bare bolt p99 ms (median of runs)": med(bare),
         "ratio": med(leak) / med(bare),
+        "ratio of adjacent bursts (median of each run's, median of runs)": med(paired),
         "runs (median burst p99 ms, leakbot/bare)": [
             f"{a:.0f}/{b:.0f}" for a, b in zip(leak, bare, strict=True)
         ],
-        "CPU ms per /leak (median of runs), leakbot/bare": f"{med(leak_cpu):.2f}/{med(bare_cpu):.2f}",
+        "app CPU ms per /leak (a run's bursts, median of runs), leakbot/bare": f"{med(leak_cpu):.2f}/{med(bare_cpu):.2f}",
+        "runs app CPU ms per /leak, leakbot/bare": [
+            f"{a:.2f}/{b:.2f}" for a, b in zip(leak_cpu, bare_cpu, strict=True)
+        ],
         "bursts p99 ms leakbot": [[round(b[0]) for b in r["leakbot"]] for r in per_run],
         "bursts p99 ms bare bolt": [[round(b[0]) for b in r["bare bolt"]] for r in per_run],
     }
@@ -255,7 +269,7 @@ async def bench(url: str | None, runs: int, bursts: int, concurrent: int) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--bursts", type=int, default=6, help="bursts per app in each run")
+    parser.add_argument("--bursts", type=int, default=8, help="bursts per app in each run")
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--skip-sqlite", action="store_true")

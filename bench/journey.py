@@ -312,7 +312,7 @@ async def run_all(args: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--bursts", type=int, default=6, help="ack: bursts per app in each run")
+    parser.add_argument("--bursts", type=int, default=8, help="ack: bursts per app in each run")
     parser.add_argument("--clicks", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rate", type=int, default=100)
