@@ -14,9 +14,9 @@ the ack promised) and the app has been idle a moment, so a burst never pays for 
 processes and a fresh database, warms both apps (a burst of 10, then one of 50: a long-running server's
 connections and caches are warm), then alternates the apps' bursts (leakbot, bare, bare, leakbot, …); a
 run's figure is the median of its bursts' p99; the result is the median of the runs. Also reported: the
-ratio of bursts that ran next to each other (under about the same load), and each app's CPU per /leak
-(user + system, from /proc, over everything the app did for its bursts), which the machine's load moves far
-less than latency.
+ratio of bursts that ran next to each other (under about the same load), each app's CPU per /leak (user +
+system, from /proc, over everything the app did for its bursts), which the machine's load moves far less
+than latency, and the fake Slack's CPU per /leak for each app (it shares the 2 cores; real Slack does not).
 
 Usage: uv run python bench/ack.py --runs 3 [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/db]
 """
@@ -171,12 +171,12 @@ def cpu_seconds(process: subprocess.Popen) -> float:
 
 
 async def burst(
-    driver: SlackDriver, opened: Opened, concurrent: int, server: subprocess.Popen
-) -> tuple[float, float]:
-    """One burst of /leak: its p99 in ms, and the app's CPU ms per /leak, once the modals it asked for have
-    all opened."""
+    driver: SlackDriver, opened: Opened, concurrent: int, server: subprocess.Popen, fake: subprocess.Popen
+) -> tuple[float, float, float]:
+    """One burst of /leak: its p99 in ms, and the app's and the fake Slack's CPU ms per /leak, once the
+    modals it asked for have all opened."""
     before = (await opened.get())["opened"]
-    cpu = cpu_seconds(server)
+    cpu, fake_cpu = cpu_seconds(server), cpu_seconds(fake)
 
     async def one(n: int) -> float:
         started = time.perf_counter()
@@ -187,7 +187,12 @@ async def burst(
     latencies = await asyncio.gather(*(one(n) for n in range(concurrent)))
     await opened.wait_for(before + concurrent)
     await asyncio.sleep(QUIET)
-    return pct(list(latencies), 99) * 1000, (cpu_seconds(server) - cpu) * 1000 / concurrent
+    per_command = 1000 / concurrent
+    return (
+        pct(list(latencies), 99) * 1000,
+        (cpu_seconds(server) - cpu) * per_command,
+        (cpu_seconds(fake) - fake_cpu) * per_command,
+    )
 
 
 async def one_run(url: str | None, workdir: Path, bursts: int, concurrent: int) -> dict[str, list]:
@@ -214,13 +219,15 @@ async def one_run(url: str | None, workdir: Path, bursts: int, concurrent: int) 
                 for name, process in servers.items():
                     await until_up(session, f"{drivers[name].base_url}/slack/events", process)
                 for name, driver in drivers.items():  # warm both (imports, auth.test, connections, locales)
-                    await burst(driver, opened, 10, servers[name])  # a first small burst, then a full one
-                    await burst(driver, opened, concurrent, servers[name])
+                    await burst(driver, opened, 10, servers[name], fake)  # a small burst, then a full one
+                    await burst(driver, opened, concurrent, servers[name], fake)
                 measured: dict[str, list] = {name: [] for name in drivers}
                 order = list(drivers)
                 for n in range(bursts):
                     for name in order if n % 2 == 0 else order[::-1]:
-                        measured[name].append(await burst(drivers[name], opened, concurrent, servers[name]))
+                        measured[name].append(
+                            await burst(drivers[name], opened, concurrent, servers[name], fake)
+                        )
                 assert (await opened.get())["violations"] == 0, "the fake Slack refused a call"
             finally:
                 for driver in drivers.values():
@@ -243,10 +250,11 @@ async def bench(url: str | None, runs: int, bursts: int, concurrent: int) -> dic
 
     leak, bare = run_medians("leakbot", 0), run_medians("bare bolt", 0)
 
-    def run_means(name: str) -> list[float]:  # CPU: a run's bursts together (the clock ticks every 10 ms)
-        return [statistics.fmean(b[1] for b in r[name]) for r in per_run]
+    def run_means(name: str, index: int) -> list[float]:  # CPU: a run's bursts together (10 ms ticks)
+        return [statistics.fmean(b[index] for b in r[name]) for r in per_run]
 
-    leak_cpu, bare_cpu = run_means("leakbot"), run_means("bare bolt")
+    leak_cpu, bare_cpu = run_means("leakbot", 1), run_means("bare bolt", 1)
+    leak_fake, bare_fake = run_means("leakbot", 2), run_means("bare bolt", 2)
     # the n-th burst of each app ran next to each other (L B, B L, …), under about the same load
     paired = [med(a[0] / b[0] for a, b in zip(r["leakbot"], r["bare bolt"], strict=True)) for r in per_run]
     return {
@@ -258,6 +266,9 @@ async def bench(url: str | None, runs: int, bursts: int, concurrent: int) -> dic
             f"{a:.0f}/{b:.0f}" for a, b in zip(leak, bare, strict=True)
         ],
         "app CPU ms per /leak (a run's bursts, median of runs), leakbot/bare": f"{med(leak_cpu):.2f}/{med(bare_cpu):.2f}",
+        "fake Slack CPU ms per /leak (median of runs), for leakbot/for bare": (
+            f"{med(leak_fake):.2f}/{med(bare_fake):.2f}"
+        ),
         "runs app CPU ms per /leak, leakbot/bare": [
             f"{a:.2f}/{b:.2f}" for a, b in zip(leak_cpu, bare_cpu, strict=True)
         ],
