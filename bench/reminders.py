@@ -215,6 +215,7 @@ async def measure(url: str, fire: int) -> dict:
         await asyncio.sleep(0.1)
     await runner.stop()
     await core.close()
+    await client.close()
     await stub_runner.cleanup()
     due_by_channel = json.loads(DUE_FILE.read_text())
     latencies = sorted(

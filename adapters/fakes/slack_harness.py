@@ -81,6 +81,7 @@ class SlackHarness:
             await self._runner.cleanup()
             self._runner = None
         await self.core.close()
+        await self.bolt.client.close()  # the app's kept-alive session to the Web API
 
     def notifier(self) -> Notifier:
         return self.core.notifiers()["slack"]

@@ -1,7 +1,11 @@
-"""The Slack Web API client: retries 429s and transient errors, counts failures for /metrics."""
+"""The Slack Web API client: retries 429s and transient errors, counts failures for /metrics, and keeps its
+connections to Slack open between calls."""
 
 from __future__ import annotations
 
+import asyncio
+
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -15,9 +19,15 @@ from adapters.metrics import Metrics
 
 
 class CountingWebClient(AsyncWebClient):
+    """slack_sdk alone opens a new aiohttp session, and so a new TCP (and TLS) connection, for every call;
+    this client's calls share one session per event loop, opened at the first call, so connections are kept
+    alive and reused. ``close()`` closes it (the app's shutdown calls it)."""
+
     metrics: Metrics | None = None
+    _session_loop: asyncio.AbstractEventLoop | None = None
 
     async def api_call(self, api_method: str, **kwargs):  # type: ignore[override]
+        self._shared_session()
         try:
             return await super().api_call(api_method, **kwargs)
         except SlackApiError as exc:
@@ -29,6 +39,20 @@ class CountingWebClient(AsyncWebClient):
             if self.metrics is not None:
                 self.metrics.api_errors.labels("slack", api_method, "transport").inc()
             raise
+
+    def _shared_session(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.session is not None and not self.session.closed and self._session_loop is loop:
+            return
+        # the timeout slack_sdk gives the sessions it opens itself; no cap on connections, as before
+        self.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.timeout), connector=aiohttp.TCPConnector(limit=0)
+        )
+        self._session_loop = loop
+
+    async def close(self) -> None:
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
 
 
 def make_client(

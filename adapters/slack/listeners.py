@@ -43,7 +43,7 @@ from adapters.slack.payloads import PARSED, action_time, check_payload, state_va
 from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
 from bot.bootstrap import Core
 from bot.commands import ByReference, by_reference
-from bot.i18n import t
+from bot.i18n import LANGUAGES, t
 from bot.i18n.rich import rich
 from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
@@ -74,6 +74,8 @@ class SlackListeners(DraftsListening, LookalikeListening):
         self.locales = LocaleCache(app.client)
         self.journey = core.journey
         self._tasks: set[asyncio.Task] = set()
+        for lang in LANGUAGES:  # the catalog and the report modal's fixed blocks, before the first /leak
+            report_modal(lang, core.clock.now(), "", None)
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(check_payload)

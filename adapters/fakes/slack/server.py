@@ -89,6 +89,8 @@ class FakeSlack(ScheduledMessages):
         # (method, received, answered, arguments): perf_counter seconds, for the benchmarks
         self.timeline: list[tuple[str, float, float, dict[str, Any]]] = []
         self.violations: list[str] = []
+        # the client's (host, port) of each Web API call's TCP connection: a reused connection repeats it
+        self.connections: list[tuple[str, int] | None] = []
         self._faults: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._invite_failures: dict[str, str] = {}
         self._ids = itertools.count(1)
@@ -224,6 +226,8 @@ class FakeSlack(ScheduledMessages):
     async def _handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
         method = request.match_info["method"]
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.connections.append(tuple(peer[:2]) if peer else None)
         args = await self._arguments(request)
         try:
             return await self._answer(request, method, args)

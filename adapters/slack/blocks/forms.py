@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from functools import cache
 
 from adapters.slack.blocks.elements import (
+    Block,
     checkboxes,
     input_block,
     modal,
@@ -59,9 +62,12 @@ def _involvement(lang: str) -> list[dict]:
 
 
 def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | None) -> dict:
+    """The leak report modal. Only the summary, the discovery date and time and the origin channel change per
+    request; the rest is built once per language (``_report_fixed``) and shared, never modified."""
     local = now.astimezone(JST)
+    intro, rest = _report_fixed(lang)
     blocks = [
-        section(t("form.intro", lang)),
+        intro,
         input_block(
             "summary",
             t("form.summary", lang),
@@ -78,6 +84,27 @@ def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | N
             t("form.discovered_time", lang),
             {"type": "timepicker", "action_id": "value", "initial_time": local.strftime("%H:%M")},
         ),
+        *rest,
+    ]
+    return {
+        **_report_frame(lang),
+        "private_metadata": json.dumps({"lang": lang, "origin": origin_channel}),
+        "blocks": blocks,
+    }
+
+
+@cache
+def _report_frame(lang: str) -> dict:
+    return modal(
+        REPORT_CALLBACK, t("form.title", lang), [], t("form.submit", lang), t("form.cancel", lang), {}
+    )
+
+
+@cache
+def _report_fixed(lang: str) -> tuple[Block, tuple[Block, ...]]:
+    """The report modal's blocks that are the same for every request in ``lang``: the intro, and every
+    input after the discovery time."""
+    rest = (
         input_block(
             "confirmed",
             t("form.confirmed", lang),
@@ -105,16 +132,8 @@ def report_modal(lang: str, now: datetime, summary: str, origin_channel: str | N
         ),
         *place_blocks(lang, ("JP",), ()),
         input_block("notes", t("form.notes", lang), text_input(multiline=True), optional=True),
-    ]
-    metadata = {"lang": lang, "origin": origin_channel}
-    return modal(
-        REPORT_CALLBACK,
-        t("form.title", lang),
-        blocks,
-        t("form.submit", lang),
-        t("form.cancel", lang),
-        metadata,
     )
+    return section(t("form.intro", lang)), rest
 
 
 def report_values(state: dict[str, object]) -> dict[str, object]:
