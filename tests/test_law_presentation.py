@@ -18,7 +18,6 @@ from bot.domain.facts import Facts
 from bot.i18n.rich import text_of
 from bot.presentation import (
     assessment_text,
-    change_lines,
     next_deadline_text,
     reminder_line,
     step_meta,
@@ -27,6 +26,7 @@ from bot.reminders.delivery import ReminderItem
 from bot.reminders.ics import deadlines_calendar
 from bot.services.incidents import ReportRequest
 from bot.services.ports import Actor
+from bot.views.changes import change_lines
 from bot.views.incident import summary_view
 from bot.views.notices import home_view
 from tests.conftest import ORG_YAML

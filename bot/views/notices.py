@@ -11,13 +11,13 @@ from bot.i18n import t
 from bot.i18n.rich import Rich, channel, join, r, rich
 from bot.playbook.schema import Playbook
 from bot.presentation import (
-    change_lines,
     drill_marked,
     drill_marked_rich,
     incident_now,
     next_deadline_line,
     progress_bar,
 )
+from bot.views.changes import change_lines
 from bot.views.elements import people, person
 
 
