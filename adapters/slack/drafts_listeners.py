@@ -9,21 +9,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack.blocks.forms import documents_modal, edit_modal, edit_picker
+from adapters.slack.listening import PLATFORM
+from adapters.slack.listening import actor as _actor
 from adapters.slack.payloads import PARSED, action_time, state_values
 from bot.documents.status import states as document_states
 from bot.i18n import t
 from bot.refusals import refusal
 from bot.services.errors import ServiceError
 from bot.services.policy import Permission
-from bot.services.ports import Actor
-
-PLATFORM = "slack"  # whose commands the refusals name
 
 log = logging.getLogger(__name__)
-
-
-def _actor(user_id: str) -> Actor:
-    return Actor("slack", user_id)
 
 
 def _clicked_at(body: dict[str, Any]) -> float | None:

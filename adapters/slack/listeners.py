@@ -25,10 +25,7 @@ from adapters.slack.blocks.forms import (
     FACTS_CALLBACK,
     REPORT_CALLBACK,
     SKIP_CALLBACK,
-    correct_modal,
     drill_modal,
-    facts_modal,
-    facts_values,
     report_error_blocks,
     report_modal,
     report_values,
@@ -36,35 +33,30 @@ from adapters.slack.blocks.forms import (
 )
 from adapters.slack.directory import LocaleCache
 from adapters.slack.drafts_listeners import DraftsListening
+from adapters.slack.facts_listeners import FactsListening
+from adapters.slack.listening import PLATFORM, REFUSALS
+from adapters.slack.listening import actor as _actor
 from adapters.slack.lookalike_listeners import ACTIONS as LOOKALIKE_ACTIONS
 from adapters.slack.lookalike_listeners import LookalikeListening
-from adapters.slack.mrkdwn import user
 from adapters.slack.payloads import PARSED, action_time, check_payload, state_values
+from adapters.slack.reminder_listeners import ReminderListening
 from adapters.slack.render import REMINDER_ACTION, STEP_ACTION, STEP_MENU, SUMMARY_ACTION, home_blocks, mrkdwn
 from bot.bootstrap import Core
 from bot.commands import ByReference, by_reference
 from bot.i18n import LANGUAGES, t
 from bot.i18n.rich import rich
-from bot.playbook.engine import StepStatus, TransitionError
+from bot.playbook.engine import StepStatus
 from bot.refusals import refusal
-from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
-from bot.services.ports import Actor
-from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
+from bot.services.report_form import FormErrors, parse_report
 from bot.views.notices import drill_refusal, home_view
 
 log = logging.getLogger(__name__)
-PLATFORM = "slack"
 SAVE_BUDGET = 2.0  # seconds a report may take to save before the modal is acknowledged without waiting
-REFUSALS = (ServiceError, TransitionError)
 
 
-def _actor(user_id: str) -> Actor:
-    return Actor(PLATFORM, user_id)
-
-
-class SlackListeners(DraftsListening, LookalikeListening):
+class SlackListeners(DraftsListening, LookalikeListening, FactsListening, ReminderListening):
     REFUSALS = REFUSALS
 
     def __init__(self, core: Core, app: AsyncApp, metrics: Metrics) -> None:
@@ -364,78 +356,6 @@ class SlackListeners(DraftsListening, LookalikeListening):
             return
         await ack()
 
-    # --- facts and corrections -------------------------------------------------------------------------
-
-    async def on_edit_facts(self, ack, body: dict[str, Any], context) -> None:
-        await ack()
-        user_id, ref = body["user"]["id"], context[PARSED].r
-        await self._guarded(
-            user_id, (body.get("channel") or {}).get("id"), self._open_facts(body["trigger_id"], ref, user_id)
-        )
-
-    async def _open_facts(self, trigger_id: str, ref: str, user_id: str) -> None:
-        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
-        lang = await self.locales.language(user_id)
-        await self.client.views_open(trigger_id=trigger_id, view=facts_modal(ref, incident.facts, lang))
-
-    async def on_facts_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        self.metrics.requests.labels(PLATFORM, "facts").inc()
-        meta, user_id = context[PARSED], body["user"]["id"]
-        try:
-            incident = await self.core.incidents.authorize(meta.ref, _actor(user_id), Permission.WORK)
-            values, now = facts_values(state_values(view)), self.core.clock.now()
-            updates = parse_facts_form(values, meta.lang, now=now, aware_at=incident.aware_at)
-            await self.core.incidents.update_facts(meta.ref, updates, _actor(user_id))
-        except FormErrors as invalid:
-            await ack(response_action="errors", errors=invalid.errors)
-            return
-        except REFUSALS as refused:
-            await ack(
-                response_action="errors", errors={"cause": refusal(refused, meta.lang, platform=PLATFORM)}
-            )
-            return
-        except Exception as exc:
-            log.error("saving facts failed: %s", type(exc).__name__)
-            await ack(response_action="errors", errors={"cause": t("error.unavailable", meta.lang)})
-            return
-        await ack()
-
-    async def on_correct(self, ack, body: dict[str, Any], context) -> None:
-        await ack()
-        user_id, ref = body["user"]["id"], context[PARSED].r
-        await self._guarded(
-            user_id,
-            (body.get("channel") or {}).get("id"),
-            self._open_correct(body["trigger_id"], ref, user_id),
-        )
-
-    async def _open_correct(self, trigger_id: str, ref: str, user_id: str) -> None:
-        incident = await self.core.incidents.authorize(ref, _actor(user_id), Permission.WORK)
-        lang = await self.locales.language(user_id)
-        await self.client.views_open(
-            trigger_id=trigger_id, view=correct_modal(ref, incident.aware_at, incident.facts, lang)
-        )
-
-    async def on_correct_submitted(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
-        meta, user_id = context[PARSED], body["user"]["id"]
-        try:
-            correction = parse_correction(state_values(view), self.core.clock.now(), meta.lang)
-        except FormErrors as invalid:
-            await ack(response_action="errors", errors=report_error_blocks(invalid.errors))
-            return
-        try:
-            await self.core.incidents.correct_report(meta.ref, correction, _actor(user_id))
-        except REFUSALS as refused:
-            await ack(
-                response_action="errors", errors={"reason": refusal(refused, meta.lang, platform=PLATFORM)}
-            )
-            return
-        except Exception as exc:
-            log.error("a correction failed: %s", type(exc).__name__)
-            await ack(response_action="errors", errors={"reason": t("error.unavailable", meta.lang)})
-            return
-        await ack()
-
     # --- summary buttons -------------------------------------------------------------------------------
 
     async def on_calendar(self, ack, body: dict[str, Any], context) -> None:
@@ -457,49 +377,6 @@ class SlackListeners(DraftsListening, LookalikeListening):
     async def _refresh(self, ref: str, user_id: str) -> None:
         # only those who may read it may refresh it
         await self.journey.refresh(await self.core.incidents.get(ref, _actor(user_id)))
-
-    # --- reminder cards -------------------------------------------------------------------------------
-
-    async def on_reminder_ack(self, ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
-        await ack()
-        value, user_id = context[PARSED], body["user"]["id"]
-        await self._guarded(
-            user_id, (body.get("channel") or {}).get("id"), self._acknowledge(body, action, value, user_id)
-        )
-
-    async def _acknowledge(self, body, action, value, user_id: str) -> None:
-        await self.core.incidents.acknowledge(value.r, value.k, _actor(user_id))
-        await self._mark_card(body, action, t("reminder.acked", self.core.org.language, who=user(user_id)))
-
-    async def on_reminder_file(self, ack, body: dict[str, Any], action: dict[str, Any], context) -> None:
-        await ack()
-        value, user_id = context[PARSED], body["user"]["id"]
-        await self._guarded(
-            user_id, (body.get("channel") or {}).get("id"), self._file(body, action, value, user_id)
-        )
-
-    async def _file(self, body, action, value, user_id: str) -> None:
-        await self.core.incidents.mark_filed(value.r, value.k, _actor(user_id), action_time(action))
-        await self._mark_card(body, action, t("reminder.filed", self.core.org.language, who=user(user_id)))
-
-    async def _mark_card(self, body: dict[str, Any], action: dict[str, Any], note: str) -> None:
-        """Replace the clicked card's buttons with who did what, so nobody clicks twice."""
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
-        if not message or not channel:
-            return
-        blocks = [
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}
-            if b.get("block_id") == action.get("block_id")
-            else b
-            for b in message.get("blocks", [])
-        ]
-        try:
-            await self.client.chat_update(
-                channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks
-            )
-        except SlackApiError as exc:
-            log.warning("could not update a reminder card: %s", exc.response.get("error"))
 
     # --- App Home --------------------------------------------------------------------------------------
 
