@@ -7,7 +7,6 @@ import asyncio
 import logging
 import re
 import uuid
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
@@ -18,82 +17,45 @@ from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnC
 from adapters.metrics import Metrics
 from adapters.teams.calendar import TeamsCalendar
 from adapters.teams.cards import (
-    correct_card,
-    correct_form_values,
-    facts_card,
-    facts_form_values,
-    facts_values,
     received,
     report_form,
     report_values,
 )
 from adapters.teams.drafts import DraftsActions
 from adapters.teams.drill_card import drill_picker
+from adapters.teams.form_actions import FormActions
 from adapters.teams.graph import GraphClient
+from adapters.teams.invoke import (
+    REFERENCE,
+    REFUSALS,
+    Malformed,
+    _card,
+    _field,
+    _malformed,
+    _message,
+    _status,
+)
 from adapters.teams.lookalike_actions import LookalikeActions
 from adapters.teams.platform import PLATFORM, TeamsPlatform
 from adapters.teams.render import markdown, phase_card, summary_card
-from adapters.teams.sdk import CARD, Conversation, TeamsGateway, card_activity, tenant_of, text_activity
+from adapters.teams.sdk import Conversation, TeamsGateway, card_activity, tenant_of, text_activity
 from adapters.teams.settings import TeamsSettings
 from bot.bootstrap import Core
 from bot.commands import ByReference, by_reference
 from bot.domain.vocabulary import Role
 from bot.i18n import language_for, t
 from bot.i18n.rich import text_of
-from bot.playbook.engine import StepStatus, TransitionError
 from bot.refusals import refusal
 from bot.services.errors import ServiceError
 from bot.services.incidents import ReportRequest
 from bot.services.policy import Permission
 from bot.services.ports import Actor
-from bot.services.report_form import FormErrors, parse_correction, parse_facts_form, parse_report
+from bot.services.report_form import FormErrors, parse_report
 from bot.views.incident import phase_view, summary_view
 from bot.views.notices import drill_refusal
 
 log = logging.getLogger(__name__)
 LEAK = re.compile(r"^\s*(?:<at>[^<]*</at>\s*)?leak\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
-TEAMS_ID = re.compile(
-    r"^(?:29:[A-Za-z0-9_\-]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-)
-MESSAGE = "application/vnd.microsoft.activity.message"
-ERROR = "application/vnd.microsoft.error"
-REFERENCE = re.compile(r"^[A-Z][A-Z0-9-]{2,31}$")
-IDENTIFIER = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
-REFUSALS = (ServiceError, TransitionError)
-
-
-class Malformed(ValueError):
-    pass
-
-
-def _field(data: dict[str, Any], key: str, pattern: re.Pattern[str] = IDENTIFIER) -> str:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not pattern.match(value):
-        raise Malformed(key)
-    return value
-
-
-def _status(data: dict[str, Any]) -> StepStatus:
-    try:
-        return StepStatus(_field(data, "t"))
-    except ValueError:
-        raise Malformed("t") from None
-
-
-def _card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=CARD, value=card)
-
-
-def _message(text: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=MESSAGE, value=text)
-
-
-def _malformed(lang: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(
-        status_code=HTTPStatus.BAD_REQUEST,
-        type=ERROR,
-        value={"code": "BadRequest", "message": t("error.malformed", lang)},
-    )
 
 
 async def _activity_problem(request: web.Request, tenant_id: str | None) -> web.Response | None:
@@ -131,10 +93,7 @@ def graph_client(settings: TeamsSettings) -> GraphClient | None:
     )
 
 
-class TeamsBot(DraftsActions, LookalikeActions):
-    REFERENCE, REFUSALS, Malformed = REFERENCE, REFUSALS, Malformed
-    _field, _card, _malformed = staticmethod(_field), staticmethod(_card), staticmethod(_malformed)
-
+class TeamsBot(DraftsActions, LookalikeActions, FormActions):
     def __init__(self, core: Core, settings: TeamsSettings, metrics: Metrics) -> None:
         self.core = core
         self.settings = settings
@@ -397,57 +356,6 @@ class TeamsBot(DraftsActions, LookalikeActions):
         view = phase_view(incident, playbook, step.phase, self.core.clock.now(), lang)
         return _card(phase_card(await self.platform.with_names(view), lang))
 
-    async def on_facts_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        return await self._form(
-            context, data, lambda ref, i, lang: facts_card(ref, facts_form_values(i.facts), lang)
-        )
-
-    async def on_facts_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        """Membership is decided before anything of the incident is shown; a bad value brings the form
-        back with what was typed and a message under the field."""
-        self.metrics.requests.labels(PLATFORM, "facts").inc()
-        actor, lang = self._who(context)
-        try:
-            ref = _field(data, "r", REFERENCE)
-            incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            now = self.core.clock.now()
-            updates = parse_facts_form(facts_values(data), lang, now=now, aware_at=incident.aware_at)
-            outcome = await self.core.incidents.update_facts(ref, updates, actor)
-        except Malformed:
-            return _malformed(lang)
-        except FormErrors as invalid:
-            return _card(facts_card(ref, data, lang, invalid.errors))
-        except REFUSALS as refused:
-            return self._refusal(refused, lang)
-        return _card(await self._summary(outcome.incident))
-
-    async def on_correct_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        return await self._form(
-            context, data, lambda ref, i, lang: correct_card(ref, correct_form_values(i), lang)
-        )
-
-    async def on_correct_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            ref = _field(data, "r", REFERENCE)
-            await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            correction = parse_correction(data, self.core.clock.now(), lang)
-            outcome = await self.core.incidents.correct_report(ref, correction, actor)
-        except Malformed:
-            return _malformed(lang)
-        except FormErrors as invalid:
-            return _card(correct_card(ref, data, lang, invalid.errors))
-        except REFUSALS as refused:
-            if isinstance(refused, ServiceError) and refused.code in (
-                "correction_reason_required",
-                "too_long",
-            ):
-                return _card(
-                    correct_card(ref, data, lang, {"reason": refusal(refused, lang, platform=PLATFORM)})
-                )
-            return self._refusal(refused, lang)
-        return _card(await self._summary(outcome.incident))
-
     async def _form(self, context: TurnContext, data: dict[str, Any], build):
         """A form opened from the summary: only for who may work the incident (refusals recorded)."""
         actor, lang = self._who(context)
@@ -469,26 +377,3 @@ class TeamsBot(DraftsActions, LookalikeActions):
         except REFUSALS as refused:
             return self._refusal(refused, lang)
         return _card(await self._summary(incident))
-
-    # --- reminder cards ----------------------------------------------------------------------------------
-
-    async def on_ack(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            await self.core.incidents.acknowledge(_field(data, "r", REFERENCE), _field(data, "k"), actor)
-        except Malformed:
-            return _malformed(lang)
-        except REFUSALS as refused:
-            return self._refusal(refused, lang)
-        return _message(t("reminder.acked", lang, who=self._name(actor, lang)))
-
-    async def on_file(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
-        actor, lang = self._who(context)
-        try:
-            ref, key = _field(data, "r", REFERENCE), _field(data, "k")
-            await self.core.incidents.mark_filed(ref, key, actor, context.activity.timestamp)
-        except Malformed:
-            return _malformed(lang)
-        except REFUSALS as refused:
-            return self._refusal(refused, lang)
-        return _message(t("reminder.filed", lang, who=self._name(actor, lang)))

@@ -10,6 +10,7 @@ from typing import Any
 from microsoft_agents.hosting.core import TurnContext, TurnState
 
 from adapters.teams.cards import choices, execute
+from adapters.teams.invoke import REFERENCE, REFUSALS, Malformed, _card, _field, _malformed
 from adapters.teams.platform import PLATFORM
 from adapters.teams.render import Card, card, text
 from bot.documents.edits import EDIT_MAX
@@ -128,7 +129,7 @@ class DraftsActions:
     async def on_docs_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            ref = self._field(data, "r", self.REFERENCE)
+            ref = _field(data, "r", REFERENCE)
             outcome = await self.core.incidents.set_document_status(
                 ref,
                 str(data.get("document") or ""),
@@ -137,71 +138,69 @@ class DraftsActions:
                 reason=str(data.get("reason") or "") or None,
                 acted_at=context.activity.timestamp,
             )
-        except self.Malformed:
-            return self._malformed(lang)
-        except self.REFUSALS as refused:
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
             try:
                 incident = await self.core.incidents.authorize(ref, actor, Permission.WORK)
-            except self.REFUSALS:
+            except REFUSALS:
                 return self._refusal(refused, lang)
             field = "reason" if _about_reason(refused) else "status"
-            return self._card(
+            return _card(
                 _documents_form(ref, incident, lang, {field: refusal(refused, lang, platform=PLATFORM)})
             )
-        return self._card(await self._summary(outcome.incident))
+        return _card(await self._summary(outcome.incident))
 
     async def on_edit_open(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            ref = self._field(data, "r", self.REFERENCE)
+            ref = _field(data, "r", REFERENCE)
             editable = await self.core.incidents.editable(ref, actor)
-        except self.Malformed:
-            return self._malformed(lang)
-        except self.REFUSALS as refused:
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
             return self._refusal(refused, lang)
-        return self._card(edit_picker(ref, editable, lang))
+        return _card(edit_picker(ref, editable, lang))
 
     async def on_edit_pick(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            ref = self._field(data, "r", self.REFERENCE)
-            choice = self._field(data, "section", CHOICE)
+            ref = _field(data, "r", REFERENCE)
+            choice = _field(data, "section", CHOICE)
             editable = await self.core.incidents.editable(ref, actor)
-        except self.Malformed:
-            return self._malformed(lang)
-        except self.REFUSALS as refused:
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
             return self._refusal(refused, lang)
         document, _, section = choice.partition("|")
         chosen = next((e for e in editable if (e.document, e.section) == (document, section)), None)
         if chosen is None:
             unknown = {"section": t("error.unknown_document", lang, reference=ref)}
-            return self._card(edit_picker(ref, editable, lang, unknown))
-        return self._card(edit_card(ref, chosen, lang))
+            return _card(edit_picker(ref, editable, lang, unknown))
+        return _card(edit_card(ref, chosen, lang))
 
     async def on_edit_save(self, context: TurnContext, state: TurnState, data: dict[str, Any]):
         actor, lang = self._who(context)
         try:
-            ref = self._field(data, "r", self.REFERENCE)
-            document, section = self._field(data, "d"), self._field(data, "s")
+            ref = _field(data, "r", REFERENCE)
+            document, section = _field(data, "d"), _field(data, "s")
             name = getattr(context.activity.from_property, "name", "") or ""
             outcome = await self.core.incidents.edit_section(
                 ref, document, section, str(data.get("text") or ""), actor, by_name=name
             )
-        except self.Malformed:
-            return self._malformed(lang)
-        except self.REFUSALS as refused:
+        except Malformed:
+            return _malformed(lang)
+        except REFUSALS as refused:
             try:
                 editable = await self.core.incidents.editable(ref, actor)
-            except self.REFUSALS:
+            except REFUSALS:
                 return self._refusal(refused, lang)
             chosen = next((e for e in editable if (e.document, e.section) == (document, section)), None)
             if chosen is None:
                 return self._refusal(refused, lang)
             typed = type(chosen)(chosen.document, chosen.section, chosen.heading, str(data.get("text") or ""))
-            return self._card(
-                edit_card(ref, typed, lang, {"text": refusal(refused, lang, platform=PLATFORM)})
-            )
-        return self._card(await self._summary(outcome.incident))
+            return _card(edit_card(ref, typed, lang, {"text": refusal(refused, lang, platform=PLATFORM)}))
+        return _card(await self._summary(outcome.incident))
 
 
 def _documents_form(reference: str, incident, lang: str, errors: dict[str, str] | None = None):

@@ -7,6 +7,7 @@ from typing import Any
 
 from microsoft_agents.hosting.core import TurnContext, TurnState
 
+from adapters.teams.invoke import REFERENCE, REFUSALS, Malformed, _card, _field, _malformed
 from adapters.teams.render import VERBS, lookalike_card
 from bot.views.lookalike import MERGE, SEPARATE_VERB, lookalike_question
 
@@ -30,15 +31,15 @@ class LookalikeActions:
         self.metrics.requests.labels("teams", "lookalike").inc()
         actor, lang = self._who(context)
         try:
-            ref, question = self._field(data, "r", self.REFERENCE), self._field(data, "q")
-            upto = self._field(data, "u", self.REFERENCE)
-        except self.Malformed:
-            return self._malformed(lang)
+            ref, question = _field(data, "r", REFERENCE), _field(data, "q")
+            upto = _field(data, "u", REFERENCE)
+        except Malformed:
+            return _malformed(lang)
         try:
             await self.core.incidents.answer_lookalikes(ref, question, upto, merge, actor)
-        except self.REFUSALS as refused:
+        except REFUSALS as refused:
             return self._refusal(refused, lang)
         answered = await self.core.incidents.lookalike_round(ref, question)
         if answered is None:
-            return self._malformed(lang)
-        return self._card(lookalike_card(lookalike_question(answered, self.core.org.language)))
+            return _malformed(lang)
+        return _card(lookalike_card(lookalike_question(answered, self.core.org.language)))
