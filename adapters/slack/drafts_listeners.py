@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.slack.blocks.forms import documents_modal, edit_modal, edit_picker
+from adapters.slack.blocks.document_forms import documents_modal, edit_modal, edit_picker
 from adapters.slack.listening import PLATFORM
 from adapters.slack.listening import actor as _actor
 from adapters.slack.payloads import PARSED, action_time, state_values
