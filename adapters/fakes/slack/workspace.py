@@ -1,0 +1,3 @@
+"""The fake Slack workspace's own id."""
+
+TEAM = "T0LEAKBOT"
