@@ -3,13 +3,18 @@ LEAKBOT_TEST_POSTGRES_URL is set (CI sets it to the machine's server)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.fakes.slack_harness import SlackHarness
@@ -101,46 +106,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_migrated():
-    """A database of its own for this test session (and for each xdist worker), created on the server that
-    LEAKBOT_TEST_POSTGRES_URL names and dropped at the end: parallel runs never share tables."""
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A database of its own on the server LEAKBOT_TEST_POSTGRES_URL names, dropped afterwards: parallel
+    runs and xdist workers never share tables."""
     assert POSTGRES_URL
-    import asyncio
-    import uuid
-
-    from sqlalchemy.engine import make_url
-
-    name = f"leakbot_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    server = make_url(POSTGRES_URL)
-    engine_url = server.set(database=name).render_as_string(hide_password=False)
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-        await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        migrate.upgrade(engine_url)
-        yield engine_url
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """A database with no schema at all, on each backend (PostgreSQL: one made for this test and dropped)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    import asyncio
-    import uuid
-
-    from sqlalchemy.engine import make_url
-
-    name = f"leakbot_empty_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
     async def admin(statement: str) -> None:
         engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -153,6 +124,24 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path):
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated():
+    """This test session's (this worker's) PostgreSQL database, migrated once."""
+    with postgres_database("leakbot_test") as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A database with no schema at all, on each backend (PostgreSQL: one made for this test and dropped)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    with postgres_database("leakbot_empty") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -9,17 +9,14 @@ import asyncio
 import json
 import os
 import subprocess
-import uuid
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.tables import Base
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, postgres_database
 from tests.test_cli_store import run
 from tests.test_serve import base_env, free_port, leakbot_argv, run_until_listening
 
@@ -137,17 +134,8 @@ def test_serve_without_the_schema_says_to_run_db_upgrade(tmp_path) -> None:
 def test_replicas_upgrading_at_once_create_the_schema_once(tmp_path) -> None:
     """Several `leakbot db upgrade` at the same moment on one new PostgreSQL database (replicas starting
     together, each running the image's command): all succeed, one creates the schema, the others find it."""
-    assert POSTGRES_URL
-    name = f"leakbot_race_{uuid.uuid4().hex[:8]}"
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-        await engine.dispose()
-
-    async def tables() -> int:
+    async def tables(url: str) -> int:
         engine = create_engine(url)
         async with engine.connect() as conn:
             await migrate.check_schema(engine)
@@ -157,8 +145,7 @@ def test_replicas_upgrading_at_once_create_the_schema_once(tmp_path) -> None:
         await engine.dispose()
         return int(count or 0)
 
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
+    with postgres_database("leakbot_race") as url:
         env = base_env(tmp_path) | {"DATABASE_URL": url}
         replicas = [
             subprocess.Popen(
@@ -176,6 +163,4 @@ def test_replicas_upgrading_at_once_create_the_schema_once(tmp_path) -> None:
         assert sum("created the leakbot schema" in out for out in outs) == 1, outs
         assert sum("already up to date" in out for out in outs) == 3, outs
         # leakbot's tables and alembic_version, each made once
-        assert asyncio.run(tables()) == len(Base.metadata.tables) + 1
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        assert asyncio.run(tables(url)) == len(Base.metadata.tables) + 1
