@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.teams.inputs import choices, chosen, multi_select
 from adapters.teams.regime_inputs import assessment_inputs, judgement_inputs, place_inputs, regime_values
 from adapters.teams.regime_inputs import form_values as regime_form_values
 from adapters.teams.render import Card, card, markdown, text
@@ -24,28 +25,6 @@ INVOLVEMENT = ("processor_involved", "acting_for_controller")
 
 def execute(title: str, verb: str, data: dict, **extra: Any) -> dict:
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, **extra}
-
-
-def choices(values: list[tuple[str, str]]) -> list[dict]:
-    return [{"title": title, "value": value} for title, value in values]
-
-
-def multi_select(input_id: str, label: str, selected: list[str], options: list[tuple[str, str]]) -> dict:
-    """Checkboxes: Teams sends the chosen values comma-separated."""
-    return {
-        "type": "Input.ChoiceSet",
-        "id": input_id,
-        "label": label,
-        "isMultiSelect": True,
-        "style": "expanded",
-        "value": ",".join(selected),
-        "choices": choices(options),
-    }
-
-
-def _chosen(values: dict, field: str) -> list[str]:
-    raw = values.get(field)
-    return [v for v in raw.split(",") if v] if isinstance(raw, str) else []
 
 
 def _error(errors: dict[str, str], field: str) -> list[dict]:
@@ -110,7 +89,7 @@ def report_form(
         multi_select(
             "data_items",
             t("form.data_items", lang),
-            _chosen(values, "data_items"),
+            chosen(values, "data_items"),
             [(t(f"item.{i}", lang), i.value) for i in DataItem],
         ),
         {
@@ -133,7 +112,7 @@ def report_form(
         multi_select(
             "involvement",
             t("form.involvement", lang),
-            _chosen(values, "involvement"),
+            chosen(values, "involvement"),
             [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
         ),
         *place_inputs(values, lang, default_japan=True),
@@ -155,14 +134,14 @@ def report_form(
 
 def report_values(data: dict[str, Any]) -> dict[str, object]:
     """Action.Execute data (inputs merged into it) to the core report form's fields."""
-    involvement = _chosen(data, "involvement")
+    involvement = chosen(data, "involvement")
     return {
         "summary": data.get("summary"),
         "discovered_on": data.get("discovered_on") or None,
         "discovered_time": data.get("discovered_time") or None,
         "confirmed": data.get("confirmed") == "yes",
         "cause": data.get("cause") or None,
-        "data_items": _chosen(data, "data_items"),
+        "data_items": chosen(data, "data_items"),
         "persons": data.get("persons"),
         "persons_upper_bound": data.get("persons_upper_bound"),
         "processor_involved": "processor_involved" in involvement,
@@ -310,27 +289,27 @@ def facts_card(
         multi_select(
             "flags",
             t("form.flags", lang),
-            _chosen(values, "flags"),
+            chosen(values, "flags"),
             [(t(f"flag.{f}", lang), f) for f in FLAGS],
         ),
         multi_select(
             "data_items",
             t("form.data_items", lang),
-            _chosen(values, "data_items"),
+            chosen(values, "data_items"),
             [(t(f"item.{i}", lang), i.value) for i in DataItem],
         ),
         *_error(errors, "data_items"),
         multi_select(
             "sensitive_kinds",
             t("form.sensitive_kinds", lang),
-            _chosen(values, "sensitive_kinds"),
+            chosen(values, "sensitive_kinds"),
             [(t(f"sensitive_kind.{k}", lang), k.value) for k in SensitiveKind],
         ),
         *_error(errors, "sensitive_kinds"),
         multi_select(
             "involvement",
             t("form.involvement", lang),
-            _chosen(values, "involvement"),
+            chosen(values, "involvement"),
             [(t(f"form.{k}", lang), k) for k in INVOLVEMENT],
         ),
         *place_inputs(values, lang, default_japan=False),
@@ -371,17 +350,17 @@ def facts_card(
 
 
 def facts_values(data: dict[str, Any]) -> dict[str, object]:
-    flags, involvement = _chosen(data, "flags"), _chosen(data, "involvement")
+    flags, involvement = chosen(data, "flags"), chosen(data, "involvement")
     values: dict[str, object] = {f: f in flags for f in FLAGS}
     values |= {k: k in involvement for k in INVOLVEMENT}
     values |= {
         "cause": data.get("cause"),
         "persons": data.get("persons"),
         "persons_upper_bound": data.get("persons_upper_bound"),
-        "data_items": _chosen(data, "data_items"),
+        "data_items": chosen(data, "data_items"),
         "secondary_damage": data.get("secondary_damage") or "",
     }
     if "sensitive_kinds" in data:  # an older card without it leaves the kinds as they are
-        values["sensitive_kinds"] = _chosen(data, "sensitive_kinds")
+        values["sensitive_kinds"] = chosen(data, "sensitive_kinds")
     values |= {key: data.get(key) or "" for key in DOCUMENT_FACTS if key in data}
     return values | regime_values(data)

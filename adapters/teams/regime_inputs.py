@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.teams.inputs import choices, chosen, multi_select
 from bot.domain.facts import Facts
 from bot.i18n import t
 from bot.services.regime_form import (
@@ -21,32 +22,15 @@ from bot.services.regime_form import (
 )
 
 
-def choices(values: list[tuple[str, str]]) -> list[dict]:
-    return [{"title": title, "value": value} for title, value in values]
-
-
-def _chosen(values: dict, field: str) -> list[str]:
-    raw = values.get(field)
-    return [v for v in raw.split(",") if v] if isinstance(raw, str) else []
-
-
 def _places(input_id: str, label: str, selected: list[str], lang: str) -> dict:
-    return {
-        "type": "Input.ChoiceSet",
-        "id": input_id,
-        "label": label,
-        "isMultiSelect": True,
-        "style": "expanded",
-        "value": ",".join(selected),
-        "choices": choices(code_options(lang)),
-    }
+    return multi_select(input_id, label, selected, code_options(lang))
 
 
 def place_inputs(values: dict[str, Any], lang: str, *, default_japan: bool) -> list[dict]:
-    where = _chosen(values, "jurisdictions") or (["JP"] if default_japan else [])
+    where = chosen(values, "jurisdictions") or (["JP"] if default_japan else [])
     return [
         _places("jurisdictions", t("form.jurisdictions", lang), where, lang),
-        _places("establishments", t("form.establishments", lang), _chosen(values, "establishments"), lang),
+        _places("establishments", t("form.establishments", lang), chosen(values, "establishments"), lang),
     ]
 
 
@@ -61,13 +45,13 @@ def judgement_inputs(values: dict[str, Any], lang: str) -> list[dict]:
             "value": str(values.get(field) or "unknown"),
             "choices": choices(judgement_options(lang)),
         }
-        for field, question in asked(_chosen(values, "jurisdictions"), lang)
+        for field, question in asked(chosen(values, "jurisdictions"), lang)
     ]
 
 
 def assessment_inputs(values: dict[str, Any], lang: str) -> list[dict]:
     """When a law counts from the assessment (SG): the date and time it was found notifiable, in Japan."""
-    question = assessment_question(_chosen(values, "jurisdictions"), lang)
+    question = assessment_question(chosen(values, "jurisdictions"), lang)
     if question is None:
         return []
     day, clock = values.get(ASSESSED_ON), values.get(ASSESSED_TIME)
@@ -100,8 +84,6 @@ def form_values(facts: Facts) -> dict[str, str]:
 
 def regime_values(data: dict[str, Any]) -> dict[str, object]:
     """Action.Execute data to the core form's fields (an input the card did not carry is absent)."""
-    values: dict[str, object] = {
-        k: _chosen(data, k) for k in ("jurisdictions", "establishments") if k in data
-    }
+    values: dict[str, object] = {k: chosen(data, k) for k in ("jurisdictions", "establishments") if k in data}
     values |= {k: data.get(k) or "" for k in (ASSESSED_ON, ASSESSED_TIME) if ASSESSED_ON in data}
     return values | {name: data.get(name) for name in JUDGEMENTS if name in data}
