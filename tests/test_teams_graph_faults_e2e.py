@@ -34,7 +34,9 @@ YAMADA_MAIL = PEOPLE[YAMADA][1]
 async def teams(clean_database, clock):
     names = {bot_id: name for name, _, bot_id in PEOPLE.values()}
     env = {"LEAKBOT_GRAPH_TIMEOUT": str(CALL_TIMEOUT)}
-    org = parse_org_config(ORG, "org.yaml")
+    # the same leak reported again is what these tests need (a look-up asked again for the next report): not
+    # held as a look-alike of the first (tests/test_lookalike_*.py cover that)
+    org = parse_org_config(ORG + "lookalikes: {enabled: false}\n", "org.yaml")
     async with TeamsHarness(clean_database, org, clock, graph=True, names=names, env=env) as harness:
         assert harness.graph is not None and harness.bot.graph is not None
         assert harness.bot.graph.timeout == CALL_TIMEOUT, "the setting reaches the client"
