@@ -5,12 +5,18 @@ On both engines."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import build_core
 from bot.config.org import parse_org_config
 from bot.config.settings import CoreSettings
+from bot.storage.db import create_engine
+from bot.storage.keycheck import register
+from bot.storage.tables import DataKey
 from tests.conftest import DATA, ORG_YAML, TEST_DATA_KEY
 from tests.test_cli_store import run
 from tests.test_incident_service import open_incident
@@ -104,3 +110,29 @@ def test_a_malformed_key_is_one_line_that_never_repeats_it(value, says, clean_da
     monkeypatch.setenv("LEAKBOT_DATA_KEY", value)
     code, out, err = run(["incidents", "list"], capsys)
     assert (code, out) == (2, "") and err.count("\n") == 1 and says in err and value not in err
+
+
+async def test_replicas_registering_the_key_at_once_both_go_on(clean_database) -> None:
+    """Replicas starting together (serve, `db upgrade`) list the same key at the same moment: the second
+    waits for the first's row and keeps it, instead of failing on the unique key (CI saw one of four
+    `db upgrade` replicas exit 1 with UniqueViolationError)."""
+    first, second = create_engine(clean_database), create_engine(clean_database)
+    now = datetime.now(UTC)
+    try:
+        async with AsyncSession(first) as a, AsyncSession(second) as b:
+
+            async def register_too() -> None:
+                async with b.begin():
+                    await register(b, "k-replicas", now)
+
+            async with a.begin():
+                await register(a, "k-replicas", now)
+                racing = asyncio.create_task(register_too())
+                await asyncio.sleep(0.3)  # the second replica reads and writes while the first's row is new
+            await racing
+        async with AsyncSession(first) as session:
+            rows = (await session.scalars(select(DataKey).where(DataKey.key_id == "k-replicas"))).all()
+        assert [(row.key_id, row.retired_at) for row in rows] == [("k-replicas", None)]
+    finally:
+        await first.dispose()
+        await second.dispose()

@@ -47,6 +47,15 @@ async def test_teams_help_and_usage_name_only_teams_commands(teams) -> None:
     await teams.say("29:someone", "leak close")
     said = " ".join(teams.connector.texts_in("a:personal-29:someone"))
     assert "leak reopen" in said and "leak drill" in said and "/leak" not in said
+    assert "leak hold LEAK-" in said and "leak release LEAK-" in said
+
+
+async def test_slack_help_names_every_command_slack_has(app) -> None:
+    status, body = await app.driver.command("USOMEONE", "help")
+    assert status == 200
+    for command in ("/leak status", "/leak close", "/leak reopen LEAK-", "/leak hold LEAK-", "/leak release LEAK-"):
+        assert command in body, command
+    assert "/leak drill" in body and "`leak " not in body
 
 
 async def test_a_drill_briefing_names_its_platforms_command(teams, app) -> None:

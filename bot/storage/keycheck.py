@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Text, column, select, table
+from sqlalchemy import Text, column, select, table, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.storage.crypto import PLAINTEXT, Keyring, key_id_of
@@ -53,12 +55,15 @@ async def live_keys(session: AsyncSession) -> list[str]:
 
 
 async def register(session: AsyncSession, kid: str, now: datetime) -> None:
-    """``kid`` has (or will have) data: listed, and live again if a rotation had retired it."""
-    row = await session.get(DataKey, kid)
-    if row is None:
-        session.add(DataKey(key_id=kid, added_at=now))
-    elif row.retired_at is not None:
-        row.retired_at = None
+    """``kid`` has (or will have) data: listed, and live again if a rotation had retired it. Replicas starting
+    together (serve, `db upgrade`) register the same key at once: the insert gives way to the other's row."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(DataKey).values(key_id=kid, added_at=now).on_conflict_do_nothing(index_elements=["key_id"])
+    )
+    await session.execute(
+        update(DataKey).where(DataKey.key_id == kid, DataKey.retired_at.is_not(None)).values(retired_at=None)
+    )
 
 
 async def check_keys(engine: AsyncEngine, keyring: Keyring, *, dev_insecure: bool, writes: bool) -> KeyCheck:
