@@ -53,7 +53,13 @@ async def test_teams_help_and_usage_name_only_teams_commands(teams) -> None:
 async def test_slack_help_names_every_command_slack_has(app) -> None:
     status, body = await app.driver.command("USOMEONE", "help")
     assert status == 200
-    for command in ("/leak status", "/leak close", "/leak reopen LEAK-", "/leak hold LEAK-", "/leak release LEAK-"):
+    for command in (
+        "/leak status",
+        "/leak close",
+        "/leak reopen LEAK-",
+        "/leak hold LEAK-",
+        "/leak release LEAK-",
+    ):
         assert command in body, command
     assert "/leak drill" in body and "`leak " not in body
 
