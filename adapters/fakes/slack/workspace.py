@@ -1,3 +1,4 @@
-"""The fake Slack workspace's own id."""
+"""The fake Slack workspace's own ids: the workspace and the bot user."""
 
 TEAM = "T0LEAKBOT"
+BOT_USER = "UBOT"
