@@ -54,9 +54,7 @@ from bot.views.notices import drill_refusal, home_view
 
 log = logging.getLogger(__name__)
 SAVE_BUDGET = 2.0  # seconds a report may take to save before the modal is acknowledged without waiting
-# Reports being saved at once from which the next one is acknowledged without waiting at all: in a mass
-# report every modal is answered well within Slack's 3 s, the outcome following (docs/decisions.md).
-BURST_SAVES = 10
+BURST_SAVES = 10  # reports saving at once from which the next is acknowledged at once (a mass report)
 
 
 class SlackListeners(DraftsListening, LookalikeListening, FactsListening, ReminderListening):
