@@ -7,6 +7,8 @@ import asyncio
 import json
 import re
 
+import pytest
+
 from adapters.fakes.slack_harness import SlackHarness, modal_state
 from bot.services.ports import OPERATOR
 
@@ -74,6 +76,7 @@ async def settled_burst(app: SlackHarness, count: int) -> tuple[object, dict]:
     return channel, questions(app, channel.id)[0]
 
 
+@pytest.mark.slow  # a stress test: 200 reports at once, each answered within Slack's 3 s (CI runs it)
 async def test_two_hundred_look_alike_reports_open_one_channel_with_one_question(app) -> None:
     channel, question = await settled_burst(app, 200)
     assert len(response_channels(app)) == 1 and channel.name == "leak-20261201-0001"
