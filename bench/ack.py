@@ -103,8 +103,14 @@ async def serve_bare(api_url: str, port: int) -> None:
     await asyncio.Event().wait()
 
 
-def spawn(args: list[str], env: dict[str, str] | None = None, *, pipe: bool = False) -> subprocess.Popen:
-    return subprocess.Popen(
+# --pin: the apps on a core of their own, the fake Slack and this driver on the other(s)
+PIN: dict[str, set[int]] = {}
+
+
+def spawn(
+    args: list[str], env: dict[str, str] | None = None, *, pipe: bool = False, role: str = "app"
+) -> subprocess.Popen:
+    process = subprocess.Popen(
         args,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
@@ -112,6 +118,9 @@ def spawn(args: list[str], env: dict[str, str] | None = None, *, pipe: bool = Fa
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    if role in PIN:
+        os.sched_setaffinity(process.pid, PIN[role])
+    return process
 
 
 def leakbot_env(database_url: str, api_url: str, port: int, workdir: Path) -> dict[str, str]:
@@ -199,7 +208,7 @@ async def one_run(url: str | None, workdir: Path, bursts: int, concurrent: int) 
     database_url = await fresh_database(url, workdir)
     control_port, leak_port, bare_port = free_port(), free_port(), free_port()
     me = [sys.executable, str(HERE)]
-    fake = spawn([*me, "--serve", "fake", "--port", str(control_port)], pipe=True)
+    fake = spawn([*me, "--serve", "fake", "--port", str(control_port)], pipe=True, role="fake")
     processes = [fake]
     try:
         assert fake.stdout is not None
@@ -284,6 +293,9 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=50)
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--pin", action="store_true", help="the apps on the last core, the rest on the others"
+    )
     parser.add_argument("--serve", choices=["fake", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -294,6 +306,10 @@ def main() -> None:
     if args.serve == "bare":
         asyncio.run(serve_bare(args.api_url, args.port))
         return
+    if args.pin:
+        cores = sorted(os.sched_getaffinity(0))
+        PIN["app"], PIN["fake"] = {cores[-1]}, set(cores[:-1])
+        os.sched_setaffinity(0, PIN["fake"])
     load = os.getloadavg()
     results: dict = {"load average at start (1, 5, 15 min)": [round(v, 2) for v in load]}
     engines = ([] if args.skip_sqlite else [("SQLite", None)]) + (

@@ -27,6 +27,7 @@ from adapters.slack.settings import SlackSettings
 from adapters.teams.bot import TeamsBot
 from adapters.teams.settings import TeamsSettings
 from adapters.web import build_web_app
+from bot.appi.calendar import warm as warm_calendar
 from bot.bootstrap import Core, build_core
 from bot.config.org import ConfigError
 from bot.config.settings import CoreSettings
@@ -171,6 +172,7 @@ class LeakbotServer:
             if teams.dev_mode:
                 log.warning("Teams runs in development mode: inbound requests are not authenticated")
         app = build_web_app(core, self.metrics, routes, state)
+        warm_calendar(core.clock.now().date())
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)

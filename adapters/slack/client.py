@@ -4,6 +4,7 @@ connections to Slack open between calls."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -15,7 +16,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.logging_setup import PAYLOAD_LOGGERS
 from adapters.metrics import Metrics
+
+# slack_sdk tests its logger's own level (``logger.level <= DEBUG``), not the effective one, before it formats
+# every request's arguments and every response body into a debug message; its default logger has no level
+# of its own, so each call formatted the whole modal (and the text people typed) only to drop it.
+API_LOGGER = logging.getLogger("slack_sdk.web.leakbot")
+API_LOGGER.setLevel(PAYLOAD_LOGGERS["slack_sdk"])
 
 
 class CountingWebClient(AsyncWebClient):
@@ -61,6 +69,7 @@ def make_client(
     backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_factor)
     client = CountingWebClient(
         token=token,
+        logger=API_LOGGER,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),

@@ -18,6 +18,14 @@ def _national_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("JP", years=year)
 
 
+def warm(today: date) -> None:
+    """Load this year's and next year's holidays now: the first look-up imports the holidays package's
+    country modules (0.1-0.3 s), which `leakbot serve` does before it takes requests, not in the event loop
+    while a burst of them waits."""
+    for year in (today.year, today.year + 1):
+        _national_holidays(year)
+
+
 def is_year_end_closure(day: date) -> bool:
     return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
 
