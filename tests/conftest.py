@@ -94,6 +94,14 @@ def _fast_living_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEAKBOT_UPDATES_PER_SECOND", "20")
 
 
+@pytest.fixture(scope="session")
+def scenarios():
+    """The shipped drill scenarios, by id."""
+    from bot.drills import DEFAULT_SCENARIOS_DIR, load_scenarios
+
+    return load_scenarios(DEFAULT_SCENARIOS_DIR)
+
+
 @pytest.fixture
 def org() -> OrgConfig:
     return parse_org_config(ORG_YAML, "test-org.yaml")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-import pytest
-
 from bot.appi.deadlines import JST
 from bot.documents.docx import render_docx
 from bot.documents.markdown import render_markdown
@@ -15,21 +13,13 @@ from bot.domain.facts import DataItem, Facts
 from bot.domain.views import AssessmentView, DeadlineView, IncidentView, StepView
 from bot.domain.vocabulary import Cause
 from bot.drills import (
-    DEFAULT_SCENARIOS_DIR,
     DrillClock,
-    load_scenarios,
 )
 from bot.drills.report import INJECT_ACTION, after_action_report, duration_text
 from bot.playbook.engine import Progress, StepStatus
 from bot.playbook.loader import DEFAULT_PLAYBOOKS_DIR, PlaybookRegistry
 
-CASES = ("misdelivery", "lost_device", "web_skimming", "ransomware")
 T0 = datetime(2025, 4, 1, 9, 0, tzinfo=JST)
-
-
-@pytest.fixture(scope="module")
-def scenarios():
-    return load_scenarios(DEFAULT_SCENARIOS_DIR)
 
 
 def _view() -> IncidentView:

@@ -31,11 +31,6 @@ T0 = datetime(2025, 4, 1, 9, 0, tzinfo=JST)
 # --- scenarios ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def scenarios():
-    return load_scenarios(DEFAULT_SCENARIOS_DIR)
-
-
 def test_the_shipped_scenarios_are_the_cases_and_blank(scenarios) -> None:
     assert set(scenarios) == {*CASES, "overseas_customers", "blank"}
     for scenario in scenarios.values():
