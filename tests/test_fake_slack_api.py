@@ -102,6 +102,32 @@ async def test_invalid_block_kit_is_rejected(slack) -> None:
     assert any("button text over 75" in v or "75" in v for v in slack.violations)
 
 
+async def test_a_modal_is_checked_whole_every_time_it_is_opened(slack) -> None:
+    # The fake parses a block the same way every time, so it parses each distinct block once: a block it
+    # refused stays refused, and a view's own rules (its title) are still checked around blocks it knows.
+    api = client(slack)
+    field = {
+        "type": "input",
+        "block_id": "summary",
+        "label": {"type": "plain_text", "text": "概要"},
+        "element": {"type": "plain_text_input", "action_id": "value"},
+    }
+    broken = {"type": "input", "block_id": "when", "label": {"type": "plain_text", "text": "日時"}}
+
+    def modal(title: str, *blocks: dict) -> dict:
+        return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": list(blocks)}
+
+    for _ in range(2):
+        await api.views_open(trigger_id="1.2.3", view=modal("報告", field))
+        with pytest.raises(SlackApiError):
+            await api.views_open(trigger_id="1.2.3", view=modal("報告", field, broken))
+        with pytest.raises(SlackApiError):
+            await api.views_open(trigger_id="1.2.3", view=modal("x" * 25, field))
+    assert len(slack.opened_views) == 2
+    assert sum("block 1 (input)" in v for v in slack.violations) == 2
+    assert sum("title" in v for v in slack.violations) >= 2
+
+
 async def test_rate_limits_and_server_errors_are_retried(slack) -> None:
     api = client(
         slack,

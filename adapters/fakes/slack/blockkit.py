@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.errors import SlackObjectFormationError
@@ -32,21 +34,41 @@ def _element_problems(element: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=4096)
+def _parsed(block_json: str) -> tuple[Block | None, str | None]:
+    """A block as slack_sdk's models parse it, or why they cannot. The verdict depends on the block alone,
+    so the blocks a bot sends again and again (a form's fixed fields) are parsed once."""
+    try:
+        parsed = Block.parse(json.loads(block_json))
+        if parsed is None:
+            return None, "slack_sdk cannot parse it"
+        parsed.validate_json()
+        return parsed, None
+    except (SlackObjectFormationError, Exception) as exc:
+        return None, str(exc)
+
+
 def block_problems(blocks: list[dict[str, Any]], surface: str = "message") -> list[str]:
+    return _checked(blocks, surface)[0]
+
+
+def _checked(blocks: list[dict[str, Any]], surface: str) -> tuple[list[str], list[Block]]:
+    """The blocks' problems, and the blocks slack_sdk could parse."""
     problems: list[str] = []
+    models: list[Block] = []
     if len(blocks) > MAX_BLOCKS[surface]:
         problems.append(f"{len(blocks)} blocks in a {surface} (limit {MAX_BLOCKS[surface]})")
     block_ids, action_ids = set(), set()
     for index, block in enumerate(blocks):
-        where = f"block {index} ({block.get('type')})"
-        try:
-            parsed = Block.parse(block)
-            if parsed is None:
-                problems.append(f"{where}: slack_sdk cannot parse it")
-            else:
-                parsed.validate_json()
-        except (SlackObjectFormationError, Exception) as exc:
-            problems.append(f"{where}: {exc}")
+        where = f"block {index} ({block.get('type') if isinstance(block, dict) else type(block).__name__})"
+        if not isinstance(block, dict):
+            problems.append(f"{where}: not an object")
+            continue
+        parsed, error = _parsed(json.dumps(block, sort_keys=True, ensure_ascii=False))
+        if error is not None:
+            problems.append(f"{where}: {error}")
+        elif parsed is not None:
+            models.append(parsed)
         block_id = block.get("block_id")
         if block_id:
             if len(block_id) > 255:
@@ -76,14 +98,15 @@ def block_problems(blocks: list[dict[str, Any]], surface: str = "message") -> li
                 if action_id in action_ids:
                     problems.append(f"{where}: duplicate action_id {action_id}")
                 action_ids.add(action_id)
-    return problems
+    return problems, models
 
 
 def view_problems(view: dict[str, Any]) -> list[str]:
-    problems = []
     kind = view.get("type")
-    try:
-        View(**view).validate_json()
+    block_list, models = _checked(view.get("blocks", []), "home" if kind == "home" else "modal")
+    problems = []
+    try:  # the view's own checks, on the blocks parsed once above
+        View(**{**view, "blocks": models}).validate_json()
     except Exception as exc:
         problems.append(f"view: {exc}")
     if kind == "modal":
@@ -92,4 +115,4 @@ def view_problems(view: dict[str, Any]) -> list[str]:
                 problems.append(f"view: {key} over 24 characters")
         if len(view.get("private_metadata", "")) > 3000:
             problems.append("view: private_metadata over 3000 characters")
-    return problems + block_problems(view.get("blocks", []), "home" if kind == "home" else "modal")
+    return problems + block_list
