@@ -3,7 +3,6 @@ effect and nothing in the answer; they are logged without personal data and coun
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
@@ -12,6 +11,7 @@ from sqlalchemy import text
 
 from adapters.fakes.slack_harness import SlackHarness, modal_state
 from adapters.slack.app import Installation, foreign
+from tests.test_slack_edges_e2e import until
 
 OTHER_TEAM = "T0OTHERCO"
 SECRET_TEXT = "山田太郎 yamada@example.jp 090-1234-5678 の顧客リストを誤送信"
@@ -99,11 +99,7 @@ async def test_a_click_from_another_workspace_changes_nothing(app, caplog) -> No
     no_personal_data(caplog, "UCOMMANDER")
     # the same click from the installed workspace works: the step is done and its message says so
     await app.driver.click("UCOMMANDER", message, channel.id, "step:report_to_superior:done")
-    for _ in range(500):  # the click's work follows its ack
-        if await step_state(app, "report_to_superior") == "done":
-            break
-        await asyncio.sleep(0.02)
-    assert await step_state(app, "report_to_superior") == "done"
+    await until(lambda: step_state(app, "report_to_superior"), "done")
     await app.eventually(
         lambda: any(
             c["ts"] == message["ts"] and "✅" in json.dumps(c, ensure_ascii=False)

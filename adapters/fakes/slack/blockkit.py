@@ -60,10 +60,10 @@ def _checked(blocks: list[dict[str, Any]], surface: str) -> tuple[list[str], lis
         problems.append(f"{len(blocks)} blocks in a {surface} (limit {MAX_BLOCKS[surface]})")
     block_ids, action_ids = set(), set()
     for index, block in enumerate(blocks):
-        where = f"block {index} ({block.get('type') if isinstance(block, dict) else type(block).__name__})"
         if not isinstance(block, dict):
-            problems.append(f"{where}: not an object")
+            problems.append(f"block {index} ({type(block).__name__}): not an object")
             continue
+        where = f"block {index} ({block.get('type')})"
         parsed, error = _parsed(json.dumps(block, sort_keys=True, ensure_ascii=False))
         if error is not None:
             problems.append(f"{where}: {error}")
